@@ -1,0 +1,37 @@
+# Atelier — the two commands are `make run` and `make test`; everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench audit prod-local fixtures clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## make run: install, migrate, load the course and demo users (once), serve on 127.0.0.1:8000
+run: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_course
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)
+test: $(STAMP)
+	$(PY) -m ruff check .
+	DJANGO_DEBUG=1 $(PY) manage.py check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+## make fixtures: rebuild fixtures/course.json and its PDFs and images from fixtures/content/
+fixtures: $(STAMP)
+	$(PY) manage.py build_course_fixtures
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles

@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.forms import ProfileForm
+from accounts.models import Notification, User
+
+
+@login_required
+def profile_edit(request):
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+def public_profile(request, username):
+    profile = get_object_or_404(User, username=username, is_active=True)
+    if not profile.profile_is_public and profile != request.user:
+        raise Http404("This profile is private.")
+    return render(request, "accounts/profile_public.html", {"profile": profile, **_profile_extras(profile)})
+
+
+def _profile_extras(profile) -> dict:
+    """Public badges on the profile (filled by the badges app when present)."""
+    try:
+        from badges.models import Award
+    except ImportError:  # pragma: no cover
+        return {}
+    awards = (
+        Award.objects.filter(recipient=profile, is_public=True, is_revoked=False)
+        .select_related("badge")
+        .order_by("-awarded_at")
+    )
+    return {"awards": awards}
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(Notification.objects.for_user(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notification_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notifications_mark_read(request):
+    Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    messages.success(request, "All notifications are marked as read.")
+    return redirect("accounts:notifications")

@@ -1,0 +1,78 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Course
+
+
+def badge_image_path(instance, filename: str) -> str:
+    return f"badges/{uuid.uuid4().hex}.png"
+
+
+class BadgeClassQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class BadgeClass(models.Model):
+    class Rule(models.TextChoices):
+        SESSION_COMPLETED = "session_completed", "Session N completed"
+        COURSE_COMPLETED = "course_completed", "Course completed"
+        WORKSHEET_SUBMITTED = "worksheet_submitted", "Worksheet submitted (parameter: step number)"
+        PORTFOLIO_PUBLISHED = "portfolio_published", "Portfolio published to the gallery"
+        COMMENTS_GIVEN = "comments_given", "N comments given on peers' entries"
+        MANUAL = "manual", "Awarded manually by staff"
+
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.CASCADE, related_name="badges")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField()
+    criteria = models.TextField(help_text="Markdown: what a learner does to earn it.")
+    image = models.ImageField(upload_to=badge_image_path)
+    rule = models.CharField(max_length=30, choices=Rule.choices, default=Rule.MANUAL)
+    rule_param = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BadgeClassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "order", "pk"]
+        verbose_name = "badge"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Award(models.Model):
+    """An Open Badges 2.0 assertion: one badge class earned by one learner."""
+
+    badge = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="awards")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awards")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    awarded_at = models.DateTimeField(default=timezone.now)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    evidence_url = models.URLField(blank=True)
+    salt = models.CharField(max_length=32, blank=True)
+    is_public = models.BooleanField(default=True)
+    is_revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+        constraints = [models.UniqueConstraint(fields=["badge", "recipient"], name="unique_award_per_learner")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} → {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("badges:award", args=[self.uuid])

@@ -1,0 +1,120 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from courses.models import (
+    Course,
+    Enrollment,
+    LearningOutcome,
+    Lesson,
+    LessonCompletion,
+    Offering,
+    Session,
+    StaffMember,
+)
+
+
+class LearningOutcomeInline(admin.TabularInline):
+    model = LearningOutcome
+    extra = 0
+
+
+class StaffMemberInline(admin.StackedInline):
+    model = StaffMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class OfferingInline(admin.TabularInline):
+    model = Offering
+    extra = 0
+    fields = ["title", "mode", "starts_on", "enrollment_opens_at", "enrollment_closes_at", "capacity", "is_active"]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["number", "title", "estimated_hours", "release_offset_days"]
+    show_change_link = True
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "is_published", "skill_level", "view_link"]
+    list_filter = ["is_published", "skill_level"]
+    search_fields = ["title", "subtitle", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LearningOutcomeInline, StaffMemberInline, OfferingInline, SessionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image"]}),
+        ("Course page", {"fields": ["description", "skill_level", "topics", "prerequisites", "community_rules", "additional_info"]}),
+        ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "unavailable_countries"]}),
+    ]
+
+    @admin.display(description="On site")
+    def view_link(self, obj):
+        return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 0
+    fields = [("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "document"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["order"]
+    show_change_link = True
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "course", "number", "estimated_hours", "lesson_count"]
+    list_filter = ["course"]
+    search_fields = ["title", "summary"]
+    ordering = ["course", "number"]
+    list_select_related = ["course"]
+    inlines = [LessonInline]
+
+    @admin.display(description="Lessons")
+    def lesson_count(self, obj):
+        return obj.lessons.count()
+
+    def view_on_site(self, obj):
+        return obj.course.get_absolute_url() + "#outline-heading"
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "order", "kind", "estimated_minutes", "is_required"]
+    list_filter = ["kind", "is_required", "session__course", "session"]
+    search_fields = ["title", "body"]
+    ordering = ["session__course", "session__number", "order"]
+    list_select_related = ["session", "session__course"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["session", ("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "document"]
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "mode", "starts_on", "enrollment_opens_at", "enrollment_closes_at", "is_active"]
+    list_filter = ["mode", "is_active", "course"]
+    search_fields = ["title", "course__title"]
+    list_select_related = ["course"]
+
+    def view_on_site(self, obj):
+        return obj.course.get_absolute_url()
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "offering", "status", "progress_percent", "last_activity_at"]
+    list_filter = ["status", "course", "offering"]
+    search_fields = ["user__email", "user__display_name", "user__username"]
+    list_select_related = ["user", "course", "offering"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["progress_percent", "completed_lessons", "total_lessons", "last_lesson", "last_activity_at"]
+
+
+@admin.register(LessonCompletion)
+class LessonCompletionAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "lesson", "completed_at"]
+    list_select_related = ["enrollment__user", "enrollment__course", "lesson"]
+    search_fields = ["enrollment__user__email", "lesson__title"]

@@ -1,0 +1,487 @@
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django_countries.fields import CountryField
+
+from core.markdown import render_markdown
+
+
+@deconstructible
+class RandomName:
+    """upload_to that keeps only the extension: uploaded file names are never trusted."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename: str) -> str:
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        return f"{self.prefix}/{uuid.uuid4().hex}.{ext[:8]}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomName) and other.prefix == self.prefix
+
+
+course_image_path = RandomName("courses")
+lesson_video_path = RandomName("lessons/video")
+lesson_document_path = RandomName("lessons/documents")
+staff_photo_path = RandomName("staff")
+
+
+# --- Course -----------------------------------------------------------------------------
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Course(models.Model):
+    class SkillLevel(models.TextChoices):
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=300, blank=True)
+    provider = models.CharField(max_length=120, blank=True)
+    description = models.TextField(help_text="Markdown.")
+    skill_level = models.CharField(max_length=20, choices=SkillLevel.choices, default=SkillLevel.BEGINNER)
+    topics = models.TextField(blank=True, help_text="One topic per line.")
+    hours_per_session = models.PositiveSmallIntegerField(default=4)
+    prerequisites = models.TextField("what you need", blank=True, help_text="Markdown.")
+    community_rules = models.TextField(blank=True, help_text="Markdown. Learners accept these before posting.")
+    additional_info = models.TextField("additional information", blank=True, help_text="Markdown.")
+    hero_image = models.ImageField(upload_to=course_image_path, blank=True)
+    unavailable_countries = CountryField(multiple=True, blank=True)
+    target_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="Recommended pace: finish within this many weeks of starting."
+    )
+    access_days = models.PositiveSmallIntegerField(
+        default=120, help_text="How long a self-paced learner keeps access after starting."
+    )
+    is_published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", args=[self.slug])
+
+    def topic_list(self) -> list[str]:
+        return [t.strip() for t in self.topics.replace(";", "\n").splitlines() if t.strip()]
+
+    def is_available_in(self, country_code: str) -> bool:
+        return not country_code or country_code not in {c.code for c in self.unavailable_countries}
+
+    def unavailable_country_names(self) -> list[str]:
+        return [c.name for c in self.unavailable_countries]
+
+    def sessions_with_lessons(self):
+        """Sessions in order with their lessons prefetched: two queries whatever the size."""
+        return self.sessions.prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.order_by("order", "pk"))
+        )
+
+    @property
+    def target_duration(self) -> timedelta:
+        return timedelta(weeks=self.target_weeks)
+
+    @property
+    def access_duration(self) -> timedelta:
+        return timedelta(days=self.access_days)
+
+    def description_html(self) -> str:
+        return render_markdown(self.description)
+
+    def prerequisites_html(self) -> str:
+        return render_markdown(self.prerequisites)
+
+    def community_rules_html(self) -> str:
+        return render_markdown(self.community_rules)
+
+    def additional_info_html(self) -> str:
+        return render_markdown(self.additional_info)
+
+
+class LearningOutcome(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="outcomes")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StaffMember(models.Model):
+    class Role(models.TextChoices):
+        INSTRUCTOR = "instructor", "Instructor"
+        GUEST = "guest", "Guest"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="staff")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.INSTRUCTOR)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to=staff_photo_path, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_roles"
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "instructor or guest"
+        verbose_name_plural = "instructors and guests"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+# --- Offering ---------------------------------------------------------------------------
+
+
+class OfferingQuerySet(models.QuerySet):
+    def open_now(self, now: datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(enrollment_opens_at__isnull=True) | models.Q(enrollment_opens_at__lte=now),
+            models.Q(enrollment_closes_at__isnull=True) | models.Q(enrollment_closes_at__gt=now),
+            is_active=True,
+        )
+
+    def upcoming(self, today: date | None = None):
+        """Scheduled offerings that have not started yet: the 'future offerings' to pick from."""
+        today = today or timezone.localdate()
+        return self.open_now().filter(mode=Offering.Mode.SCHEDULED, starts_on__gt=today).order_by("starts_on")
+
+
+class Offering(models.Model):
+    """A run of a course: self-paced (adaptive) or with dated session releases (scheduled)."""
+
+    class Mode(models.TextChoices):
+        ADAPTIVE = "adaptive", "Self-paced (start at once)"
+        SCHEDULED = "scheduled", "Scheduled (sessions release weekly)"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="offerings")
+    title = models.CharField(max_length=120)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.ADAPTIVE)
+    starts_on = models.DateField(null=True, blank=True, help_text="Scheduled offerings: the day session 1 opens.")
+    enrollment_opens_at = models.DateTimeField(null=True, blank=True)
+    enrollment_closes_at = models.DateTimeField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = OfferingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course} — {self.title}"
+
+    def clean(self):
+        if self.mode == self.Mode.SCHEDULED and not self.starts_on:
+            raise ValidationError({"starts_on": "A scheduled offering needs the date its first session opens."})
+
+    @property
+    def is_adaptive(self) -> bool:
+        return self.mode == self.Mode.ADAPTIVE
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        if not self.is_active:
+            return False
+        if self.enrollment_opens_at and now < self.enrollment_opens_at:
+            return False
+        if self.enrollment_closes_at and now >= self.enrollment_closes_at:
+            return False
+        return True
+
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.enrollments.active().count() >= self.capacity
+
+    def session_release_date(self, session: "Session") -> date | None:
+        """Scheduled offerings release session N on starts_on + its offset; adaptive: all open."""
+        if self.is_adaptive or not self.starts_on:
+            return None
+        return self.starts_on + timedelta(days=session.release_offset_days)
+
+    def has_started(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_adaptive or (self.starts_on is not None and self.starts_on <= today)
+
+
+# --- Session and Lesson -----------------------------------------------------------------
+
+
+class Session(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    image = models.ImageField(upload_to=course_image_path, blank=True)
+    estimated_hours = models.PositiveSmallIntegerField(default=4)
+    release_offset_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Scheduled offerings: days after the offering starts when this session opens."
+    )
+
+    class Meta:
+        ordering = ["course", "number"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="unique_session_number")]
+
+    def __str__(self) -> str:
+        return f"Session {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learn:session", args=[self.course.slug, self.number])
+
+    def summary_html(self) -> str:
+        return render_markdown(self.summary)
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        VIDEO = "video", "Video"
+        DOCUMENT = "document", "Document (PDF)"
+        WORKSHEET = "worksheet", "Worksheet"
+        CHECKLIST = "checklist", "Checklist"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="lessons")
+    order = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    body = models.TextField(blank=True, help_text="Markdown. Shown on the lesson page for every kind.")
+    video_url = models.URLField(blank=True, help_text="A YouTube or Vimeo address; shown through its privacy-enhanced player.")
+    video_file = models.FileField(
+        upload_to=lesson_video_path,
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm", "ogv", "m4v"])],
+        help_text="Or upload an MP4/WebM file.",
+    )
+    document = models.FileField(
+        upload_to=lesson_document_path,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+        help_text="A PDF shown inline with a download link.",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(default=30)
+    is_required = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session__number", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "slug"], name="unique_lesson_slug_per_session")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learn:lesson", args=[self.session.course.slug, self.session.number, self.slug])
+
+    def clean(self):
+        if self.document:
+            from core.files import validate_pdf
+
+            validate_pdf(self.document)
+
+    def body_html(self) -> str:
+        return render_markdown(self.body)
+
+    @property
+    def is_worksheet(self) -> bool:
+        return self.kind in (self.Kind.WORKSHEET, self.Kind.CHECKLIST)
+
+
+# --- Enrollment -------------------------------------------------------------------------
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Enrollment.Status.ACTIVE)
+
+    def current(self):
+        """Enrollments whose learner still has the course (active, or completed and in access)."""
+        return self.filter(status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED])
+
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class Enrollment(models.Model):
+    """A learner's place in a course through one offering.
+
+    One row per learner and course: enrolling again is harmless, and picking another
+    offering (a future run after enrollment closed) updates this row, so the learner's
+    completions, portfolio and badges stay in one place.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        EXPIRED = "expired", "Access ended"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    recommended_finish_at = models.DateTimeField(null=True, blank=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+    completed_lessons = models.PositiveSmallIntegerField(default=0)
+    total_lessons = models.PositiveSmallIntegerField(default=0)
+    last_lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment_per_course")]
+        indexes = [models.Index(fields=["status", "access_expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"
+
+    @property
+    def is_read_only(self) -> bool:
+        """After access ends (or after withdrawing) the course can be read, not changed."""
+        return self.status in (self.Status.EXPIRED, self.Status.WITHDRAWN) or (
+            self.access_expires_at is not None and self.access_expires_at <= timezone.now()
+        )
+
+    def complete_lesson(self, lesson: Lesson) -> bool:
+        """Record a completion (idempotent) and recompute progress after commit.
+
+        Returns True when this call created the completion.
+        """
+        from courses.tasks import recompute_progress
+
+        try:
+            with transaction.atomic():
+                LessonCompletion.objects.create(enrollment=self, lesson=lesson)
+        except IntegrityError:
+            return False
+        self.touch(lesson)
+        recompute_progress.delay_on_commit(self.pk)
+        return True
+
+    def uncomplete_lesson(self, lesson: Lesson) -> bool:
+        from courses.tasks import recompute_progress
+
+        deleted, _ = LessonCompletion.objects.filter(enrollment=self, lesson=lesson).delete()
+        if deleted:
+            recompute_progress.delay_on_commit(self.pk)
+        return bool(deleted)
+
+    def touch(self, lesson: Lesson | None = None) -> None:
+        """Remember the last lesson viewed (for Resume) and the time of activity."""
+        self.last_activity_at = timezone.now()
+        fields = ["last_activity_at"]
+        if lesson is not None:
+            self.last_lesson = lesson
+            fields.append("last_lesson")
+        self.save(update_fields=fields)
+
+
+class LessonCompletion(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "lesson"], name="unique_lesson_completion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} completed {self.lesson}"
+
+
+class SessionCompletion(models.Model):
+    """Written by the progress task when every required lesson of a session is complete."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="session_completions")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "session"], name="unique_session_completion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} completed {self.session}"
+
+
+def recompute_enrollment_progress(enrollment_id: int) -> Enrollment | None:
+    """Cache progress on the enrollment and record session and course completion.
+
+    Safe to run twice or concurrently: it derives everything from LessonCompletion rows,
+    writes completions through unique constraints (get_or_create / ignore_conflicts) and
+    overwrites the cached figures.
+    1. count required lessons and this learner's completions of them, per session;
+    2. record each fully completed session;
+    3. store percent, counts, and completed status (or back to active after un-completing).
+    """
+    enrollment = Enrollment.objects.select_related("course").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return None
+    required = list(
+        Lesson.objects.filter(session__course_id=enrollment.course_id, is_required=True).values_list(
+            "pk", "session_id"
+        )
+    )
+    done = set(enrollment.completions.values_list("lesson_id", flat=True))
+    per_session: dict[int, list[bool]] = {}
+    for lesson_id, session_id in required:
+        per_session.setdefault(session_id, []).append(lesson_id in done)
+    complete_sessions = [sid for sid, flags in per_session.items() if all(flags)]
+    SessionCompletion.objects.bulk_create(
+        [SessionCompletion(enrollment=enrollment, session_id=sid) for sid in complete_sessions],
+        ignore_conflicts=True,
+    )
+    SessionCompletion.objects.filter(enrollment=enrollment).exclude(session_id__in=complete_sessions).delete()
+
+    total = len(required)
+    completed = sum(1 for lesson_id, _ in required if lesson_id in done)
+    enrollment.total_lessons = total
+    enrollment.completed_lessons = completed
+    enrollment.progress_percent = int(completed * 100 / total) if total else 0
+    fields = ["total_lessons", "completed_lessons", "progress_percent"]
+    now = timezone.now()
+    if total and completed == total and enrollment.status == Enrollment.Status.ACTIVE:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.completed_at = now
+        fields += ["status", "completed_at"]
+    elif completed < total and enrollment.status == Enrollment.Status.COMPLETED:
+        enrollment.status = Enrollment.Status.ACTIVE
+        enrollment.completed_at = None
+        fields += ["status", "completed_at"]
+    enrollment.save(update_fields=fields)
+    return enrollment

@@ -1,0 +1,115 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Course
+from portfolios.models import Portfolio
+
+
+def cover_path(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"gallery/{uuid.uuid4().hex}.{ext}"
+
+
+def snapshot_pdf_path(instance, filename: str) -> str:
+    return f"gallery/pdf/{uuid.uuid4().hex}.pdf"
+
+
+class Entry(models.Model):
+    """A portfolio published to the course gallery, as a snapshot taken at publish time."""
+
+    portfolio = models.OneToOneField(Portfolio, on_delete=models.CASCADE, related_name="entry")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="entries")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries")
+    title = models.CharField(max_length=150)
+    summary = models.TextField()
+    critical_evaluation = models.TextField()
+    cover = models.ImageField(upload_to=cover_path, blank=True)
+    cover_small = models.ImageField(upload_to=cover_path, blank=True)
+    cover_large = models.ImageField(upload_to=cover_path, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+    snapshot_pdf = models.FileField(upload_to=snapshot_pdf_path, blank=True)
+    is_published = models.BooleanField(default=True)
+    is_hidden = models.BooleanField(default=False)
+    first_published_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(default=timezone.now)
+    comment_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name_plural = "entries"
+        indexes = [
+            models.Index(fields=["course", "is_published", "is_hidden", "-published_at"]),
+            models.Index(fields=["course", "is_published", "is_hidden", "-comment_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("gallery:entry", args=[self.course.slug, self.pk])
+
+
+class Comment(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gallery_comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=5000)
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["entry", "created_at"]), models.Index(fields=["author", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.entry}"
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(max_length=1000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(entry__isnull=False) | models.Q(comment__isnull=False),
+                name="report_has_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report by {self.reporter}: {self.reason[:40]}"
+
+
+class RulesAcceptance(models.Model):
+    """A learner accepted the course's community rules (asked once, before the first post)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_rules_acceptance")]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted the rules of {self.course}"
