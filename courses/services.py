@@ -44,3 +44,24 @@ def enrollment_state(course: Course, user) -> EnrollmentState:
         if user.country and not course.is_available_in(user.country.code):
             state.restricted_country = user.country.name
     return state
+
+
+def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = True) -> Enrollment:
+    """The one access check for learner pages: the user's own enrollment in a published course.
+
+    Anyone else (not logged in is handled by @login_required; not enrolled, withdrawn,
+    another learner's course) gets a 404, so foreign ids reveal nothing.
+    """
+    from django.http import Http404
+
+    qs = Enrollment.objects.select_related("course", "offering").filter(
+        user=user, course__slug=course_slug, course__is_published=True
+    )
+    if not include_read_only:
+        qs = qs.current()
+    else:
+        qs = qs.exclude(status=Enrollment.Status.WITHDRAWN)
+    enrollment = qs.first()
+    if enrollment is None:
+        raise Http404("You are not enrolled in this course.")
+    return enrollment
