@@ -19,3 +19,7 @@ if settings.DEBUG or not settings.IS_PRODUCTION:
 
     # Development media; production serves media from its storage (see README).
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+admin.site.site_header = "Atelier authoring"
+admin.site.site_title = "Atelier authoring"
+admin.site.index_title = "Courses, learners and the gallery"

@@ -1,0 +1,149 @@
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import User
+
+
+def png_bytes(size=(64, 64), color=(200, 30, 90)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_email_is_the_login_and_the_public_name_falls_back_sensibly(db):
+    user = User.objects.create_user(email="maker@example.com", username="maker", password="pw-123456789")
+    assert User.USERNAME_FIELD == "email"
+    assert user.public_name == "maker"
+    user.display_name = "Mia Maker"
+    assert user.public_name == "Mia Maker"
+    assert user.profile_is_public is False
+
+
+def test_sign_up_sends_a_verification_email_and_keeps_the_extra_fields(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "new@example.com", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9",
+         "display_name": "Nia New", "country": "AU"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new@example.com")
+    assert user.display_name == "Nia New" and user.country.code == "AU"
+    assert len(mail.outbox) == 1
+    assert "new@example.com" in mail.outbox[0].to
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    assert not EmailAddress.objects.get(email="new@example.com").verified
+
+
+def test_unverified_account_cannot_log_in_until_it_confirms(client, db):
+    client.post("/accounts/signup/", {"email": "wait@example.com", "password1": "a-long-pass-phrase-9",
+                                      "password2": "a-long-pass-phrase-9"})
+    client.logout()
+    response = client.post("/accounts/login/", {"login": "wait@example.com", "password": "a-long-pass-phrase-9"})
+    assert response.status_code == 302
+    assert "confirm-email" in response.url
+    assert "_auth_user_id" not in client.session
+
+
+def test_verified_learner_logs_in_with_email_and_password(client, learner):
+    response = client.post("/accounts/login/", {"login": "learner@example.com", "password": "correct-horse-42"})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == learner.pk
+
+
+def test_wrong_password_gets_a_clear_error(client, learner):
+    response = client.post("/accounts/login/", {"login": "learner@example.com", "password": "nope"})
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+
+
+def test_profile_page_saves_name_country_bio_and_avatar_without_metadata(client, learner):
+    client.force_login(learner)
+    image = Image.new("RGB", (300, 200), (10, 120, 200))
+    exif = image.getexif()
+    exif[0x010E] = "secret description"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    upload = SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = client.post(
+        "/profile/",
+        {"display_name": "Lee L.", "country": "NZ", "bio": "I make prints.", "avatar": upload,
+         "wants_gallery_emails": "on"},
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.display_name == "Lee L." and learner.country.code == "NZ" and learner.bio == "I make prints."
+    with Image.open(learner.avatar.path) as stored:
+        assert stored.format == "PNG"
+        assert not stored.getexif()
+        assert "secret" not in str(stored.info)
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("notes.png", b"<html><script>alert(1)</script></html>", "not an image"),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "not an image"),
+    ],
+)
+def test_avatar_that_is_not_an_image_is_refused_with_a_clear_error(client, learner, name, content, message):
+    client.force_login(learner)
+    response = client.post("/profile/", {"display_name": "Kept Name", "avatar": SimpleUploadedFile(name, content)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert 'value="Kept Name"' in html  # what the learner typed is kept
+    learner.refresh_from_db()
+    assert not learner.avatar
+
+
+def test_oversized_avatar_is_refused(client, learner, settings):
+    settings.MAX_IMAGE_BYTES = 50_000
+    client.force_login(learner)
+    noisy = Image.effect_noise((400, 400), 100).convert("RGB")
+    buffer = io.BytesIO()
+    noisy.save(buffer, "PNG")
+    assert len(buffer.getvalue()) > 50_000
+    response = client.post("/profile/", {"avatar": SimpleUploadedFile("big.png", buffer.getvalue())})
+    assert "the limit is" in response.content.decode()
+    learner.refresh_from_db()
+    assert not learner.avatar
+
+
+def test_decompression_bomb_avatar_is_refused(client, learner):
+    client.force_login(learner)
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")  # 400 megapixels in a few dozen kilobytes
+    assert len(buffer.getvalue()) < 200_000
+    response = client.post("/profile/", {"avatar": SimpleUploadedFile("bomb.png", buffer.getvalue())})
+    assert "megapixels" in response.content.decode() or "too large" in response.content.decode()
+    learner.refresh_from_db()
+    assert not learner.avatar
+
+
+def test_private_profile_is_404_to_others_and_visible_to_its_owner(client, learner, other_learner):
+    assert client.get(f"/u/{learner.username}/").status_code == 404
+    client.force_login(other_learner)
+    assert client.get(f"/u/{learner.username}/").status_code == 404
+    client.force_login(learner)
+    assert client.get(f"/u/{learner.username}/").status_code == 200
+    learner.profile_is_public = True
+    learner.save()
+    client.logout()
+    assert "Lee Learner" in client.get(f"/u/{learner.username}/").content.decode()
+
+
+def test_notifications_list_and_mark_all_read(client, learner):
+    from accounts.services import notify
+
+    notify(learner, "comment", "Olive commented on your entry", "/gallery/")
+    client.force_login(learner)
+    html = client.get("/notifications/").content.decode()
+    assert "Olive commented on your entry" in html
+    assert 'aria-label="1 unread"' in html
+    client.post("/notifications/read/")
+    assert learner.notifications.unread().count() == 0
