@@ -26,6 +26,15 @@ test: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make prod-local: production settings on one machine (PostgreSQL, Redis, gunicorn, worker, beat)
+prod-local: $(STAMP)
+	bin/prod-local
+
+## make audit: bandit (medium severity and up) and pip-audit on the pinned requirements
+audit: $(STAMP)
+	$(VENV)/bin/bandit -q -r accounts badges config core courses gallery portfolios -x '*/migrations/*' -ll
+	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 

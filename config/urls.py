@@ -14,11 +14,11 @@ urlpatterns = [
     path("", include("courses.urls")),
 ]
 
-if settings.DEBUG or not settings.IS_PRODUCTION:
-    from django.views.static import serve
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    from core.media import serve_media
 
-    # Development media; production serves media from its storage (see README).
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Media on local disk (make run, make prod-local); S3-compatible storage serves its own files.
+    urlpatterns += [path(settings.MEDIA_URL.lstrip("/") + "<path:path>", serve_media, name="media")]
 
 admin.site.site_header = "Atelier authoring"
 admin.site.site_title = "Atelier authoring"
