@@ -98,10 +98,14 @@ class BadgeClassAdmin(admin.ModelAdmin):
 class AwardAddForm(forms.ModelForm):
     """Staff award a badge by hand: the service creates it, so the learner is notified as usual."""
 
+    evidence_url = forms.URLField(
+        label="Evidence link (optional)", required=False, assume_scheme="https",
+        help_text="A page that shows the work, if there is one.",
+    )
+
     class Meta:
         model = Award
         fields = ["badge", "recipient", "reason", "evidence_url"]
-        labels = {"evidence_url": "Evidence link (optional)"}
         help_texts = {"reason": "Why you are awarding it; shown on the badge page and in the assertion."}
 
     def clean_reason(self):
