@@ -21,8 +21,11 @@ def square_badge_png(uploaded) -> ContentFile:
     Non-square artwork is padded with transparency rather than cropped, so nothing of the
     design is lost; small images are scaled up, huge ones down.
     """
-    image = open_image(uploaded)
-    if image.format not in ("PNG", "JPEG"):
+    image = open_image(uploaded)  # validated, size-limited, upright
+    uploaded.seek(0)
+    with Image.open(uploaded) as probe:  # open_image's upright copy no longer knows its format
+        fmt = probe.format
+    if fmt not in ("PNG", "JPEG"):
         raise ValidationError("Please upload the badge image as a PNG or JPEG file.", code="format")
     side = min(max(BADGE_MIN_SIDE, *image.size), BADGE_MAX_SIDE)
     square = ImageOps.pad(image.convert("RGBA"), (side, side), Image.Resampling.LANCZOS, color=(0, 0, 0, 0))
