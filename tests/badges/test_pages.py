@@ -137,3 +137,10 @@ def test_my_badges_shows_a_badge_from_another_course_the_learner_is_not_enrolled
 
     assert re.search(r"Other badges.*Guest Speaker", html, re.S)
     assert Award.objects.filter(recipient=learner).count() == 1
+
+
+def test_public_award_page_runs_one_query_for_a_visitor(client, learner, session_badge, django_assert_num_queries):
+    award = award_badge(learner, session_badge)
+
+    with django_assert_num_queries(1):  # award + badge + course + recipient
+        assert client.get(award.get_absolute_url()).status_code == 200
