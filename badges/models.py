@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.markdown import render_markdown
 from courses.models import Course
 
 
@@ -48,6 +49,18 @@ class BadgeClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def criteria_html(self) -> str:
+        return render_markdown(self.criteria)
+
+
+class AwardQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(is_revoked=False)
+
+    def shown_publicly(self):
+        """Awards anyone may see: not revoked and not made private by the learner."""
+        return self.valid().filter(is_public=True)
+
 
 class Award(models.Model):
     """An Open Badges 2.0 assertion: one badge class earned by one learner."""
@@ -66,6 +79,11 @@ class Award(models.Model):
     is_revoked = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AwardQuerySet.as_manager()
 
     class Meta:
         ordering = ["-awarded_at"]
@@ -76,3 +94,11 @@ class Award(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("badges:award", args=[self.uuid])
+
+    def is_visible_to(self, user) -> bool:
+        """A private award is seen only by its owner; a public one by anyone (revoked ones say so)."""
+        return self.is_public or (user.is_authenticated and user.pk == self.recipient_id)
+
+    def set_public(self, is_public: bool) -> None:
+        self.is_public = is_public
+        self.save(update_fields=["is_public"])

@@ -1,6 +1,21 @@
 """Badge operations shared by views, admin actions and tasks."""
 
-from django.db import transaction
+import secrets
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import Notification
+from accounts.services import notify
+from badges.models import Award, BadgeClass
+from courses.models import Enrollment, SessionCompletion
+from gallery.models import Comment, Entry
+from portfolios.models import WorksheetSubmission
+
+Rule = BadgeClass.Rule
 
 
 def queue_badge_evaluation(user_id: int, course_id: int) -> None:
@@ -10,9 +25,164 @@ def queue_badge_evaluation(user_id: int, course_id: int) -> None:
     transaction.on_commit(lambda: evaluate_badges.delay(user_id, course_id))
 
 
-def evaluate_badges_for(user_id: int, course_id: int) -> list:
-    """Award every active badge whose rule now holds for this learner; returns new awards.
+def evaluate_badges_for(user_id: int, course_id: int) -> list[Award]:
+    """Award every active badge of the course whose rule now holds for this learner; return the new awards.
 
-    The rules are implemented by the badges work (issue 6).
+    1. the course's active automatic badges this learner does not hold yet (one query; a revoked
+       award also counts as held, so a revocation sticks);
+    2. the learner's enrollment (withdrawn learners earn nothing);
+    3. one query per kind of rule still open, never one per badge;
+    4. award each badge whose rule holds; the unique constraint makes a duplicate or concurrent
+       run a no-op (award_badge returns None).
     """
-    return []
+    badges = list(
+        BadgeClass.objects.active()
+        .filter(course_id=course_id)
+        .exclude(rule=Rule.MANUAL)
+        .exclude(awards__recipient_id=user_id)
+    )
+    if not badges:
+        return []
+    enrollment = (
+        Enrollment.objects.select_related("user")
+        .filter(user_id=user_id, course_id=course_id)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .first()
+    )
+    if enrollment is None:
+        return []
+    facts = _LearnerFacts(enrollment)
+    new_awards = []
+    for badge in badges:
+        if facts.rule_holds(badge):
+            award = award_badge(enrollment.user, badge)
+            if award is not None:
+                new_awards.append(award)
+    return new_awards
+
+
+class _LearnerFacts:
+    """What a learner has done in one course, each fact fetched once and only when a rule asks."""
+
+    def __init__(self, enrollment):
+        self.enrollment = enrollment
+        self._cache: dict[str, object] = {}
+
+    def _get(self, key: str, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def rule_holds(self, badge: BadgeClass) -> bool:
+        param = badge.rule_param
+        if badge.rule == Rule.SESSION_COMPLETED:
+            return param in self._get("sessions", self._completed_session_numbers)
+        if badge.rule == Rule.COURSE_COMPLETED:
+            return self.enrollment.completed_at is not None or self.enrollment.status == Enrollment.Status.COMPLETED
+        if badge.rule == Rule.WORKSHEET_SUBMITTED:
+            return param in self._get("steps", self._submitted_steps)
+        if badge.rule == Rule.PORTFOLIO_PUBLISHED:
+            return self._get("published", self._has_published_entry)
+        if badge.rule == Rule.COMMENTS_GIVEN:
+            return self._get("peers", self._peers_commented_on) >= (param or 1)
+        return False
+
+    def _completed_session_numbers(self) -> set[int]:
+        return set(
+            SessionCompletion.objects.filter(enrollment=self.enrollment).values_list("session__number", flat=True)
+        )
+
+    def _submitted_steps(self) -> set[int]:
+        return set(
+            WorksheetSubmission.objects.filter(portfolio__enrollment=self.enrollment).values_list(
+                "worksheet__step", flat=True
+            )
+        )
+
+    def _has_published_entry(self) -> bool:
+        return Entry.objects.filter(
+            author_id=self.enrollment.user_id,
+            course_id=self.enrollment.course_id,
+            is_published=True,
+            is_hidden=False,
+        ).exists()
+
+    def _peers_commented_on(self) -> int:
+        """Distinct peers' entries the learner commented on (visible comments only).
+
+        The badge asks for feedback to N different peers, so five comments on one entry count once.
+        """
+        return (
+            Comment.objects.filter(
+                author_id=self.enrollment.user_id, entry__course_id=self.enrollment.course_id, is_hidden=False
+            )
+            .exclude(entry__author_id=self.enrollment.user_id)
+            .values("entry_id")
+            .distinct()
+            .count()
+        )
+
+
+def award_badge(user, badge: BadgeClass, *, awarded_by=None, reason: str = "", evidence_url: str = "") -> Award | None:
+    """Give `badge` to `user`; return the new award, or None when they already hold it.
+
+    The unique constraint on (badge, recipient) decides: a second or concurrent call fails its
+    insert inside a savepoint and returns None, so nobody is awarded (or emailed) twice. After
+    commit the learner gets an on-site notification and an email.
+    """
+    try:
+        with transaction.atomic():
+            award = Award.objects.create(
+                badge=badge,
+                recipient=user,
+                awarded_by=awarded_by,
+                reason=reason,
+                evidence_url=evidence_url,
+                salt=secrets.token_hex(16),
+            )
+    except IntegrityError:
+        return None
+    from badges.tasks import announce_award
+
+    announce_award.delay_on_commit(award.pk)
+    return award
+
+
+def revoke_award(award: Award, reason: str, by=None) -> Award:
+    """Revoke an award: its assertion then answers 410 Gone and it leaves the learner's profile."""
+    if award.is_revoked:
+        return award
+    award.is_revoked = True
+    award.revoked_at = timezone.now()
+    award.revocation_reason = reason
+    award.revoked_by = by
+    award.save(update_fields=["is_revoked", "revoked_at", "revocation_reason", "revoked_by"])
+    return award
+
+
+def announce_new_award(award: Award) -> None:
+    """Tell the learner about a new award: an on-site notification and an email.
+
+    Guarded by the notification itself, so a retried task does not announce twice.
+    """
+    url = award.get_absolute_url()
+    if Notification.objects.filter(user_id=award.recipient_id, kind=Notification.Kind.BADGE, url=url).exists():
+        return
+    user = award.recipient
+    notify(user, Notification.Kind.BADGE, f"You earned the “{award.badge.name}” badge.", url)
+    context = {
+        "user": user,
+        "award": award,
+        "badge": award.badge,
+        "award_url": settings.SITE_URL + url,
+        "mine_url": settings.SITE_URL + "/badges/",
+        "site_name": settings.SITE_NAME,
+    }
+    subject = render_to_string("emails/badge_awarded_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/badge_awarded_body.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("emails/badge_awarded_body.html", context), "text/html")
+    message.send()

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from badges import views
 
 app_name = "badges"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("issuer.json", views.issuer, name="issuer"),
+    path("class/<slug:slug>.json", views.badge_class, name="class"),
+    path("assertions/<uuid:award_uuid>.json", views.assertion, name="assertion"),
+    path("awards/<uuid:award_uuid>/", views.award_detail, name="award"),
+    path("awards/<uuid:award_uuid>/baked.png", views.baked_png, name="baked"),
+    path("awards/<uuid:award_uuid>/visibility/", views.award_visibility, name="visibility"),
+]

@@ -1,2 +1,104 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-# Create your views here.
+from badges import openbadges
+from badges.models import Award, BadgeClass
+from courses.models import Enrollment
+
+
+def _json_ld(data: dict, status: int = 200) -> HttpResponse:
+    response = HttpResponse(openbadges.dumps(data), content_type=openbadges.CONTENT_TYPE, status=status)
+    # Verifiers and LinkedIn fetch these from other origins.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _award_for(request, award_uuid) -> Award:
+    """The award if this visitor may see it; a private award is a 404 to everyone but its owner."""
+    award = get_object_or_404(
+        Award.objects.select_related("badge", "badge__course", "recipient"), uuid=award_uuid
+    )
+    if not award.is_visible_to(request.user):
+        raise Http404("This badge is private.")
+    return award
+
+
+@login_required
+def mine(request):
+    """Earned badges (with date and sharing controls) and badges still to earn, grouped by course."""
+    enrollments = list(
+        Enrollment.objects.for_user(request.user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("course")
+        .order_by("course__title")
+    )
+    course_ids = [e.course_id for e in enrollments]
+    awards = list(Award.objects.filter(recipient=request.user).select_related("badge").order_by("awarded_at"))
+    held = {award.badge_id for award in awards}
+    to_earn = BadgeClass.objects.active().filter(course_id__in=course_ids).exclude(pk__in=held)
+    groups = {e.course_id: {"course": e.course, "earned": [], "to_earn": []} for e in enrollments}
+    other = {"course": None, "earned": [], "to_earn": []}
+    for award in awards:
+        groups.get(award.badge.course_id, other)["earned"].append(award)
+    for badge in to_earn:
+        groups[badge.course_id]["to_earn"].append(badge)
+    sections = list(groups.values()) + ([other] if other["earned"] else [])
+    return render(request, "badges/award_list.html", {"sections": sections, "earned_count": len(awards)})
+
+
+@require_POST
+@login_required
+def award_visibility(request, award_uuid):
+    award = get_object_or_404(Award, uuid=award_uuid, recipient=request.user)
+    award.set_public(request.POST.get("is_public") == "1")
+    if award.is_public:
+        messages.success(request, f"“{award.badge.name}” is public: anyone with the link can see and verify it.")
+    else:
+        messages.success(request, f"“{award.badge.name}” is private now: only you can see it.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("badges:mine")
+
+
+def award_detail(request, award_uuid):
+    award = _award_for(request, award_uuid)
+    context = {
+        "award": award,
+        "badge": award.badge,
+        "is_owner": request.user.is_authenticated and request.user.pk == award.recipient_id,
+        "page_url": openbadges.absolute(award.get_absolute_url()),
+        "image_url": openbadges.absolute(award.badge.image.url),
+        "assertion_url": openbadges.assertion_id(award),
+        "linkedin_url": openbadges.linkedin_add_url(award),
+    }
+    return render(request, "badges/award_detail.html", context, status=410 if award.is_revoked else 200)
+
+
+def baked_png(request, award_uuid):
+    award = _award_for(request, award_uuid)
+    if award.is_revoked:
+        return HttpResponse("This badge was revoked.", status=410, content_type="text/plain")
+    data = openbadges.bake_png(award.badge.image, openbadges.assertion_json(award))
+    response = HttpResponse(data, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-{award.uuid}.png"'
+    return response
+
+
+def issuer(request):
+    return _json_ld(openbadges.issuer_json())
+
+
+def badge_class(request, slug):
+    return _json_ld(openbadges.badge_class_json(get_object_or_404(BadgeClass.objects.select_related("course"), slug=slug)))
+
+
+def assertion(request, award_uuid):
+    award = _award_for(request, award_uuid)
+    if award.is_revoked:
+        return _json_ld(openbadges.revoked_assertion_json(award), status=410)
+    return _json_ld(openbadges.assertion_json(award))

@@ -1,0 +1,108 @@
+import io
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import Notification
+from badges.models import Award, BadgeClass
+
+
+def _upload(fmt: str, size: tuple[int, int], name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 80)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def _badge_form(course, image) -> dict:
+    return {
+        "course": course.pk, "name": "Network Builder", "slug": "network-builder",
+        "description": "Audited a network.", "criteria": "Complete session 2.", "order": 2, "is_active": "on",
+        "image": image, "rule": BadgeClass.Rule.SESSION_COMPLETED, "rule_param": 2,
+    }
+
+
+def test_admin_turns_a_small_jpeg_into_a_square_png_of_at_least_400_pixels(client, admin_user, course):
+    client.force_login(admin_user)
+
+    response = client.post("/admin/badges/badgeclass/add/", _badge_form(course, _upload("JPEG", (120, 80), "b.jpg")))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    badge = BadgeClass.objects.get(slug="network-builder")
+    with badge.image.open("rb") as f:
+        image = Image.open(f)
+        image.load()
+    assert image.format == "PNG"
+    assert image.size == (400, 400)
+    assert badge.image.name.endswith(".png")
+
+
+def test_admin_refuses_a_gif_badge_image_with_a_clear_message(client, admin_user, course):
+    client.force_login(admin_user)
+
+    response = client.post("/admin/badges/badgeclass/add/", _badge_form(course, _upload("GIF", (500, 500), "b.gif")))
+
+    assert response.status_code == 200
+    assert "Please upload the badge image as a PNG or JPEG file." in response.content.decode()
+    assert not BadgeClass.objects.exists()
+
+
+def test_admin_asks_for_the_session_number_of_a_session_rule(client, admin_user, course):
+    client.force_login(admin_user)
+    data = _badge_form(course, _upload("PNG", (500, 500), "b.png"))
+    data["rule_param"] = ""
+
+    response = client.post("/admin/badges/badgeclass/add/", data)
+
+    assert "This rule needs a number" in response.content.decode()
+
+
+def test_staff_award_a_badge_by_hand_with_a_reason_and_evidence(
+    client, admin_user, learner, session_badge, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/badges/award/add/", {
+            "badge": session_badge.pk, "recipient": learner.pk,
+            "reason": "Presented at the live session.", "evidence_url": "https://example.com/talk",
+        })
+
+    assert response.status_code == 302
+    award = Award.objects.get()
+    assert (award.recipient, award.awarded_by, award.reason, award.evidence_url) == (
+        learner, admin_user, "Presented at the live session.", "https://example.com/talk"
+    )
+    assert len(award.salt) == 32
+    assert Notification.objects.filter(user=learner, kind="badge").count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_staff_cannot_award_the_same_badge_twice(client, admin_user, learner, session_badge):
+    client.force_login(admin_user)
+    data = {"badge": session_badge.pk, "recipient": learner.pk, "reason": "Workshop."}
+    client.post("/admin/badges/award/add/", data)
+
+    response = client.post("/admin/badges/award/add/", data)
+
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Award.objects.count() == 1
+
+
+def test_staff_revoke_an_award_with_a_reason(client, admin_user, learner, session_badge):
+    from badges.services import award_badge
+
+    award = award_badge(learner, session_badge)
+    client.force_login(admin_user)
+    url = f"/admin/badges/award/{award.pk}/change/"
+
+    refused = client.post(url, {"is_public": "on", "revoke": "on", "revocation_reason": ""})
+    assert "Please give the reason for revoking" in refused.content.decode()
+
+    response = client.post(url, {"is_public": "on", "revoke": "on", "revocation_reason": "Plagiarised work."})
+
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.is_revoked and award.revoked_by == admin_user and award.revocation_reason == "Plagiarised work."
+    assert client.get(f"/badges/assertions/{award.uuid}.json").status_code == 410
