@@ -23,10 +23,10 @@ def make_user(*, email: str | None = None, password: str = "correct-horse-42", *
 
 
 def make_instructor(**fields) -> User:
-    from django.contrib.auth.models import Group
+    from accounts.groups import sync_instructors_group
 
     user = make_user(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name="instructors"))
+    user.groups.add(sync_instructors_group())
     return user
 
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.groups import sync_instructors_group
 from accounts.models import User
 from badges.models import BadgeClass
 from courses.models import Course
@@ -33,6 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.copy_media()
         with transaction.atomic():
+            sync_instructors_group()
             if Course.objects.filter(slug=COURSE_SLUG).exists():
                 self.stdout.write("Course already loaded: keeping it as it is.")
             else:
