@@ -39,6 +39,8 @@ def pytest_collection_modifyitems(config, items):
 def _test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The same session store everywhere, so query counts do not depend on whether Redis is there.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
     settings.STORAGES = {
         **settings.STORAGES,
