@@ -141,7 +141,7 @@ class CourseProgress:
         expires = self.enrollment.access_expires_at
         if expires is None:
             return None
-        return max(0, (expires - self.now).days)
+        return max(0, (timezone.localdate(expires) - self.today).days)
 
     @property
     def is_read_only(self) -> bool:
