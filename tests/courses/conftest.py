@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from courses.models import Enrollment, LessonCompletion, Lesson
+from courses.models import Enrollment, Lesson, LessonCompletion
 from tests import factories
 
 
