@@ -1,4 +1,7 @@
+import csv
+
 from django.contrib import admin
+from django.http import HttpResponse
 from django.utils.html import format_html
 
 from courses.models import (
@@ -105,12 +108,50 @@ class OfferingAdmin(admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "course", "offering", "status", "progress_percent", "last_activity_at"]
-    list_filter = ["status", "course", "offering"]
+    """The instructors' view of learner progress."""
+
+    list_display = ["user", "course", "offering", "status", "progress", "last_activity_at", "access_expires_at"]
+    list_filter = ["status", "course", "offering", "offering__mode", ("last_activity_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__display_name", "user__username"]
     list_select_related = ["user", "course", "offering"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["progress_percent", "completed_lessons", "total_lessons", "last_lesson", "last_activity_at"]
+    date_hierarchy = "enrolled_at"
+    ordering = ["-last_activity_at"]
+    readonly_fields = ["progress_percent", "completed_lessons", "total_lessons", "last_lesson", "last_activity_at", "last_reminder_at"]
+    actions = ["export_csv"]
+
+    @admin.display(description="Progress", ordering="progress_percent")
+    def progress(self, obj):
+        return f"{obj.progress_percent}% ({obj.completed_lessons} of {obj.total_lessons})"
+
+    @admin.action(description="Export selected enrollments as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="enrollments.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for e in queryset.select_related("user", "course", "offering").order_by("course__title", "user__email"):
+            writer.writerow(
+                [
+                    e.user.email, e.user.public_name, e.user.country.code if e.user.country else "",
+                    e.course.title, e.offering.title, e.get_status_display(), e.progress_percent,
+                    e.completed_lessons, e.total_lessons, _iso(e.enrolled_at), _iso(e.started_at),
+                    _iso(e.recommended_finish_at), _iso(e.access_expires_at), _iso(e.completed_at),
+                    _iso(e.last_activity_at),
+                ]
+            )
+        return response
+
+
+CSV_COLUMNS = [
+    "email", "name", "country", "course", "offering", "status", "progress_percent", "completed_lessons",
+    "total_lessons", "enrolled_at", "started_at", "recommended_finish_at", "access_expires_at", "completed_at",
+    "last_activity_at",
+]
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
 
 
 @admin.register(LessonCompletion)

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from courses import views
 
 app_name = "learn"
 
-urlpatterns: list = []
+lesson = "<slug:course_slug>/<int:number>/<slug:lesson_slug>/"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reminders/stop/<str:token>/", views.unsubscribe_reminders, name="unsubscribe"),
+    path("<slug:course_slug>/", views.outline, name="outline"),
+    path("<slug:course_slug>/<int:number>/", views.session_detail, name="session"),
+    path(lesson, views.lesson_detail, name="lesson"),
+    path(lesson + "complete/", views.lesson_complete, name="complete"),
+    path(lesson + "uncomplete/", views.lesson_uncomplete, name="uncomplete"),
+    path(lesson + "video/", views.lesson_video, name="video"),
+    path(lesson + "document/", views.lesson_document, name="document"),
+]

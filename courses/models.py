@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -311,6 +312,26 @@ class Lesson(models.Model):
     def is_worksheet(self) -> bool:
         return self.kind in (self.Kind.WORKSHEET, self.Kind.CHECKLIST)
 
+    def video_embed_url(self) -> str:
+        """The privacy-enhanced player address for a YouTube or Vimeo link, or "" if unrecognised."""
+        if not self.video_url:
+            return ""
+        match = YOUTUBE_ID.search(self.video_url)
+        if match:
+            return f"https://www.youtube-nocookie.com/embed/{match.group(1)}"
+        match = VIMEO_ID.search(self.video_url)
+        if match:
+            return f"https://player.vimeo.com/video/{match.group(1)}?dnt=1"
+        return ""
+
+
+# youtube.com/watch?v=ID, youtu.be/ID, youtube.com/embed/ID, /shorts/ID, /live/ID, m.youtube.com, -nocookie.
+YOUTUBE_ID = re.compile(
+    r"(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#]*&)?v=|embed/|shorts/|live/|v/)|youtu\.be/)([A-Za-z0-9_-]{11})"
+)
+# vimeo.com/ID, vimeo.com/channels/x/ID, vimeo.com/groups/x/videos/ID, player.vimeo.com/video/ID.
+VIMEO_ID = re.compile(r"vimeo\.com/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/|showcase/\d+/video/)?(\d+)")
+
 
 # --- Enrollment -------------------------------------------------------------------------
 
@@ -378,10 +399,13 @@ class Enrollment(models.Model):
     def complete_lesson(self, lesson: Lesson) -> bool:
         """Record a completion (idempotent) and recompute progress after commit.
 
-        Returns True when this call created the completion.
+        The unique constraint decides between two simultaneous requests: one inserts,
+        the other gets IntegrityError and changes nothing. Returns True when this call
+        created the completion.
         """
         from courses.tasks import recompute_progress
 
+        self._check_lesson(lesson)
         try:
             with transaction.atomic():
                 LessonCompletion.objects.create(enrollment=self, lesson=lesson)
@@ -392,12 +416,18 @@ class Enrollment(models.Model):
         return True
 
     def uncomplete_lesson(self, lesson: Lesson) -> bool:
+        """Remove a completion (idempotent) and recompute progress after commit."""
         from courses.tasks import recompute_progress
 
+        self._check_lesson(lesson)
         deleted, _ = LessonCompletion.objects.filter(enrollment=self, lesson=lesson).delete()
         if deleted:
             recompute_progress.delay_on_commit(self.pk)
         return bool(deleted)
+
+    def _check_lesson(self, lesson: Lesson) -> None:
+        if lesson.session.course_id != self.course_id:
+            raise ValueError(f"Lesson {lesson.pk} is not part of course {self.course_id}.")
 
     def touch(self, lesson: Lesson | None = None) -> None:
         """Remember the last lesson viewed (for Resume) and the time of activity."""
@@ -442,46 +472,49 @@ class SessionCompletion(models.Model):
 def recompute_enrollment_progress(enrollment_id: int) -> Enrollment | None:
     """Cache progress on the enrollment and record session and course completion.
 
-    Safe to run twice or concurrently: it derives everything from LessonCompletion rows,
-    writes completions through unique constraints (get_or_create / ignore_conflicts) and
-    overwrites the cached figures.
-    1. count required lessons and this learner's completions of them, per session;
-    2. record each fully completed session;
-    3. store percent, counts, and completed status (or back to active after un-completing).
+    Safe to run twice or concurrently:
+    1. lock the enrollment row (SELECT ... FOR UPDATE) so concurrent runs take turns, and
+       each reads the completions committed before it got the lock — the last run to
+       finish always writes the newest figures;
+    2. count required lessons and this learner's completions of them, per session;
+    3. record each fully completed session (unique constraint + ignore_conflicts) and
+       drop those no longer complete;
+    4. overwrite percent and counts, and move between active and completed.
+    Withdrawn and expired enrollments keep their status; their figures are still refreshed.
     """
-    enrollment = Enrollment.objects.select_related("course").filter(pk=enrollment_id).first()
-    if enrollment is None:
-        return None
-    required = list(
-        Lesson.objects.filter(session__course_id=enrollment.course_id, is_required=True).values_list(
-            "pk", "session_id"
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(pk=enrollment_id).first()
+        if enrollment is None:
+            return None
+        required = list(
+            Lesson.objects.filter(session__course_id=enrollment.course_id, is_required=True).values_list(
+                "pk", "session_id"
+            )
         )
-    )
-    done = set(enrollment.completions.values_list("lesson_id", flat=True))
-    per_session: dict[int, list[bool]] = {}
-    for lesson_id, session_id in required:
-        per_session.setdefault(session_id, []).append(lesson_id in done)
-    complete_sessions = [sid for sid, flags in per_session.items() if all(flags)]
-    SessionCompletion.objects.bulk_create(
-        [SessionCompletion(enrollment=enrollment, session_id=sid) for sid in complete_sessions],
-        ignore_conflicts=True,
-    )
-    SessionCompletion.objects.filter(enrollment=enrollment).exclude(session_id__in=complete_sessions).delete()
+        done = set(enrollment.completions.values_list("lesson_id", flat=True))
+        per_session: dict[int, list[bool]] = {}
+        for lesson_id, session_id in required:
+            per_session.setdefault(session_id, []).append(lesson_id in done)
+        complete_sessions = [sid for sid, flags in per_session.items() if all(flags)]
+        SessionCompletion.objects.bulk_create(
+            [SessionCompletion(enrollment=enrollment, session_id=sid) for sid in complete_sessions],
+            ignore_conflicts=True,
+        )
+        SessionCompletion.objects.filter(enrollment=enrollment).exclude(session_id__in=complete_sessions).delete()
 
-    total = len(required)
-    completed = sum(1 for lesson_id, _ in required if lesson_id in done)
-    enrollment.total_lessons = total
-    enrollment.completed_lessons = completed
-    enrollment.progress_percent = int(completed * 100 / total) if total else 0
-    fields = ["total_lessons", "completed_lessons", "progress_percent"]
-    now = timezone.now()
-    if total and completed == total and enrollment.status == Enrollment.Status.ACTIVE:
-        enrollment.status = Enrollment.Status.COMPLETED
-        enrollment.completed_at = now
-        fields += ["status", "completed_at"]
-    elif completed < total and enrollment.status == Enrollment.Status.COMPLETED:
-        enrollment.status = Enrollment.Status.ACTIVE
-        enrollment.completed_at = None
-        fields += ["status", "completed_at"]
-    enrollment.save(update_fields=fields)
+        total = len(required)
+        completed = sum(1 for lesson_id, _ in required if lesson_id in done)
+        enrollment.total_lessons = total
+        enrollment.completed_lessons = completed
+        enrollment.progress_percent = int(completed * 100 / total) if total else 0
+        fields = ["total_lessons", "completed_lessons", "progress_percent"]
+        if total and completed == total and enrollment.status == Enrollment.Status.ACTIVE:
+            enrollment.status = Enrollment.Status.COMPLETED
+            enrollment.completed_at = timezone.now()
+            fields += ["status", "completed_at"]
+        elif completed < total and enrollment.status == Enrollment.Status.COMPLETED:
+            enrollment.status = Enrollment.Status.ACTIVE
+            enrollment.completed_at = None
+            fields += ["status", "completed_at"]
+        enrollment.save(update_fields=fields)
     return enrollment

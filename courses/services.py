@@ -1,10 +1,17 @@
-"""Enrollment operations shared by the course page, the enroll view and admin."""
+"""Enrollment operations shared by the course page, the enroll view, admin and tasks."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Offering
+from courses.models import Course, Enrollment, Lesson, Offering
 
 
 @dataclass
@@ -16,6 +23,7 @@ class EnrollmentState:
     enrollment: Enrollment | None = None
     restricted_country: str = ""  # the visitor's country name, when the course is not offered there
     unavailable_in: list[str] = field(default_factory=list)
+    needs_country: bool = False  # the enroll form asks for the country (restricted course, none in profile)
 
     @property
     def is_open(self) -> bool:
@@ -43,6 +51,7 @@ def enrollment_state(course: Course, user) -> EnrollmentState:
         state.enrollment = course.enrollments.filter(user=user).select_related("offering").first()
         if user.country and not course.is_available_in(user.country.code):
             state.restricted_country = user.country.name
+        state.needs_country = not user.country and bool(course.unavailable_countries)
     return state
 
 
@@ -65,3 +74,215 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
     return enrollment
+
+
+# --- Enrolling and withdrawing ---------------------------------------------------------
+
+
+class EnrollmentRefused(Exception):
+    """Enrollment is not possible; `message` says why and what to do, `upcoming` what to pick instead."""
+
+    def __init__(self, message: str, *, upcoming: list[Offering] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.upcoming = upcoming or []
+
+
+def enroll(user, course: Course, offering: Offering | None = None, country: str | None = None) -> Enrollment:
+    """Enroll a learner, or refuse with EnrollmentRefused and change nothing but their profile country.
+
+    Rules, in order:
+    1. the country: the profile's, or the one the form asked for (then saved to the profile);
+       a course unavailable there is refused;
+    2. the offering: the one picked (it must be this course's and take enrollments now), or the
+       open one; none open means "closed" and the refusal lists the future offerings;
+    3. one enrollment per learner and course: enrolling twice returns the same row, picking
+       another offering moves the row to it, re-enrolling after withdrawing reactivates it,
+       completions are always kept;
+    4. dates: adaptive offerings start now; scheduled ones start on their start date (which
+       may be in the future); recommended finish and access end count from the start.
+    """
+    _check_country(user, course, country)
+    offering = _pick_offering(course, offering)
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+        if enrollment is None:
+            try:
+                with transaction.atomic():
+                    enrollment = Enrollment.objects.create(
+                        user=user,
+                        course=course,
+                        offering=_check_capacity(offering),
+                        total_lessons=Lesson.objects.filter(session__course=course, is_required=True).count(),
+                        **_dates(course, offering),
+                    )
+            except IntegrityError:  # a simultaneous request won: that row is ours too
+                return Enrollment.objects.get(user=user, course=course)
+            return enrollment
+        return _rejoin(enrollment, offering)
+
+
+def _check_country(user, course: Course, country: str | None) -> None:
+    if not user.country and country:
+        user.country = country
+        user.save(update_fields=["country"])
+    if not user.country and course.unavailable_countries:
+        raise EnrollmentRefused(
+            "Please choose your country: this course is not offered everywhere, so we need it to enroll you."
+        )
+    if user.country and not course.is_available_in(user.country.code):
+        raise EnrollmentRefused(
+            f"Sorry, this course is not available in {user.country.name}, the country in your profile. "
+            "If that is not where you live, correct it in your profile and try again."
+        )
+
+
+def _pick_offering(course: Course, offering: Offering | None) -> Offering:
+    state = enrollment_state(course, _Anonymous())
+    if offering is None:
+        offering = state.open_offering
+    elif offering.course_id != course.pk or not offering.is_open() or not _is_joinable(offering):
+        offering = None
+    if offering is None:
+        if state.upcoming:
+            raise EnrollmentRefused(
+                "Enrollment has closed for that offering. You can join a future offering instead: pick one below.",
+                upcoming=state.upcoming,
+            )
+        raise EnrollmentRefused(
+            "Enrollment has closed and there is no future offering to join yet. Please check back later."
+        )
+    return offering
+
+
+def _is_joinable(offering: Offering) -> bool:
+    """Adaptive offerings, and scheduled ones that take enrollments (started or not)."""
+    return offering.is_adaptive or offering.starts_on is not None
+
+
+def _check_capacity(offering: Offering) -> Offering:
+    if offering.is_full():
+        raise EnrollmentRefused(f"{offering.title} is full. Please pick another offering.")
+    return offering
+
+
+def _dates(course: Course, offering: Offering) -> dict:
+    if offering.is_adaptive:
+        start = timezone.now()
+    else:
+        start = timezone.make_aware(datetime.combine(offering.starts_on, time.min))
+    return {
+        "started_at": start,
+        "recommended_finish_at": start + course.target_duration,
+        "access_expires_at": start + course.access_duration,
+    }
+
+
+def _rejoin(enrollment: Enrollment, offering: Offering) -> Enrollment:
+    """Enrolling again: same offering and still current is a no-op; otherwise move or reactivate."""
+    from courses.tasks import recompute_progress
+
+    is_current = enrollment.status in (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
+    access_left = enrollment.access_expires_at is None or enrollment.access_expires_at > timezone.now()
+    if enrollment.offering_id == offering.pk and is_current and access_left:
+        return enrollment
+    if enrollment.offering_id != offering.pk:
+        enrollment.offering = _check_capacity(offering)
+        for name, value in _dates(enrollment.course, offering).items():
+            setattr(enrollment, name, value)
+    elif not access_left:
+        for name, value in _dates(enrollment.course, offering).items():
+            setattr(enrollment, name, value)
+    enrollment.status = Enrollment.Status.ACTIVE
+    enrollment.withdrawn_at = None
+    enrollment.completed_at = None
+    enrollment.save(
+        update_fields=[
+            "offering", "status", "withdrawn_at", "completed_at",
+            "started_at", "recommended_finish_at", "access_expires_at",
+        ]
+    )
+    # Completions were kept: the task moves a fully completed course back to "completed".
+    recompute_progress.delay_on_commit(enrollment.pk)
+    return enrollment
+
+
+def withdraw(enrollment: Enrollment) -> Enrollment:
+    """Leave the course. Completions, portfolio and badges stay; enrolling again picks them up."""
+    if enrollment.status != Enrollment.Status.WITHDRAWN:
+        enrollment.status = Enrollment.Status.WITHDRAWN
+        enrollment.withdrawn_at = timezone.now()
+        enrollment.save(update_fields=["status", "withdrawn_at"])
+    return enrollment
+
+
+class _Anonymous:
+    is_authenticated = False
+
+
+# --- Expiry and pace reminders -------------------------------------------------------------
+
+
+def expire_due_enrollments(now: datetime | None = None) -> int:
+    """Mark active enrollments whose access has ended as expired (progress is kept). Returns the count."""
+    now = now or timezone.now()
+    return Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, access_expires_at__lte=now).update(
+        status=Enrollment.Status.EXPIRED
+    )
+
+
+# A little under a week, so a weekly job that runs a few minutes early does not skip a week.
+REMINDER_INTERVAL = timedelta(days=6)
+UNSUBSCRIBE_SALT = "courses.pace-reminders.unsubscribe"
+
+
+def reminder_unsubscribe_token(user) -> str:
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def user_id_from_unsubscribe_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def send_pace_reminder(enrollment: Enrollment, progress, now: datetime | None = None) -> bool:
+    """Email one learner who is behind, at most once per REMINDER_INTERVAL; True when sent.
+
+    The claim is a conditional update of last_reminder_at, so two runs of the weekly job
+    (or a retry) never send the same learner two reminders.
+    """
+    now = now or timezone.now()
+    user = enrollment.user
+    if not user.wants_pace_reminders or not user.email or not progress.is_behind or enrollment.is_read_only:
+        return False
+    claimed = (
+        Enrollment.objects.filter(pk=enrollment.pk, last_reminder_at=enrollment.last_reminder_at)
+        .exclude(last_reminder_at__gt=now - REMINDER_INTERVAL)
+        .update(last_reminder_at=now)
+    )
+    if not claimed:
+        return False
+    token = reminder_unsubscribe_token(user)
+    unsubscribe_url = settings.SITE_URL + reverse("learn:unsubscribe", args=[token])
+    resume = progress.resume_lesson
+    context = {
+        "user": user,
+        "course": enrollment.course,
+        "progress": progress,
+        "behind": progress.behind_sessions,
+        "resume_url": settings.SITE_URL + (resume.get_absolute_url() if resume else reverse("learn:dashboard")),
+        "dashboard_url": settings.SITE_URL + reverse("learn:dashboard"),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    subject = render_to_string("emails/pace_reminder_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string("emails/pace_reminder_body.txt", context),
+        to=[user.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.attach_alternative(render_to_string("emails/pace_reminder_body.html", context), "text/html")
+    message.send()
+    return True

@@ -1,7 +1,24 @@
-from django.shortcuts import get_object_or_404, redirect, render
+from urllib.parse import urlencode
 
-from courses.models import Course
-from courses.services import enrollment_state
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from courses import services
+from courses.files import ranged_file_response
+from courses.forms import EnrollForm
+from courses.models import Course, Enrollment, Lesson, LessonCompletion, Session
+from courses.progress import CourseProgress, progress_for
+from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 
 
 def catalog(request):
@@ -14,6 +31,7 @@ def catalog(request):
 def course_detail(request, slug):
     course = get_object_or_404(Course.objects.published(), slug=slug)
     sessions = list(course.sessions_with_lessons())
+    state = enrollment_state(course, request.user)
     context = {
         "course": course,
         "sessions": sessions,
@@ -21,6 +39,215 @@ def course_detail(request, slug):
         "outcomes": list(course.outcomes.all()),
         "staff": list(course.staff.all()),
         "badges": list(course.badges.active()),
-        "state": enrollment_state(course, request.user),
+        "state": state,
+        "enroll_form": EnrollForm(course) if state.needs_country else None,
     }
     return render(request, "courses/course_detail.html", context)
+
+
+# --- Enrolling ---------------------------------------------------------------------------
+
+
+@require_POST
+def enroll(request, slug):
+    course = get_object_or_404(Course.objects.published(), slug=slug)
+    if not request.user.is_authenticated:
+        return redirect(reverse("account_signup") + "?" + urlencode({"next": course.get_absolute_url()}))
+    form = EnrollForm(course, request.POST)
+    if not form.is_valid():
+        messages.error(request, "That offering is no longer available. Please pick one from the list.")
+        return redirect(course)
+    try:
+        enrollment = services.enroll(
+            request.user, course, form.cleaned_data["offering"], form.cleaned_data["country"] or None
+        )
+    except EnrollmentRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(course)
+    if not enrollment.offering.has_started():
+        messages.success(
+            request, f"You are enrolled in {enrollment.offering.title}. It starts on {enrollment.offering.starts_on:%-d %B %Y}."
+        )
+        return redirect("learn:dashboard")
+    messages.success(request, f"You are enrolled in {course.title}. Welcome! Start with session 1 below.")
+    return redirect("learn:outline", course.slug)
+
+
+@require_POST
+@login_required
+def withdraw(request, slug):
+    enrollment = get_enrollment_or_404(request.user, slug)
+    services.withdraw(enrollment)
+    messages.success(
+        request, f"You have left {enrollment.course.title}. Your work is kept: enroll again any time to pick it up."
+    )
+    return redirect("learn:dashboard")
+
+
+# --- My learning, outline and session ---------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    enrollments = (
+        Enrollment.objects.for_user(request.user)
+        .select_related("course", "offering")
+        .prefetch_related(
+            Prefetch("course__sessions", queryset=Session.objects.order_by("number")),
+            Prefetch("course__sessions__lessons", queryset=Lesson.objects.order_by("order", "pk")),
+            Prefetch("completions", queryset=LessonCompletion.objects.only("pk", "enrollment_id", "lesson_id")),
+        )
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    current, left = [], []
+    for enrollment in enrollments:
+        if enrollment.status == Enrollment.Status.WITHDRAWN:
+            left.append(enrollment)
+            continue
+        done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
+        current.append(CourseProgress(enrollment, list(enrollment.course.sessions.all()), done_ids))
+    return render(request, "courses/enrollment_list.html", {"progresses": current, "left": left})
+
+
+@login_required
+def outline(request, course_slug):
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    return render(request, "courses/enrollment_outline.html", {"progress": progress_for(enrollment)})
+
+
+@login_required
+def session_detail(request, course_slug, number):
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    progress = progress_for(enrollment)
+    current = progress.session_progress(number)
+    if current is None:
+        raise Http404("This course has no such session.")
+    index = progress.sessions.index(current)
+    context = {
+        "progress": progress,
+        "current": current,
+        "previous": progress.sessions[index - 1] if index else None,
+        "next": progress.sessions[index + 1] if index + 1 < len(progress.sessions) else None,
+    }
+    return render(request, "courses/session_detail.html", context)
+
+
+# --- The lesson player ------------------------------------------------------------------
+
+
+def _lesson_or_404(progress: CourseProgress, number: int, lesson_slug: str) -> Lesson:
+    for lesson in progress.lessons:
+        if lesson.slug == lesson_slug and lesson.session.number == number:
+            return lesson
+    raise Http404("This course has no such lesson.")
+
+
+def _locked_page(request, progress, lesson):
+    sp = progress.session_progress(lesson.session.number)
+    return render(request, "courses/lesson_locked.html", {"progress": progress, "current": sp, "lesson": lesson}, status=403)
+
+
+@login_required
+def lesson_detail(request, course_slug, number, lesson_slug):
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    progress = progress_for(enrollment)
+    lesson = _lesson_or_404(progress, number, lesson_slug)
+    if progress.is_lesson_locked(lesson):
+        return _locked_page(request, progress, lesson)
+    enrollment.touch(lesson)
+    previous, following = progress.neighbours(lesson)
+    context = {
+        "progress": progress,
+        "current": progress.session_progress(number),
+        "lesson": lesson,
+        "is_done": progress.is_done(lesson),
+        "previous": previous,
+        "next": following,
+        "worksheet_url": lesson.worksheet.get_absolute_url() if hasattr(lesson, "worksheet") else "",
+    }
+    return render(request, "courses/lesson_detail.html", context)
+
+
+def _change_completion(request, course_slug, number, lesson_slug, *, complete: bool):
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    progress = progress_for(enrollment)
+    lesson = _lesson_or_404(progress, number, lesson_slug)
+    if progress.is_lesson_locked(lesson):
+        return _locked_page(request, progress, lesson)
+    if enrollment.is_read_only:
+        messages.error(request, "Your access to this course has ended, so your progress can no longer change.")
+    elif complete:
+        enrollment.complete_lesson(lesson)
+        messages.success(request, f"“{lesson.title}” is marked as complete.")
+    else:
+        enrollment.uncomplete_lesson(lesson)
+        messages.info(request, f"“{lesson.title}” is marked as not complete.")
+    return redirect(lesson)
+
+
+@require_POST
+@login_required
+def lesson_complete(request, course_slug, number, lesson_slug):
+    return _change_completion(request, course_slug, number, lesson_slug, complete=True)
+
+
+@require_POST
+@login_required
+def lesson_uncomplete(request, course_slug, number, lesson_slug):
+    return _change_completion(request, course_slug, number, lesson_slug, complete=False)
+
+
+def _released_lesson_or_404(request, course_slug, number, lesson_slug) -> Lesson:
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("session"), session__course=enrollment.course, session__number=number, slug=lesson_slug
+    )
+    release_on = enrollment.offering.session_release_date(lesson.session)
+    if release_on is not None and release_on > timezone.localdate():
+        raise Http404("This session has not been released yet.")
+    return lesson
+
+
+@login_required
+def lesson_video(request, course_slug, number, lesson_slug):
+    """The uploaded video, with HTTP range support so the player can seek."""
+    lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    if not lesson.video_file:
+        raise Http404("This lesson has no uploaded video.")
+    return ranged_file_response(request, lesson.video_file)
+
+
+@login_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def lesson_document(request, course_slug, number, lesson_slug):
+    """The lesson's PDF: inline for the <iframe> on the lesson page, or as a download with ?download=1."""
+    lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    if not lesson.document:
+        raise Http404("This lesson has no document.")
+    response = ranged_file_response(request, lesson.document)
+    disposition = "attachment" if "download" in request.GET else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{lesson.slug}.pdf"'
+    return response
+
+
+# --- Pace reminders ---------------------------------------------------------------------
+
+
+@csrf_exempt
+def unsubscribe_reminders(request, token):
+    """Stop pace reminders from the email link, without logging in: GET asks, POST does it.
+
+    CSRF-exempt on purpose: mail clients' one-click unsubscribe (RFC 8058) POSTs without a
+    CSRF token, and the signed token in the URL already proves the request came from the email.
+    """
+    user_id = services.user_id_from_unsubscribe_token(token)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        return render(request, "courses/reminders_unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        if user.wants_pace_reminders:
+            user.wants_pace_reminders = False
+            user.save(update_fields=["wants_pace_reminders"])
+        return render(request, "courses/reminders_unsubscribe.html", {"done": True, "email": user.email})
+    return render(request, "courses/reminders_unsubscribe.html", {"email": user.email, "token": token})

@@ -1,0 +1,199 @@
+"""Where a learner stands in a course: per-session progress, recommended schedule, resume.
+
+Everything is derived in memory from three inputs the views already fetch in a constant
+number of queries: the enrollment (with its offering), the course's sessions with their
+lessons prefetched, and the set of lesson ids the learner completed. The reminder task
+uses the same object, so "behind" means the same thing on the page and in the email.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from courses.models import Enrollment, Lesson, Session
+
+
+@dataclass
+class SessionProgress:
+    session: Session
+    lessons: list[Lesson]
+    done_ids: set[int]
+    release_on: date | None  # scheduled offerings only
+    due_on: date | None
+    today: date
+
+    @property
+    def number(self) -> int:
+        return self.session.number
+
+    @property
+    def required(self) -> list[Lesson]:
+        return [lesson for lesson in self.lessons if lesson.is_required]
+
+    @property
+    def total(self) -> int:
+        return len(self.required)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for lesson in self.required if lesson.pk in self.done_ids)
+
+    @property
+    def percent(self) -> int:
+        return int(self.completed * 100 / self.total) if self.total else 100
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed == self.total
+
+    @property
+    def is_locked(self) -> bool:
+        return self.release_on is not None and self.release_on > self.today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < self.today and not self.is_complete
+
+    @property
+    def status(self) -> str:
+        """One word for the schedule table: done, locked, behind or due."""
+        if self.is_complete:
+            return "done"
+        if self.is_locked:
+            return "locked"
+        if self.is_overdue:
+            return "behind"
+        return "due"
+
+    def lesson_rows(self) -> list[tuple[Lesson, bool]]:
+        return [(lesson, lesson.pk in self.done_ids) for lesson in self.lessons]
+
+
+class CourseProgress:
+    """A learner's progress through one course, computed from prefetched rows."""
+
+    def __init__(self, enrollment: Enrollment, sessions: list[Session], done_ids: set[int], *, now=None):
+        self.enrollment = enrollment
+        self.now = now or timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.done_ids = set(done_ids)
+        offering = enrollment.offering
+        interval = timedelta(days=enrollment.course.target_weeks * 7 / max(len(sessions), 1))
+        start = timezone.localtime(enrollment.started_at or enrollment.enrolled_at)
+        self.sessions: list[SessionProgress] = []
+        for session in sessions:
+            release_on = offering.session_release_date(session)
+            if release_on is not None:
+                due_on = release_on + interval
+            else:
+                due_on = (start + interval * session.number).date()
+            self.sessions.append(
+                SessionProgress(session, list(session.lessons.all()), self.done_ids, release_on, due_on, self.today)
+            )
+        self.lessons: list[Lesson] = [lesson for sp in self.sessions for lesson in sp.lessons]
+
+    # --- figures -------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return sum(sp.total for sp in self.sessions)
+
+    @property
+    def completed(self) -> int:
+        return sum(sp.completed for sp in self.sessions)
+
+    @property
+    def percent(self) -> int:
+        return int(self.completed * 100 / self.total) if self.total else 0
+
+    @property
+    def has_optional_lessons(self) -> bool:
+        return len(self.lessons) != self.total
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.total) and self.completed == self.total
+
+    # --- schedule ------------------------------------------------------------------------
+
+    @property
+    def behind_sessions(self) -> list[SessionProgress]:
+        return [sp for sp in self.sessions if sp.is_overdue]
+
+    @property
+    def is_behind(self) -> bool:
+        return bool(self.behind_sessions)
+
+    @property
+    def next_due(self) -> SessionProgress | None:
+        return next((sp for sp in self.sessions if not sp.is_complete), None)
+
+    @property
+    def starts_on(self) -> date | None:
+        """The start date of a future scheduled offering (None once it has started)."""
+        offering = self.enrollment.offering
+        return None if offering.has_started(self.today) else offering.starts_on
+
+    @property
+    def days_left(self) -> int | None:
+        expires = self.enrollment.access_expires_at
+        if expires is None:
+            return None
+        return max(0, (timezone.localdate(expires) - self.today).days)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.enrollment.is_read_only
+
+    # --- lessons -------------------------------------------------------------------------
+
+    def session_progress(self, number: int) -> SessionProgress | None:
+        return next((sp for sp in self.sessions if sp.number == number), None)
+
+    def is_done(self, lesson: Lesson) -> bool:
+        return lesson.pk in self.done_ids
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        """Previous and next lesson across session boundaries."""
+        ids = [item.pk for item in self.lessons]
+        index = ids.index(lesson.pk)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return previous, following
+
+    def is_lesson_locked(self, lesson: Lesson) -> bool:
+        sp = next(sp for sp in self.sessions if sp.session.pk == lesson.session_id)
+        return sp.is_locked
+
+    @property
+    def resume_lesson(self) -> Lesson | None:
+        """Where Resume leads: the last lesson viewed unless done, else the next one not done."""
+        if not self.lessons:
+            return None
+        open_lessons = [lesson for lesson in self.lessons if not self.is_lesson_locked(lesson)]
+        ids = [lesson.pk for lesson in self.lessons]
+        last_id = self.enrollment.last_lesson_id
+        if last_id in ids:
+            start = ids.index(last_id)
+            for lesson in self.lessons[start:]:
+                if lesson.pk not in self.done_ids and lesson in open_lessons:
+                    return lesson
+            return self.lessons[start]
+        return next((lesson for lesson in open_lessons if lesson.pk not in self.done_ids), self.lessons[0])
+
+    @property
+    def has_started_learning(self) -> bool:
+        return bool(self.done_ids) or self.enrollment.last_lesson_id is not None
+
+
+def progress_for(enrollment: Enrollment, *, now=None) -> CourseProgress:
+    """Fetch what CourseProgress needs for one enrollment: sessions, lessons, completions (3 queries).
+
+    Lessons come with their worksheet (a LEFT JOIN), so the lesson page links to it for free.
+    """
+    lessons = Lesson.objects.select_related("worksheet__course").order_by("order", "pk")
+    sessions = list(enrollment.course.sessions.prefetch_related(Prefetch("lessons", queryset=lessons)))
+    done_ids = set(enrollment.completions.values_list("lesson_id", flat=True))
+    return CourseProgress(enrollment, sessions, done_ids, now=now)

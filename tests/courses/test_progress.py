@@ -1,0 +1,211 @@
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from courses.models import Enrollment, Lesson, LessonCompletion, SessionCompletion, recompute_enrollment_progress
+from courses.tasks import recompute_progress
+from tests import factories
+from tests.conftest import wait_for
+
+
+def lessons_of(course):
+    return list(Lesson.objects.filter(session__course=course).select_related("session"))
+
+
+def test_completing_a_lesson_enqueues_the_progress_task_on_commit(enrollment, course, django_capture_on_commit_callbacks):
+    lesson = lessons_of(course)[0]
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert enrollment.complete_lesson(lesson) is True
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert enrollment.complete_lesson(lesson) is False  # already complete: nothing new to do
+    assert callbacks == []
+    assert LessonCompletion.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_the_progress_task_caches_figures_and_marks_sessions_and_the_course(enrollment, course):
+    lessons = lessons_of(course)
+    for lesson in lessons[:2]:
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    assert recompute_progress(enrollment.pk) == 16
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_lessons, enrollment.total_lessons) == (2, 12)
+    assert list(SessionCompletion.objects.filter(enrollment=enrollment).values_list("session__number", flat=True)) == [1]
+    for lesson in lessons[2:]:
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    assert recompute_progress(enrollment.pk) == 100
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.completed_at is not None
+    assert SessionCompletion.objects.filter(enrollment=enrollment).count() == 6
+
+
+def test_running_the_progress_task_twice_gives_the_same_result(enrollment, course):
+    lessons = lessons_of(course)
+    for lesson in lessons:
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    recompute_progress(enrollment.pk)
+    enrollment.refresh_from_db()
+    first = (enrollment.progress_percent, enrollment.status, enrollment.completed_at)
+    recompute_progress(enrollment.pk)
+    enrollment.refresh_from_db()
+    assert (enrollment.progress_percent, enrollment.status, enrollment.completed_at) == first
+    assert SessionCompletion.objects.filter(enrollment=enrollment).count() == 6
+
+
+def test_uncompleting_reopens_the_session_and_the_course(enrollment, course):
+    lessons = lessons_of(course)
+    for lesson in lessons:
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    recompute_progress(enrollment.pk)
+    enrollment.uncomplete_lesson(lessons[0])
+    recompute_progress(enrollment.pk)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ACTIVE
+    assert enrollment.completed_at is None
+    assert enrollment.completed_lessons == 11
+    assert not SessionCompletion.objects.filter(enrollment=enrollment, session=lessons[0].session).exists()
+
+
+def test_optional_lessons_do_not_count_towards_progress(enrollment, course):
+    lessons = lessons_of(course)
+    Lesson.objects.filter(pk=lessons[0].pk).update(is_required=False)
+    LessonCompletion.objects.create(enrollment=enrollment, lesson=lessons[1])
+    recompute_progress(enrollment.pk)
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_lessons, enrollment.total_lessons) == (1, 11)
+    assert SessionCompletion.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_the_progress_task_ignores_a_deleted_enrollment(db):
+    assert recompute_progress(987654) is None
+
+
+def test_withdrawn_enrollments_keep_their_status_when_recomputed(enrollment, course):
+    for lesson in lessons_of(course):
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.WITHDRAWN)
+    recompute_enrollment_progress(enrollment.pk)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.WITHDRAWN
+    assert enrollment.progress_percent == 100
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_completions_are_counted_once_on_postgresql(learner):
+    """Eight threads complete lessons at the same moment, two of them each lesson of session 1 twice.
+
+    The unique constraint lets one insert win per lesson; the row lock in the progress task
+    makes the last recompute see every committed completion.
+    """
+    course = factories.make_course(sessions=2, lessons_per_session=4)
+    factories.make_offering(course)
+    enrollment = factories.enroll(learner, course)
+    lessons = lessons_of(course)
+    targets = lessons[:4] * 2  # each lesson of session 1 twice
+    barrier = threading.Barrier(len(targets))
+    results, errors = [], []
+
+    def complete(lesson):
+        try:
+            own = Enrollment.objects.get(pk=enrollment.pk)
+            barrier.wait(timeout=10)
+            results.append(own.complete_lesson(lesson))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete, args=(lesson,)) for lesson in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [False] * 4 + [True] * 4
+    assert LessonCompletion.objects.filter(enrollment=enrollment).count() == 4
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_lessons, enrollment.progress_percent) == (4, 50)
+    assert SessionCompletion.objects.filter(enrollment=enrollment).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_recomputes_agree_on_postgresql(learner):
+    course = factories.make_course(sessions=2, lessons_per_session=3)
+    factories.make_offering(course)
+    enrollment = factories.enroll(learner, course)
+    for lesson in lessons_of(course)[:3]:
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    barrier = threading.Barrier(6)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            recompute_enrollment_progress(enrollment.pk)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    enrollment.refresh_from_db()
+    assert enrollment.progress_percent == 50
+    assert SessionCompletion.objects.filter(enrollment=enrollment).count() == 1
+
+
+@pytest.mark.redis
+def test_a_real_celery_worker_recomputes_progress_after_a_completion(celery_worker, learner):
+    course = factories.make_course(sessions=2, lessons_per_session=2)
+    factories.make_offering(course)
+    enrollment = factories.enroll(learner, course)
+    lessons = lessons_of(course)
+    enrollment.complete_lesson(lessons[0])  # autocommit: enqueued at once, runs in the worker
+    enrollment.complete_lesson(lessons[1])
+
+    def progressed():
+        enrollment.refresh_from_db()
+        return enrollment.completed_lessons == 2 and enrollment.progress_percent == 50
+
+    wait_for(progressed, timeout=30)
+    assert SessionCompletion.objects.filter(enrollment=enrollment).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_waits_for_a_running_one_and_sees_what_it_committed(learner):
+    """The interleaving that loses a completion without the row lock, made deterministic.
+
+    The test holds the enrollment's row lock (as a running recompute or completion would),
+    starts a recompute, then commits a new completion; the recompute must count it.
+    """
+    course = factories.make_course(sessions=2, lessons_per_session=2)
+    factories.make_offering(course)
+    enrollment = factories.enroll(learner, course)
+    lessons = lessons_of(course)
+    LessonCompletion.objects.create(enrollment=enrollment, lesson=lessons[0])
+
+    def run():
+        try:
+            recompute_enrollment_progress(enrollment.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    with transaction.atomic():
+        Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        thread.start()
+        time.sleep(0.5)  # the recompute is now waiting for the lock
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lessons[1])
+    thread.join(timeout=10)
+    enrollment.refresh_from_db()
+    assert enrollment.completed_lessons == 2

@@ -1,0 +1,134 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Enrollment, Lesson, LessonCompletion
+from courses.services import reminder_unsubscribe_token
+from courses.tasks import expire_enrollments, send_pace_reminders
+from tests import factories
+
+
+def started_days_ago(enrollment, days: int) -> Enrollment:
+    start = timezone.now() - timedelta(days=days)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        started_at=start, recommended_finish_at=start + timedelta(weeks=6), access_expires_at=start + timedelta(days=120)
+    )
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+@pytest.fixture
+def behind(enrollment):
+    """Started 15 days ago with nothing done: sessions 1 and 2 are overdue."""
+    return started_days_ago(enrollment, 15)
+
+
+# --- expiry ---------------------------------------------------------------------------------
+
+
+def test_expire_enrollments_ends_access_and_keeps_progress(enrollment, other_learner, course):
+    lesson = Lesson.objects.filter(session__course=course).first()
+    LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    Enrollment.objects.filter(pk=enrollment.pk).update(access_expires_at=timezone.now() - timedelta(minutes=1))
+    fresh = factories.enroll(other_learner, course)
+    assert expire_enrollments() == 1
+    assert expire_enrollments() == 0  # idempotent
+    enrollment.refresh_from_db()
+    fresh.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.EXPIRED
+    assert enrollment.completions.count() == 1
+    assert fresh.status == Enrollment.Status.ACTIVE
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def test_a_learner_behind_schedule_gets_a_reminder_with_an_unsubscribe_link(behind, learner):
+    assert send_pace_reminders() == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [learner.email]
+    assert "2 sessions behind" in message.subject
+    assert "session 1 by" in message.body and "session 2 by" in message.body
+    token = reminder_unsubscribe_token(learner)
+    unsubscribe = reverse("learn:unsubscribe", args=[token])
+    assert unsubscribe in message.body
+    assert unsubscribe in message.alternatives[0][0]
+    assert message.extra_headers["List-Unsubscribe"].endswith(unsubscribe + ">")
+    behind.refresh_from_db()
+    assert behind.last_reminder_at is not None
+
+
+def test_a_learner_on_track_gets_no_reminder(enrollment, course):
+    on_track = started_days_ago(enrollment, 9)  # session 1 was due on day 7 ...
+    for lesson in Lesson.objects.filter(session__course=course, session__number=1):
+        LessonCompletion.objects.create(enrollment=on_track, lesson=lesson)  # ... and is done
+    assert send_pace_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_a_new_learner_gets_no_reminder(enrollment):
+    assert send_pace_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_reminders_are_not_sent_twice_in_a_week(behind):
+    assert send_pace_reminders() == 1
+    assert send_pace_reminders() == 0
+    Enrollment.objects.filter(pk=behind.pk).update(last_reminder_at=timezone.now() - timedelta(days=3))
+    assert send_pace_reminders() == 0
+    Enrollment.objects.filter(pk=behind.pk).update(last_reminder_at=timezone.now() - timedelta(days=7))
+    assert send_pace_reminders() == 1
+    assert len(mail.outbox) == 2
+
+
+def test_learners_who_turned_reminders_off_get_none(behind, learner):
+    learner.wants_pace_reminders = False
+    learner.save()
+    assert send_pace_reminders() == 0
+
+
+def test_expired_withdrawn_and_future_enrollments_get_no_reminder(behind, other_learner, course):
+    Enrollment.objects.filter(pk=behind.pk).update(status=Enrollment.Status.WITHDRAWN)
+    future = factories.make_future_offering(course, days=5)
+    from courses.services import enroll
+
+    enroll(other_learner, course, future)
+    assert send_pace_reminders() == 0
+
+
+def test_the_unsubscribe_link_asks_then_stops_reminders_without_login(client, behind, learner):
+    url = reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(learner)])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Stop pace reminders?" in page.content.decode()
+    learner.refresh_from_db()
+    assert learner.wants_pace_reminders is True  # a GET (a link scanner) changes nothing
+    done = client.post(url)
+    assert "You will not get pace reminders any more" in done.content.decode()
+    learner.refresh_from_db()
+    assert learner.wants_pace_reminders is False
+    assert send_pace_reminders() == 0
+
+
+def test_the_unsubscribe_form_posts_with_csrf_when_enforced(behind, learner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(learner)])
+    # Mail clients' one-click unsubscribe posts without a CSRF token: the signed URL is the proof.
+    assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    learner.refresh_from_db()
+    assert learner.wants_pace_reminders is False
+
+
+def test_a_tampered_unsubscribe_link_is_refused(client, learner):
+    token = reminder_unsubscribe_token(learner)
+    response = client.post(reverse("learn:unsubscribe", args=[token[:-2] + "xx"]))
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.wants_pace_reminders is True
