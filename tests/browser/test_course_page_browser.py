@@ -27,7 +27,7 @@ def test_course_page_and_instructor_admin_in_chromium(page, real_course):
     assert page.get_by_text("Personal attributes in depth").is_visible()
     screenshot(page, "course-page")
 
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
     login_in_browser(page, "instructor@atelier.test", "atelier-instructor")
     page.goto("/admin/courses/session/3/change/")
     screenshot(page, "admin-session")
