@@ -26,6 +26,10 @@ test: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make bench: benchmarks (portfolio PDF render time for a fully filled ~20-page portfolio)
+bench: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings $(PY) -m bench.pdf_render
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 

@@ -21,7 +21,9 @@ PROMPTS = [
 ]
 
 
-def make_worksheet(course, *, session: int = 1, order: int = 2, slug: str = "plan", title: str = "Strategy Step #1: Micro-Influence Plan", prompts=PROMPTS) -> Worksheet:
+def make_worksheet(
+    course, *, session: int = 1, order: int = 2, slug: str = "plan", title: str = "Strategy Step #1: Micro-Influence Plan", prompts=PROMPTS
+) -> Worksheet:
     lesson = Lesson.objects.get(session__course=course, session__number=session, order=order)
     lesson.kind = Lesson.Kind.WORKSHEET
     lesson.save(update_fields=["kind"])

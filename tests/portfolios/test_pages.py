@@ -112,7 +112,8 @@ def test_a_learner_not_enrolled_gets_404_everywhere(outsider_client, course, wor
         assert outsider_client.get(url).status_code == 404, url
     assert save(outsider_client, course, prompts["short_text"], "Sneaky").status_code == 404
     assert outsider_client.post(reverse("portfolios:pdf_request", args=[course.slug])).status_code == 404
-    assert outsider_client.post(reverse("portfolios:autosave_text", args=[course.slug, "summary"]), {"summary": "x", "summary_version": 0}).status_code == 404
+    text_url = reverse("portfolios:autosave_text", args=[course.slug, "summary"])
+    assert outsider_client.post(text_url, {"summary": "x", "summary_version": 0}).status_code == 404
     assert not Answer.objects.exists() and not Portfolio.objects.exists()
 
 
