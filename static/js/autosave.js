@@ -108,6 +108,13 @@
 
     Field.prototype.changed = function () {
       if (this.isImage()) { this.saveNow(); return; }
+      if (!this.isDirty() && !this.inflight) {
+        // Back to what the server has (a late "change" event, or typing undone): nothing to save.
+        window.clearTimeout(this.timer);
+        storageRemove(this.draftKey);
+        if (this.status && this.status.dataset.state === "pending") this.say("Saved", "saved");
+        return;
+      }
       this.storeDraft();
       this.say("Not saved yet", "pending");
       var self = this;
