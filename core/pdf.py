@@ -113,6 +113,9 @@ def html_to_pdf(html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetche
     if use_alarm:
 
         def _alarm(signum, frame):
+            # Fire again shortly in case this exception lands somewhere that swallows it
+            # (a __del__ or weakref callback); the finally below switches the timer off.
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
             raise _OutOfTime()
 
         previous = signal.signal(signal.SIGALRM, _alarm)
