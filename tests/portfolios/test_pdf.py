@@ -196,6 +196,8 @@ def test_raw_html_pointing_outside_still_renders_and_every_fetch_is_refused():
     assert "http://example.com/bg.png" in fetcher.refused
 
 
+# The interrupt may first land in a weakref finaliser (reported as "unraisable"); it fires again.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_rendering_has_a_hard_time_limit():
     long_html = "<table>" + "".join(f"<tr><td>row {i}</td><td>{'word ' * 40}</td></tr>" for i in range(4000)) + "</table>"
     with pytest.raises(PdfRenderError, match="longer than"):
