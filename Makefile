@@ -35,6 +35,10 @@ audit: $(STAMP)
 	$(VENV)/bin/bandit -q -r accounts badges config core courses gallery portfolios -x '*/migrations/*' -ll
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
 
+## make bench: benchmarks (portfolio PDF render time for a fully filled ~20-page portfolio)
+bench: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings $(PY) -m bench.pdf_render
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 

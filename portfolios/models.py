@@ -88,6 +88,7 @@ class Portfolio(models.Model):
     pdf_hash = models.CharField(max_length=64, blank=True)
     pdf_status = models.CharField(max_length=20, choices=PdfStatus.choices, default=PdfStatus.NONE)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    pdf_requested_at = models.DateTimeField(null=True, blank=True)
     pdf_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

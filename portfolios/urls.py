@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portfolios import views
 
 app_name = "portfolios"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:course_slug>/", views.portfolio_detail, name="portfolio"),
+    path("<slug:course_slug>/worksheets/<slug:worksheet_slug>/", views.worksheet_detail, name="worksheet"),
+    path("<slug:course_slug>/answers/<int:prompt_id>/", views.autosave_answer, name="autosave_answer"),
+    path("<slug:course_slug>/texts/<str:field>/", views.autosave_text, name="autosave_text"),
+    path("<slug:course_slug>/pdf/", views.request_pdf, name="pdf_request"),
+    path("<slug:course_slug>/pdf/status/", views.pdf_status, name="pdf_status"),
+    path("<slug:course_slug>/pdf/download/", views.download_pdf, name="pdf_download"),
+]

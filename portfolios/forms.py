@@ -1,0 +1,289 @@
+"""Forms for worksheets (one field per prompt), the portfolio texts and the prompt admin.
+
+The worksheet page, the per-answer autosave endpoint and the no-JavaScript submit all
+validate through `answer_field(prompt)`, so a value is judged the same way however it arrives.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.images import clean_uploaded_image
+from portfolios.models import Portfolio, Prompt
+
+DEFAULT_MAX_LENGTH = {Prompt.Kind.SHORT_TEXT: 300, Prompt.Kind.LONG_TEXT: 10000}
+CHOICE_KINDS = {Prompt.Kind.SINGLE_CHOICE, Prompt.Kind.MULTIPLE_CHOICE, Prompt.Kind.CHECKLIST}
+PORTFOLIO_TEXT_FIELDS = ("summary", "critical_evaluation")
+
+
+def field_name(prompt: Prompt) -> str:
+    return f"prompt_{prompt.pk}"
+
+
+def version_name(prompt: Prompt) -> str:
+    return f"version_{prompt.pk}"
+
+
+class AnswerImageField(forms.FileField):
+    """An image upload decoded, size-limited and re-encoded by core.images (never trusted as sent)."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if not uploaded:
+            return None
+        return clean_uploaded_image(uploaded, max_side=1600)
+
+
+def answer_field(prompt: Prompt) -> forms.Field:
+    """The form field for one prompt: right widget, limits and messages for its kind.
+
+    Every field is optional here: learners save drafts field by field; required prompts are
+    checked when they submit the worksheet.
+    """
+    kind = prompt.kind
+    common = {"label": prompt.label, "help_text": prompt.help_text, "required": False}
+    if kind in (Prompt.Kind.SHORT_TEXT, Prompt.Kind.LONG_TEXT):
+        limit = prompt.max_length or DEFAULT_MAX_LENGTH[kind]
+        widget = forms.TextInput if kind == Prompt.Kind.SHORT_TEXT else forms.Textarea(attrs={"rows": 6})
+        return forms.CharField(
+            max_length=limit,
+            widget=widget,
+            error_messages={
+                "max_length": "Please shorten this answer to %(limit_value)d characters (it has %(show_value)d)."
+            },
+            **common,
+        )
+    if kind == Prompt.Kind.SINGLE_CHOICE:
+        return forms.ChoiceField(
+            choices=[(c, c) for c in prompt.choices],
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Please pick one of the options listed."},
+            **common,
+        )
+    if kind in (Prompt.Kind.MULTIPLE_CHOICE, Prompt.Kind.CHECKLIST):
+        return forms.MultipleChoiceField(
+            choices=[(c, c) for c in prompt.choices],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": "“%(value)s” is not one of the options; please tick only the options listed."},
+            **common,
+        )
+    if kind == Prompt.Kind.URL:
+        return forms.URLField(
+            max_length=prompt.max_length or 500,
+            assume_scheme="https",
+            widget=forms.URLInput(attrs={"placeholder": "https://"}),
+            error_messages={"invalid": "Please enter a web address such as https://www.example.com/your-page."},
+            **common,
+        )
+    if kind == Prompt.Kind.NUMBER:
+        return forms.DecimalField(
+            min_value=prompt.min_value,
+            max_value=prompt.max_value,
+            max_digits=14,
+            decimal_places=2,
+            widget=forms.NumberInput(attrs={"step": "any"}),
+            error_messages={
+                "invalid": "Please enter a number, e.g. 3 or 2.5.",
+                "min_value": "Please enter a number of at least %(limit_value)s.",
+                "max_value": "Please enter a number no bigger than %(limit_value)s.",
+                "max_decimal_places": "Please use at most %(max)s decimal places.",
+            },
+            **common,
+        )
+    if kind == Prompt.Kind.IMAGE:
+        return AnswerImageField(widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}), **common)
+    raise ValueError(f"Unknown prompt kind {kind!r}")
+
+
+def to_json_value(prompt: Prompt, cleaned):
+    """What Answer.value stores for a cleaned value (JSON: text, list of text, number or null)."""
+    if prompt.kind == Prompt.Kind.IMAGE:
+        return None
+    if prompt.kind == Prompt.Kind.NUMBER:
+        if cleaned is None:
+            return None
+        return int(cleaned) if cleaned == cleaned.to_integral_value() else float(cleaned)
+    if prompt.kind in (Prompt.Kind.MULTIPLE_CHOICE, Prompt.Kind.CHECKLIST):
+        order = {c: i for i, c in enumerate(prompt.choices)}
+        return sorted(cleaned or [], key=lambda c: order.get(c, 0))
+    return (cleaned or "").strip() if isinstance(cleaned, str) else cleaned
+
+
+def to_form_value(prompt: Prompt, value):
+    """The stored JSON value as a form's initial data."""
+    if prompt.kind == Prompt.Kind.NUMBER and value is not None:
+        return Decimal(str(value))
+    return value
+
+
+class WorksheetForm(forms.Form):
+    """One field per prompt plus a hidden version per prompt (the copy the page loaded)."""
+
+    def __init__(self, prompts, answers: dict, *args, **kwargs):
+        self.prompts = list(prompts)
+        initial = {}
+        for prompt in self.prompts:
+            answer = answers.get(prompt.pk)
+            initial[field_name(prompt)] = to_form_value(prompt, answer.value) if answer else None
+            initial[version_name(prompt)] = answer.version if answer else 0
+        super().__init__(*args, initial=initial, **kwargs)
+        for prompt in self.prompts:
+            self.fields[field_name(prompt)] = answer_field(prompt)
+            self.fields[version_name(prompt)] = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def save(self, portfolio: Portfolio, answers: dict) -> dict:
+        """Save every valid field that changed, each with its own version check.
+
+        Returns {prompt id: VersionConflict}. Afterwards the hidden versions in the form's data
+        are the server's, so the redisplayed page saves cleanly next time (for a conflict that
+        means: saving again keeps the learner's text, which is what the conflict box says).
+        """
+        from portfolios.services import VersionConflict, save_answer
+
+        self.conflicts = {}
+        data = self.data.copy()
+        for prompt in self.prompts:
+            name = field_name(prompt)
+            if name in self.errors or version_name(prompt) in self.errors:
+                continue
+            cleaned = self.cleaned_data.get(name)
+            expected = self.cleaned_data.get(version_name(prompt)) or 0
+            answer = answers.get(prompt.pk)
+            value = to_json_value(prompt, cleaned)
+            if prompt.kind == Prompt.Kind.IMAGE:
+                if cleaned is None:
+                    continue
+            elif value == (answer.value if answer else None) or (answer is None and value in ("", [], None)):
+                continue  # unchanged: saving it would only bump the version and confuse other tabs
+            try:
+                answer = save_answer(portfolio, prompt, value, expected_version=expected, image=cleaned if prompt.kind == Prompt.Kind.IMAGE else None)
+                answers[prompt.pk] = answer
+                data[version_name(prompt)] = str(answer.version)
+            except VersionConflict as conflict:
+                self.conflicts[prompt.pk] = conflict
+                data[version_name(prompt)] = str(conflict.version)
+        self.data = data
+        return self.conflicts
+
+    def rows(self, answers: dict, image_url) -> list[dict]:
+        """Everything the template needs per prompt, in order."""
+        conflicts = getattr(self, "conflicts", {})
+        rows = []
+        for prompt in self.prompts:
+            answer = answers.get(prompt.pk)
+            conflict = conflicts.get(prompt.pk)
+            rows.append(
+                {
+                    "prompt": prompt,
+                    "field": self[field_name(prompt)],
+                    "version": self[version_name(prompt)],
+                    "is_group": prompt.kind in CHOICE_KINDS,
+                    "is_image": prompt.kind == Prompt.Kind.IMAGE,
+                    "image_url": image_url(answer.image.name) if answer and answer.image else "",
+                    "conflict": conflict,
+                    "conflict_display": display_json_value(conflict.value) if conflict else "",
+                    "mine_display": display_json_value(self[field_name(prompt)].value()) if conflict else "",
+                }
+            )
+        return rows
+
+
+def display_json_value(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def clean_single_answer(prompt: Prompt, data, files):
+    """Validate one prompt's posted value (the autosave endpoint); returns (json_value, image, version).
+
+    Raises ValidationError with the messages to show next to the field.
+    """
+    field = answer_field(prompt)
+    name = field_name(prompt)
+    raw = field.widget.value_from_datadict(data, files, name)
+    cleaned = field.clean(raw)
+    try:
+        version = int(data.get(version_name(prompt), ""))
+    except ValueError:
+        raise ValidationError("This page is out of date; please reload it.") from None
+    if prompt.kind == Prompt.Kind.IMAGE and cleaned is None:
+        raise ValidationError("Please choose an image to upload.")
+    return to_json_value(prompt, cleaned), cleaned if prompt.kind == Prompt.Kind.IMAGE else None, version
+
+
+class PortfolioTextForm(forms.ModelForm):
+    """Summary and critical evaluation with the versions the page loaded."""
+
+    summary_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    critical_evaluation_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Portfolio
+        fields = ["summary", "critical_evaluation"]
+        labels = {"summary": "Summary", "critical_evaluation": "Critical evaluation"}
+        help_texts = {
+            "summary": "In a paragraph or two: what your micro-influence strategy is and who it is for.",
+            "critical_evaluation": "Looking back over your worksheets: what worked, what did not, and what you would do next.",
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "critical_evaluation": forms.Textarea(attrs={"rows": 10}),
+        }
+        error_messages = {
+            "summary": {"max_length": "Please shorten your summary to %(limit_value)d characters (it has %(show_value)d)."},
+            "critical_evaluation": {
+                "max_length": "Please shorten your evaluation to %(limit_value)d characters (it has %(show_value)d)."
+            },
+        }
+
+
+def portfolio_text_field(name: str) -> forms.Field:
+    return PortfolioTextForm.base_fields[name]
+
+
+# --- admin ------------------------------------------------------------------------------
+
+
+class ChoicesField(forms.CharField):
+    """A JSON list of strings edited as a textarea, one option per line."""
+
+    widget = forms.Textarea(attrs={"rows": 5, "cols": 60})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        lines = [line.strip() for line in text.splitlines()]
+        return [line for line in lines if line]
+
+
+class PromptAdminForm(forms.ModelForm):
+    choices = ChoicesField(
+        required=False,
+        help_text="For single choice, multiple choice and checklist prompts: one option per line.",
+    )
+
+    class Meta:
+        model = Prompt
+        fields = ["order", "kind", "required", "label", "help_text", "choices", "max_length", "min_value", "max_value"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        choices = data.get("choices") or []
+        if kind in CHOICE_KINDS:
+            if len(choices) < (1 if kind == Prompt.Kind.CHECKLIST else 2):
+                self.add_error("choices", "Enter the options, one per line (at least two; a checklist needs one).")
+            if len(set(choices)) != len(choices):
+                self.add_error("choices", "Each option must be different.")
+        elif choices:
+            self.add_error("choices", "Only choice and checklist prompts have options; clear this box or change the kind.")
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", "The largest allowed number must not be smaller than the smallest.")
+        return data

@@ -1,0 +1,325 @@
+/* Autosave for worksheet answers and portfolio texts.
+ *
+ * Each field container carries data-autosave-url, data-name (the input name) and
+ * data-version-name (the hidden input holding the version this page last saw).
+ * A field saves ~2 s after typing stops and when focus leaves it. The server answers
+ * 200 (saved, new version), 400 (invalid: show the message, keep the text), 409 (saved
+ * elsewhere: show both versions and let the learner choose) or 403 (read-only).
+ * Network failures keep the text (also in localStorage) and retry with backoff.
+ */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 2000;
+  var MAX_RETRY_S = 60;
+
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!csrfInput || form.querySelector("fieldset[disabled]")) return;
+    var csrf = csrfInput.value;
+    var draftPrefix = "atelier-draft:" + form.dataset.autosave + ":";
+    var fields = [];
+    var submitting = false;
+
+    function storageGet(key) {
+      try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+    }
+    function storageSet(key, value) {
+      try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: keep going */ }
+    }
+    function storageRemove(key) {
+      try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+    }
+
+    function Field(el) {
+      this.el = el;
+      this.url = el.dataset.autosaveUrl;
+      this.name = el.dataset.name;
+      this.kind = el.dataset.kind;
+      this.versionInput = form.querySelector('input[name="' + el.dataset.versionName + '"]');
+      this.status = el.querySelector(".save-status");
+      this.errorBox = el.querySelector(".field-error");
+      this.draftKey = draftPrefix + this.name;
+      this.timer = null;
+      this.retryTimer = null;
+      this.retryDelay = 0;
+      this.inflight = false;
+      this.again = false;
+      this.saved = this.serialize();
+    }
+
+    Field.prototype.inputs = function () {
+      return Array.prototype.slice.call(this.el.querySelectorAll('[name="' + this.name + '"]'));
+    };
+    Field.prototype.isGroup = function () {
+      var first = this.inputs()[0];
+      return first && (first.type === "checkbox" || first.type === "radio");
+    };
+    Field.prototype.isImage = function () { return this.kind === "image"; };
+    Field.prototype.values = function () {
+      var inputs = this.inputs();
+      if (this.isGroup()) {
+        return inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+      }
+      return inputs.length ? inputs[0].value : "";
+    };
+    Field.prototype.serialize = function () {
+      if (this.isImage()) return "";
+      return JSON.stringify(this.values());
+    };
+    Field.prototype.isDirty = function () {
+      if (this.isImage()) return !!(this.inputs()[0] && this.inputs()[0].files.length);
+      return this.serialize() !== this.saved;
+    };
+    Field.prototype.version = function () { return parseInt(this.versionInput.value || "0", 10); };
+
+    // Put a value (as stored on the server: text, number, list or null) into the inputs.
+    Field.prototype.setValue = function (value) {
+      var inputs = this.inputs();
+      if (this.isGroup()) {
+        var wanted = Array.isArray(value) ? value.map(String) : (value === null || value === undefined ? [] : [String(value)]);
+        inputs.forEach(function (i) { i.checked = wanted.indexOf(i.value) !== -1; });
+      } else if (inputs.length && !this.isImage()) {
+        inputs[0].value = value === null || value === undefined ? "" : String(value);
+      }
+    };
+
+    Field.prototype.say = function (text, state) {
+      if (!this.status) return;
+      this.status.textContent = text;
+      this.status.dataset.state = state || "";
+    };
+    Field.prototype.showErrors = function (errors) {
+      this.el.classList.toggle("has-error", errors.length > 0);
+      if (this.errorBox) {
+        this.errorBox.textContent = errors.join(" ");
+      }
+      var control = this.inputs()[0];
+      if (control && !this.isGroup()) {
+        if (errors.length) control.setAttribute("aria-invalid", "true");
+        else control.removeAttribute("aria-invalid");
+      }
+    };
+
+    Field.prototype.storeDraft = function () {
+      if (this.isImage()) return;
+      storageSet(this.draftKey, { values: this.values(), version: this.version() });
+    };
+
+    Field.prototype.changed = function () {
+      if (this.isImage()) { this.saveNow(); return; }
+      if (!this.isDirty() && !this.inflight) {
+        // Back to what the server has (a late "change" event, or typing undone): nothing to save.
+        window.clearTimeout(this.timer);
+        storageRemove(this.draftKey);
+        if (this.status && this.status.dataset.state === "pending") this.say("Saved", "saved");
+        return;
+      }
+      this.storeDraft();
+      this.say("Not saved yet", "pending");
+      var self = this;
+      window.clearTimeout(this.timer);
+      this.timer = window.setTimeout(function () { self.saveNow(); }, DEBOUNCE_MS);
+    };
+
+    Field.prototype.saveNow = function () {
+      window.clearTimeout(this.timer);
+      window.clearTimeout(this.retryTimer);
+      if (!this.isDirty()) return;
+      if (this.inflight) { this.again = true; return; }
+      var self = this;
+      var body = new FormData();
+      if (this.isImage()) {
+        body.append(this.name, this.inputs()[0].files[0]);
+      } else {
+        var values = this.values();
+        (Array.isArray(values) ? values : [values]).forEach(function (v) { body.append(self.name, v); });
+      }
+      body.append(this.versionInput.name, String(this.version()));
+      var sent = this.serialize();
+      this.inflight = true;
+      this.say("Saving…", "saving");
+      fetch(this.url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch", "Accept": "application/json" }
+      }).then(function (response) {
+        if (response.status >= 500) throw new Error("server " + response.status);
+        return response.json().then(function (data) { return { status: response.status, data: data }; });
+      }).then(function (result) {
+        self.inflight = false;
+        self.retryDelay = 0;
+        self.handle(result.status, result.data, sent);
+      }).catch(function () {
+        self.inflight = false;
+        self.retryLater();
+      });
+    };
+
+    Field.prototype.retryLater = function () {
+      var self = this;
+      this.retryDelay = Math.min(MAX_RETRY_S, this.retryDelay ? this.retryDelay * 2 : 2);
+      this.say("Not saved yet — retrying in " + this.retryDelay + " s. Your text is kept on this device.", "retrying");
+      this.retryTimer = window.setTimeout(function () { self.saveNow(); }, this.retryDelay * 1000);
+    };
+
+    Field.prototype.handle = function (status, data, sent) {
+      if (status === 200 && data.ok) {
+        this.versionInput.value = String(data.version);
+        this.saved = sent;
+        this.showErrors([]);
+        this.removeConflict();
+        if (this.isImage()) {
+          this.inputs()[0].value = "";
+          var holder = this.el.querySelector(".current-image");
+          if (holder && data.image_url) {
+            holder.querySelector("img").src = data.image_url;
+            holder.hidden = false;
+          }
+        }
+        if (this.isDirty()) {
+          this.storeDraft();
+          this.changed();
+        } else {
+          storageRemove(this.draftKey);
+          this.say("Saved", "saved");
+        }
+        if (this.again) { this.again = false; this.saveNow(); }
+      } else if (status === 409) {
+        this.showConflict(data);
+      } else if (status === 400 || status === 403) {
+        this.showErrors(data.errors || ["This could not be saved."]);
+        this.say(status === 403 ? "Not saved" : "Not saved — please fix the problem above; your text is kept.", "error");
+      } else {
+        this.retryLater();
+      }
+    };
+
+    Field.prototype.removeConflict = function () {
+      this.el.classList.remove("has-conflict");
+      this.el.querySelectorAll(".conflict").forEach(function (node) { node.remove(); });
+    };
+
+    function describe(values) {
+      if (Array.isArray(values)) return values.length ? values.join(", ") : "(empty)";
+      return values === null || values === undefined || values === "" ? "(empty)" : String(values);
+    }
+
+    function panelColumn(heading, text) {
+      var column = document.createElement("div");
+      var title = document.createElement("p");
+      title.className = "conflict-heading";
+      title.textContent = heading;
+      var body = document.createElement("p");
+      body.className = "conflict-text";
+      body.textContent = text;
+      column.appendChild(title);
+      column.appendChild(body);
+      return column;
+    }
+
+    Field.prototype.showConflict = function (server) {
+      var self = this;
+      this.removeConflict();
+      this.el.classList.add("has-conflict");
+      var panel = document.createElement("div");
+      panel.className = "conflict";
+      panel.setAttribute("role", "group");
+      panel.setAttribute("aria-label", "Two versions of this answer");
+      var intro = document.createElement("p");
+      intro.className = "conflict-intro";
+      intro.textContent = "This was changed somewhere else (another tab or device) after you opened this page. Which version do you want to keep?";
+      var versions = document.createElement("div");
+      versions.className = "conflict-versions";
+      versions.appendChild(panelColumn("Your version", this.isImage() ? "The image you just chose" : describe(this.values())));
+      versions.appendChild(panelColumn("Saved version", this.isImage() ? (server.image_url ? "Another image" : "(no image)") : describe(server.display)));
+      var actions = document.createElement("p");
+      actions.className = "form-actions";
+      var keepMine = document.createElement("button");
+      keepMine.type = "button";
+      keepMine.className = "button button-small";
+      keepMine.textContent = "Keep my version";
+      keepMine.addEventListener("click", function () {
+        self.versionInput.value = String(server.version);
+        self.removeConflict();
+        self.saved = null;  // force a save even if identical
+        self.saveNow();
+      });
+      var useSaved = document.createElement("button");
+      useSaved.type = "button";
+      useSaved.className = "button button-small button-secondary";
+      useSaved.textContent = "Use the saved version";
+      useSaved.addEventListener("click", function () {
+        self.versionInput.value = String(server.version);
+        self.setValue(server.value);
+        if (self.isImage()) self.inputs()[0].value = "";
+        self.saved = self.serialize();
+        storageRemove(self.draftKey);
+        self.removeConflict();
+        self.say("Saved version restored", "saved");
+      });
+      actions.appendChild(keepMine);
+      actions.appendChild(useSaved);
+      panel.appendChild(intro);
+      panel.appendChild(versions);
+      panel.appendChild(actions);
+      if (this.status) this.status.insertAdjacentElement("afterend", panel);
+      else this.el.appendChild(panel);
+      this.say("Not saved — choose a version below", "conflict");
+    };
+
+    // Text kept in this browser from an earlier visit (closed tab, lost connection): put it
+    // back. Saved with the version it was typed against, so if the server copy moved on,
+    // the learner sees the conflict view instead of losing either text.
+    Field.prototype.restoreDraft = function () {
+      if (this.isImage()) return;
+      var draft = storageGet(this.draftKey);
+      if (!draft || !("values" in draft)) return;
+      if (JSON.stringify(draft.values) === this.serialize()) { storageRemove(this.draftKey); return; }
+      this.setValue(draft.values);
+      this.versionInput.value = String(draft.version);
+      this.say("Restored text you had not saved yet — saving…", "pending");
+      this.saveNow();
+    };
+
+    form.querySelectorAll("[data-autosave-url]").forEach(function (el) {
+      var field = new Field(el);
+      fields.push(field);
+      el.addEventListener("input", function () { if (!field.isImage()) field.changed(); });
+      el.addEventListener("change", function () { field.changed(); });
+      el.addEventListener("focusout", function (event) {
+        if (!el.contains(event.relatedTarget)) field.saveNow();
+      });
+      field.restoreDraft();
+    });
+
+    window.addEventListener("online", function () {
+      fields.forEach(function (f) { if (f.isDirty()) f.saveNow(); });
+    });
+
+    // A normal submit sends everything; let running saves finish first so versions are current.
+    form.addEventListener("submit", function (event) {
+      var busy = fields.some(function (f) { return f.inflight; });
+      fields.forEach(function (f) { window.clearTimeout(f.timer); window.clearTimeout(f.retryTimer); });
+      if (busy) {
+        event.preventDefault();
+        var submitter = event.submitter;
+        var wait = window.setInterval(function () {
+          if (!fields.some(function (f) { return f.inflight; })) {
+            window.clearInterval(wait);
+            form.requestSubmit(submitter);
+          }
+        }, 100);
+      } else {
+        submitting = true;
+      }
+    });
+
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && fields.some(function (f) { return f.inflight || (f.isDirty() && !f.isImage()); })) {
+        event.preventDefault();
+      }
+    });
+  });
+})();
