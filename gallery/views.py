@@ -241,10 +241,10 @@ def report(request, course_slug, pk, comment_pk=None):
 @login_required
 def moderate(request, course_slug, pk, comment_pk=None):
     """Instructors hide or restore an entry or a comment from the entry page; open reports on it are resolved."""
-    if not _is_moderator(request.user):
-        raise PermissionDenied("Only instructors can hide or restore gallery posts.")
     course, _ = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
+    if not _is_moderator(request.user):
+        raise PermissionDenied("Only instructors can hide or restore gallery posts.")
     hide = request.POST.get("action") == "hide"
     with transaction.atomic():
         if comment_pk is None:
