@@ -1,7 +1,9 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,27 @@ def cover_path(instance, filename: str) -> str:
 
 def snapshot_pdf_path(instance, filename: str) -> str:
     return f"gallery/pdf/{uuid.uuid4().hex}.pdf"
+
+
+class EntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every entry (hidden ones are marked); learners see published, unhidden
+        entries plus their own, so an author can still find an entry they unpublished."""
+        if user.is_staff:
+            return self
+        return self.filter(models.Q(is_published=True, is_hidden=False) | models.Q(author=user))
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(title__icontains=text)
+            | models.Q(author__display_name__icontains=text)
+            | models.Q(author__first_name__icontains=text)
+            | models.Q(author__last_name__icontains=text)
+            | models.Q(author__username__icontains=text)
+        )
 
 
 class Entry(models.Model):
@@ -39,6 +62,8 @@ class Entry(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = EntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at"]
         verbose_name_plural = "entries"
@@ -53,6 +78,57 @@ class Entry(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("gallery:entry", args=[self.course.slug, self.pk])
 
+    @property
+    def is_visible_to_peers(self) -> bool:
+        return self.is_published and not self.is_hidden
+
+    def refresh_comment_count(self) -> None:
+        """Recount in one UPDATE: comments that peers can see (not hidden, not deleted).
+
+        A recount rather than +1/-1 keeps the number right whatever happened (hide,
+        restore, delete of a comment with replies) and costs one indexed query.
+        """
+        visible = (
+            Comment.objects.filter(entry=models.OuterRef("pk"), is_hidden=False, is_deleted=False)
+            .order_by()
+            .values("entry")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        Entry.objects.filter(pk=self.pk).update(
+            comment_count=Coalesce(models.Subquery(visible), 0)
+        )
+        self.refresh_from_db(fields=["comment_count"])
+
+    def snapshot_worksheets(self) -> list[dict]:
+        """The snapshot's worksheets ready to show: only answered prompts, links only for web addresses."""
+        worksheets = []
+        for worksheet in self.snapshot.get("worksheets", []):
+            prompts = []
+            for prompt in worksheet.get("prompts", []):
+                display = prompt.get("display") or ""
+                image = prompt.get("image") or ""
+                if not display and not image:
+                    continue
+                is_link = prompt.get("kind") == "url" and display.lower().startswith(("http://", "https://"))
+                prompts.append(
+                    {
+                        "label": prompt.get("label", ""),
+                        "display": display,
+                        "image_url": default_storage.url(image) if image else "",
+                        "is_link": is_link,
+                    }
+                )
+            if prompts:
+                worksheets.append({"title": worksheet.get("title", ""), "step": worksheet.get("step"), "prompts": prompts})
+        return worksheets
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Hidden comments stay visible (marked) to staff only."""
+        return self if user.is_staff else self.filter(is_hidden=False)
+
 
 class Comment(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
@@ -63,6 +139,11 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(
+        default=False, help_text="Deleted by its author but kept as a placeholder because it has replies."
+    )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -70,6 +151,9 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.entry}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.entry.get_absolute_url()}#comment-{self.pk}"
 
 
 class Report(models.Model):
@@ -99,6 +183,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Report by {self.reporter}: {self.reason[:40]}"
+
+    @property
+    def target(self):
+        """The reported comment or entry (a comment report also names its entry)."""
+        return self.comment or self.entry
 
 
 class RulesAcceptance(models.Model):

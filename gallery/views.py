@@ -1,2 +1,263 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
-# Create your views here.
+from courses.models import Course
+from courses.services import get_enrollment_or_404
+from gallery import services
+from gallery.forms import CommentForm, PublishForm, ReportForm
+from gallery.models import Comment, Entry, Report
+from gallery.tasks import render_entry_pdf
+from portfolios.services import get_or_create_portfolio
+
+PAGE_SIZE = 24
+SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
+
+
+def _gallery_access(request, course_slug: str):
+    """The gallery's one access check: staff see every course's gallery; learners only their own course's."""
+    if request.user.is_staff:
+        return get_object_or_404(Course, slug=course_slug), None
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    return enrollment.course, enrollment
+
+
+def _get_entry(request, course, pk: int) -> Entry:
+    return get_object_or_404(Entry.objects.visible_to(request.user).select_related("author"), course=course, pk=pk)
+
+
+def _is_moderator(user) -> bool:
+    return user.is_staff and user.is_instructor
+
+
+def _can_post(request, entry: Entry, enrollment) -> bool:
+    """Comments and reports need a published entry and, for learners, access that has not ended."""
+    if not entry.is_visible_to_peers and not request.user.is_staff:
+        messages.error(request, "This entry is not in the gallery at the moment, so it cannot take comments.")
+        return False
+    if enrollment is not None and enrollment.is_read_only:
+        messages.error(request, "Your access to this course has ended: you can read the gallery but not post in it.")
+        return False
+    return True
+
+
+@login_required
+def entry_list(request, course_slug):
+    course, enrollment = _gallery_access(request, course_slug)
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
+    entries = Entry.objects.visible_to(request.user).filter(course=course).search(query).select_related("author")
+    page = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).first() if enrollment else None
+    context = {
+        "course": course,
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "own_entry": own_entry,
+        "enrollment": enrollment,
+        "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
+    }
+    return render(request, "gallery/entry_list.html", context)
+
+
+def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=None, status=200):
+    """The entry page; a failed comment comes back here with its text and the error."""
+    comments = list(Comment.objects.visible_to(request.user).filter(entry=entry).select_related("author"))
+    replies = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    threads = []
+    for comment in comments:
+        if comment.parent_id is None:
+            comment.reply_list = replies.get(comment.pk, [])
+            if not comment.is_deleted or comment.reply_list:
+                threads.append(comment)
+    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course)
+    context = {
+        "course": course,
+        "entry": entry,
+        "threads": threads,
+        "worksheets": entry.snapshot_worksheets(),
+        "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
+        "reply_form": form if reply_to is not None else None,
+        "reply_to": reply_to,
+        "needs_rules": needs_rules,
+        "is_moderator": _is_moderator(request.user),
+        "can_post": entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only),
+    }
+    return render(request, "gallery/entry_detail.html", context, status=status)
+
+
+@login_required
+def entry_detail(request, course_slug, pk):
+    course, enrollment = _gallery_access(request, course_slug)
+    return _render_entry(request, course, enrollment, _get_entry(request, course, pk))
+
+
+@login_required
+def entry_pdf(request, course_slug, pk):
+    course, _ = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk)
+    if entry.snapshot_pdf:
+        filename = f"{slugify(entry.title) or 'portfolio'}.pdf"
+        return FileResponse(entry.snapshot_pdf.open("rb"), as_attachment=True, filename=filename)
+    # One render request per entry per few minutes, however often the link is clicked.
+    if cache.add(f"gallery:pdf-requested:{entry.pk}", 1, timeout=300):
+        render_entry_pdf.delay_on_commit(entry.pk)
+    messages.info(request, "The PDF of this entry is being prepared. Please try the download again in a minute.")
+    return redirect(entry)
+
+
+@login_required
+def publish(request, course_slug):
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    course = enrollment.course
+    portfolio = get_or_create_portfolio(enrollment)
+    entry = Entry.objects.filter(portfolio=portfolio).first()
+    needs_rules = not services.has_accepted_rules(request.user, course)
+    initial = {
+        "title": entry.title if entry else f"{request.user.public_name}’s micro-influence portfolio",
+        "summary": portfolio.summary or (entry.summary if entry else ""),
+        "critical_evaluation": portfolio.critical_evaluation or (entry.critical_evaluation if entry else ""),
+    }
+    form = PublishForm(
+        request.POST or None, request.FILES or None, initial=initial,
+        needs_rules=needs_rules, has_cover=bool(entry and entry.cover),
+    )
+    if request.method == "POST" and enrollment.is_read_only:
+        messages.error(request, "Your access to this course has ended, so you cannot publish to its gallery.")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            if needs_rules:
+                services.accept_rules(request.user, course)
+            was_published = bool(entry and entry.is_published)
+            entry = services.publish_entry(
+                portfolio, title=data["title"], summary=data["summary"],
+                critical_evaluation=data["critical_evaluation"], cover=data["cover"],
+                remove_cover=data.get("remove_cover", False),
+            )
+        messages.success(request, "Your entry is updated in the gallery." if was_published else "Your portfolio is published in the gallery.")
+        return redirect(entry)
+    context = {"course": course, "form": form, "entry": entry, "portfolio": portfolio, "needs_rules": needs_rules}
+    return render(request, "gallery/entry_publish.html", context)
+
+
+@require_POST
+@login_required
+def unpublish(request, course_slug):
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    entry = get_object_or_404(Entry, portfolio__enrollment=enrollment)
+    services.unpublish_entry(entry)
+    messages.success(request, "Your entry is no longer in the gallery. Its comments are kept; publish again whenever you like.")
+    return redirect("gallery:publish", course_slug)
+
+
+@require_POST
+@login_required
+def comment_create(request, course_slug, pk):
+    course, enrollment = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk)
+    if not _can_post(request, entry, enrollment):
+        return redirect(entry)
+    parent = services.resolve_parent(entry, request.POST.get("parent"), request.user)
+    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course)
+    form = CommentForm(request.POST, needs_rules=needs_rules)
+    status = 200
+    if form.is_valid():
+        try:
+            services.check_comment_rate(request.user)
+        except services.RateLimited as limited:
+            form.add_error(None, str(limited))
+            status = 429
+        else:
+            with transaction.atomic():
+                if needs_rules:
+                    services.accept_rules(request.user, course)
+                comment = services.post_comment(entry, request.user, form.cleaned_data["body"], parent=parent)
+            messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
+            return redirect(comment.get_absolute_url())
+    return _render_entry(request, course, enrollment, entry, form=form, reply_to=parent, status=status)
+
+
+def _own_comment(request, course_slug, pk, comment_pk):
+    course, _ = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk)
+    return get_object_or_404(
+        Comment.objects.select_related("entry__course"),
+        pk=comment_pk, entry=entry, author=request.user, is_hidden=False, is_deleted=False,
+    )
+
+
+@login_required
+def comment_edit(request, course_slug, pk, comment_pk):
+    comment = _own_comment(request, course_slug, pk, comment_pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        services.edit_comment(comment, form.cleaned_data["body"])
+        messages.success(request, "Your comment is updated.")
+        return redirect(comment.get_absolute_url())
+    return render(request, "gallery/comment_edit.html", {"comment": comment, "entry": comment.entry, "form": form})
+
+
+@require_POST
+@login_required
+def comment_delete(request, course_slug, pk, comment_pk):
+    comment = _own_comment(request, course_slug, pk, comment_pk)
+    entry = comment.entry
+    services.delete_comment(comment)
+    messages.success(request, "Your comment is deleted.")
+    return redirect(f"{entry.get_absolute_url()}#comments")
+
+
+@require_POST
+@login_required
+def report(request, course_slug, pk, comment_pk=None):
+    course, enrollment = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk)
+    comment = None
+    if comment_pk is not None:
+        comment = get_object_or_404(Comment.objects.visible_to(request.user), pk=comment_pk, entry=entry)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+    else:
+        services.report_item(request.user, form.cleaned_data["reason"], entry=entry, comment=comment)
+        messages.success(request, "Thank you. A moderator will look at your report.")
+    return redirect(comment.get_absolute_url() if comment else entry.get_absolute_url())
+
+
+@require_POST
+@login_required
+def moderate(request, course_slug, pk, comment_pk=None):
+    """Instructors hide or restore an entry or a comment from the entry page; open reports on it are resolved."""
+    course, _ = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk)
+    if not _is_moderator(request.user):
+        raise PermissionDenied("Only instructors can hide or restore gallery posts.")
+    hide = request.POST.get("action") == "hide"
+    with transaction.atomic():
+        if comment_pk is None:
+            services.set_entry_hidden(entry, hide, by=request.user)
+            reports = Report.objects.filter(entry=entry, comment__isnull=True)
+            target_url = entry.get_absolute_url()
+        else:
+            comment = get_object_or_404(Comment, pk=comment_pk, entry=entry)
+            services.set_comment_hidden(comment, hide, by=request.user)
+            reports = Report.objects.filter(comment=comment)
+            target_url = comment.get_absolute_url()
+        resolved = services.resolve_reports(reports, request.user) if hide else 0
+    what = "comment" if comment_pk else "entry"
+    note = f" {resolved} open report{'s' if resolved != 1 else ''} on it resolved." if resolved else ""
+    messages.success(request, (f"The {what} is hidden from learners." if hide else f"The {what} is visible again.") + note)
+    return redirect(target_url)

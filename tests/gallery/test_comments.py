@@ -1,0 +1,268 @@
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from gallery.models import Comment, Entry
+from tests.gallery.conftest import client_for
+
+
+def comment_url(entry):
+    return reverse("gallery:comment", args=[entry.course.slug, entry.pk])
+
+
+def test_posting_a_comment_renders_markdown_and_counts_it(peer_client, entry):
+    response = peer_client.post(comment_url(entry), {"body": "I **love** the [plan](https://example.com)."})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response.url.endswith(f"#comment-{comment.pk}")
+    assert comment.body_html == (
+        '<p>I <strong>love</strong> the <a href="https://example.com" rel="nofollow noopener noreferrer">plan</a>.</p>'
+    )
+    entry.refresh_from_db()
+    assert entry.comment_count == 1
+    assert "<strong>love</strong>" in peer_client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_an_empty_comment_gets_a_clear_error(peer_client, entry):
+    response = peer_client.post(comment_url(entry), {"body": "   \n "})
+    assert response.status_code == 200
+    assert "Your comment is empty. Write something before posting." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_an_overlong_comment_gets_a_clear_error_and_keeps_the_text(peer_client, entry):
+    body = "A thoughtful remark. " * 300  # 6,300 characters
+    response = peer_client.post(comment_url(entry), {"body": body})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "the limit is 5,000. Please shorten it" in html
+    assert "A thoughtful remark. A thoughtful remark." in html
+    assert not Comment.objects.exists()
+
+
+def test_an_overlong_reply_keeps_its_text_in_the_reply_box_it_came_from(peer_client, entry, learner):
+    top = Comment.objects.create(entry=entry, author=learner, body="Top", body_html="<p>Top</p>")
+    response = peer_client.post(comment_url(entry), {"body": "x" * 5001, "parent": top.pk})
+    html = response.content.decode()
+    box = re.search(rf'<textarea id="reply-body-{top.pk}"[^>]*>([^<]*)</textarea>', html)
+    assert box and box.group(1) == "x" * 5001
+    assert "the limit is 5,000" in html
+
+
+def test_a_reply_to_a_reply_attaches_to_the_top_level_comment(peer_client, entry, learner, peer):
+    top = Comment.objects.create(entry=entry, author=learner, body="Top", body_html="<p>Top</p>")
+    reply = Comment.objects.create(entry=entry, author=peer, parent=top, body="Reply", body_html="<p>Reply</p>")
+    client_for(learner).post(comment_url(entry), {"body": "Reply to the reply", "parent": reply.pk})
+    assert Comment.objects.get(body="Reply to the reply").parent == top
+
+
+def test_a_reply_cannot_target_a_comment_on_another_entry(peer_client, entry, make_entry, peer):
+    other = make_entry("Elsewhere")
+    foreign = Comment.objects.create(entry=other, author=peer, body="x", body_html="x")
+    peer_client.post(comment_url(entry), {"body": "Sneaky", "parent": foreign.pk})
+    assert Comment.objects.get(body="Sneaky").parent is None
+
+
+def test_first_comment_needs_the_rules_and_then_records_them(entry, other_learner, course):
+    from gallery.models import RulesAcceptance
+    from tests import factories
+
+    factories.enroll(other_learner, course)
+    client = client_for(other_learner)
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert "Be kind." in html
+    response = client.post(comment_url(entry), {"body": "Hello"})
+    assert "Please accept the community rules before your first comment." in response.content.decode()
+    assert "Hello" in response.content.decode()
+    client.post(comment_url(entry), {"body": "Hello", "accept_rules": "on"})
+    assert Comment.objects.filter(body="Hello").exists()
+    assert RulesAcceptance.objects.filter(user=other_learner, course=course).exists()
+
+
+def test_author_edits_their_comment(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="Frist", body_html="<p>Frist</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    assert "Frist" in peer_client.get(url).content.decode()
+    response = peer_client.post(url, {"body": "First, *corrected*"})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.body_html == "<p>First, <em>corrected</em></p>"
+    assert comment.edited_at is not None
+    assert "(edited)" in peer_client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_editing_to_empty_is_refused(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="Keep", body_html="<p>Keep</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    assert "Your comment is empty" in peer_client.post(url, {"body": ""}).content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Keep"
+
+
+def test_deleting_a_comment_updates_the_count(peer_client, entry, peer):
+    peer_client.post(comment_url(entry), {"body": "One"})
+    peer_client.post(comment_url(entry), {"body": "Two"})
+    comment = Comment.objects.get(body="One")
+    peer_client.post(reverse("gallery:comment_delete", args=[entry.course.slug, entry.pk, comment.pk]))
+    entry.refresh_from_db()
+    assert entry.comment_count == 1
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_deleting_a_comment_with_replies_keeps_the_replies(peer_client, entry, peer, learner):
+    top = Comment.objects.create(entry=entry, author=peer, body="Top", body_html="<p>Top</p>")
+    Comment.objects.create(entry=entry, author=learner, parent=top, body="Answer", body_html="<p>Answer</p>")
+    entry.refresh_comment_count()
+    assert entry.comment_count == 2
+    peer_client.post(reverse("gallery:comment_delete", args=[entry.course.slug, entry.pk, top.pk]))
+    entry.refresh_from_db()
+    assert entry.comment_count == 1
+    html = peer_client.get(entry.get_absolute_url()).content.decode()
+    assert "The author deleted this comment." in html
+    assert "Answer" in html
+
+
+# --- sanitising -------------------------------------------------------------------------
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](jav&#x09;ascript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x](vbscript:msgbox(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="#" onclick="alert(1)">x</a>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<body onload="alert(1)">',
+    '<input autofocus onfocus="alert(1)">',
+    '<details open ontoggle="alert(1)">',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    '<base href="javascript:alert(1)//">',
+    "![img](javascript:alert(1))",
+    '"><script>alert(1)</script>',
+    "<style>body{display:none}</style>",
+    '<a href="https://ok.example" style="color:red" onmouseover="alert(1)">ok</a>',
+]
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def dangerous_markup(html: str) -> list:
+    """Every tag or attribute in the comment area that could run script or restyle the page."""
+    parser = _Collector()
+    parser.feed(html)
+    problems = []
+    for tag, attrs in parser.tags:
+        if tag in {"script", "iframe", "object", "embed", "svg", "math", "style", "meta", "base", "img", "body", "input"}:
+            problems.append(tag)
+        for name, value in attrs.items():
+            if name.startswith("on") or name == "style":
+                problems.append(f"{tag}[{name}]")
+            if name in {"href", "src", "action", "data"} and value:
+                scheme = re.sub(r"[\s\x00-\x1f]", "", value).lower().split(":", 1)[0]
+                if scheme in {"javascript", "vbscript", "data"}:
+                    problems.append(f"{tag}[{name}={value}]")
+    return problems
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_comment_markup_is_stored_and_rendered_harmlessly(peer_client, entry, payload):
+    response = peer_client.post(comment_url(entry), {"body": payload})
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == payload  # the source is kept as typed, for editing
+    assert dangerous_markup(comment.body_html) == []
+    html = peer_client.get(entry.get_absolute_url()).content.decode()
+    # The sanitiser allows no <div>, so the body ends at the first </div>.
+    rendered = re.search(rf'id="comment-{comment.pk}".*?<div class="comment-body prose">(.*?)</div>', html, re.S)
+    assert rendered is not None
+    assert dangerous_markup(rendered.group(1)) == []
+    # The edit form shows the source escaped inside the textarea, never as markup.
+    edit = peer_client.get(reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])).content.decode()
+    source = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', edit, re.S).group(1)
+    assert "<" not in source
+
+
+def test_the_payload_set_is_large_enough():
+    assert len(XSS_PAYLOADS) >= 20
+
+
+def test_the_checker_itself_catches_dangerous_markup():
+    assert dangerous_markup('<p><img src=x onerror="alert(1)"></p>') == ["img", "img[onerror]"]
+    assert dangerous_markup('<a href=" JavaScript:alert(1)">x</a>') == ["a[href= JavaScript:alert(1)]"]
+    assert dangerous_markup('<a href="https://ok.example" rel="nofollow">ok</a>') == []
+
+
+# --- rate limits ------------------------------------------------------------------------
+
+
+def test_a_flood_of_comments_is_slowed_down_with_a_clear_message_and_the_text_kept(peer_client, entry):
+    for n in range(5):
+        assert peer_client.post(comment_url(entry), {"body": f"Comment {n}"}).status_code == 302
+    response = peer_client.post(comment_url(entry), {"body": "The sixth one, kept"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Please slow down and try again in" in html
+    assert "The sixth one, kept" in html
+    assert Comment.objects.count() == 5
+
+
+def test_the_hourly_limit_applies_across_minutes(peer_client, entry, peer, monkeypatch):
+    from gallery import services
+
+    clock = {"now": 1_700_000_000.0 - 1_700_000_000.0 % 3600}
+    monkeypatch.setattr(services.time, "time", lambda: clock["now"])
+    for n in range(30):
+        clock["now"] += 61 if n and n % 5 == 0 else 0  # five a minute, then the next minute
+        assert peer_client.post(comment_url(entry), {"body": f"Comment {n}"}).status_code == 302
+    clock["now"] += 61
+    response = peer_client.post(comment_url(entry), {"body": "Thirty-first"})
+    assert response.status_code == 429
+    assert "try again in" in response.content.decode()
+
+
+def test_the_rate_limit_is_per_learner(peer_client, entry, learner):
+    for n in range(5):
+        peer_client.post(comment_url(entry), {"body": f"Peer {n}"})
+    response = client_for(learner).post(comment_url(entry), {"body": "Author replies"})
+    assert response.status_code == 302
+
+
+def test_rejected_comments_do_not_use_up_the_rate_limit(peer_client, entry):
+    for _ in range(6):
+        peer_client.post(comment_url(entry), {"body": ""})
+    assert peer_client.post(comment_url(entry), {"body": "Real comment"}).status_code == 302
+
+
+def test_comment_count_stays_right_through_hide_restore_and_delete(entry, peer, learner):
+    from gallery import services
+
+    a = services.post_comment(entry, peer, "a")
+    b = services.post_comment(entry, learner, "b", parent=a)
+    services.post_comment(entry, peer, "c")
+    assert Entry.objects.get(pk=entry.pk).comment_count == 3
+    services.set_comment_hidden(b, True)
+    assert Entry.objects.get(pk=entry.pk).comment_count == 2
+    services.set_comment_hidden(b, False)
+    assert Entry.objects.get(pk=entry.pk).comment_count == 3
+    services.delete_comment(a)  # has a reply: kept as a placeholder, not counted
+    assert Entry.objects.get(pk=entry.pk).comment_count == 2

@@ -1,0 +1,99 @@
+from django.contrib.admin.sites import site
+from django.urls import reverse
+
+from accounts.models import Notification
+from gallery import services
+from gallery.models import Comment, Entry, Report
+from tests.gallery.conftest import client_for
+
+
+def test_a_learner_reports_a_comment_with_a_reason(peer_client, entry, learner):
+    comment = services.post_comment(entry, learner, "Buy followers at spam.example")
+    response = peer_client.post(
+        reverse("gallery:report_comment", args=[entry.course.slug, entry.pk, comment.pk]), {"reason": "Spam link"}
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.comment, report.entry, report.reason, report.status) == (comment, entry, "Spam link", "open")
+
+
+def test_a_report_without_a_reason_is_refused_with_a_message(peer_client, entry):
+    response = peer_client.post(reverse("gallery:report_entry", args=[entry.course.slug, entry.pk]), {"reason": ""}, follow=True)
+    assert "Please say why you are reporting this" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_an_instructor_hides_a_comment_from_the_entry_page_and_it_disappears_for_learners(entry, learner, peer, instructor):
+    comment = services.post_comment(entry, learner, "Something rude")
+    Report.objects.create(reporter=peer, entry=entry, comment=comment, reason="Rude")
+    staff = client_for(instructor)
+    assert "Hide comment" in staff.get(entry.get_absolute_url()).content.decode()
+    response = staff.post(
+        reverse("gallery:moderate_comment", args=[entry.course.slug, entry.pk, comment.pk]), {"action": "hide"}, follow=True
+    )
+    assert "The comment is hidden from learners. 1 open report on it resolved." in response.content.decode()
+    assert "Something rude" not in client_for(peer).get(entry.get_absolute_url()).content.decode()
+    staff_html = staff.get(entry.get_absolute_url()).content.decode()
+    assert "Something rude" in staff_html and "Hidden by a moderator" in staff_html
+    assert Report.objects.get().status == Report.Status.RESOLVED
+    assert Entry.objects.get(pk=entry.pk).comment_count == 0
+    assert Notification.objects.filter(user=learner, kind=Notification.Kind.MODERATION).exists()
+
+
+def test_an_instructor_restores_a_hidden_comment(entry, learner, instructor, peer):
+    comment = services.post_comment(entry, learner, "Fine after all")
+    services.set_comment_hidden(comment, True)
+    client_for(instructor).post(
+        reverse("gallery:moderate_comment", args=[entry.course.slug, entry.pk, comment.pk]), {"action": "restore"}
+    )
+    assert "Fine after all" in client_for(peer).get(entry.get_absolute_url()).content.decode()
+    assert Entry.objects.get(pk=entry.pk).comment_count == 1
+
+
+def test_an_instructor_hides_an_entry(entry, instructor, peer):
+    client_for(instructor).post(reverse("gallery:moderate_entry", args=[entry.course.slug, entry.pk]), {"action": "hide"})
+    assert Entry.objects.get(pk=entry.pk).is_hidden
+    assert client_for(peer).get(entry.get_absolute_url()).status_code == 404
+
+
+def test_staff_outside_the_instructors_group_cannot_hide_from_the_page(entry, user_factory, learner):
+    comment = services.post_comment(entry, learner, "Stays")
+    helper = user_factory(is_staff=True)
+    response = client_for(helper).post(
+        reverse("gallery:moderate_comment", args=[entry.course.slug, entry.pk, comment.pk]), {"action": "hide"}
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.get(pk=comment.pk).is_hidden
+
+
+def test_admin_lists_open_reports_and_its_actions_hide_restore_and_resolve(entry, learner, peer, admin_user, rf):
+    comment = services.post_comment(entry, learner, "Reported text")
+    open_report = Report.objects.create(reporter=peer, entry=entry, comment=comment, reason="Off topic")
+    Report.objects.create(reporter=peer, entry=entry, reason="Old", status=Report.Status.RESOLVED)
+    admin = client_for(admin_user)
+    changelist = reverse("admin:gallery_report_changelist")
+    html = admin.get(changelist).content.decode()
+    assert "Off topic" in html and ">Old<" not in html  # open ones by default
+    assert "Old" in admin.get(changelist + "?status=all").content.decode()
+
+    def act(action):
+        return admin.post(changelist, {"action": action, "_selected_action": [open_report.pk]}, follow=True)
+
+    act("hide_item")
+    assert Comment.objects.get(pk=comment.pk).is_hidden
+    act("restore_item")
+    assert not Comment.objects.get(pk=comment.pk).is_hidden
+    act("resolve")
+    open_report.refresh_from_db()
+    assert open_report.status == Report.Status.RESOLVED and open_report.resolved_by == admin_user
+    assert site.is_registered(Report)
+
+
+def test_instructors_can_use_the_report_admin(entry, learner, peer, instructor):
+    comment = services.post_comment(entry, learner, "Reported text")
+    report = Report.objects.create(reporter=peer, entry=entry, comment=comment, reason="Off topic")
+    staff = client_for(instructor)
+    changelist = reverse("admin:gallery_report_changelist")
+    assert "Off topic" in staff.get(changelist).content.decode()
+    staff.post(changelist, {"action": "hide_item", "_selected_action": [report.pk]})
+    assert Comment.objects.get(pk=comment.pk).is_hidden

@@ -1,0 +1,73 @@
+"""The gallery pages run a fixed number of queries however many entries and comments there are."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import Enrollment
+from gallery.models import Comment, Entry
+from portfolios.models import Portfolio
+from tests.gallery.conftest import EVALUATION, SUMMARY, client_for
+
+
+def bulk_entries(course, count: int) -> None:
+    offering = course.offerings.first()
+    users = User.objects.bulk_create(
+        [User(email=f"bulk{n}@example.com", username=f"bulk{n}", display_name=f"Bulk {n}") for n in range(count)]
+    )
+    enrollments = Enrollment.objects.bulk_create(
+        [Enrollment(user=u, course=course, offering=offering, started_at=timezone.now()) for u in users]
+    )
+    portfolios = Portfolio.objects.bulk_create([Portfolio(enrollment=e) for e in enrollments])
+    Entry.objects.bulk_create(
+        [
+            Entry(portfolio=p, course=course, author=u, title=f"Entry {n}", summary=SUMMARY, critical_evaluation=EVALUATION,
+                  comment_count=n % 7, cover_small=f"gallery/cover{n}.jpg" if n % 2 else "")
+            for n, (p, u) in enumerate(zip(portfolios, users, strict=True))
+        ]
+    )
+
+
+def bulk_comments(entry, authors, count: int) -> None:
+    tops = Comment.objects.bulk_create(
+        [Comment(entry=entry, author=authors[n % len(authors)], body=f"Comment {n}", body_html=f"<p>Comment {n}</p>")
+         for n in range(count // 2)]
+    )
+    Comment.objects.bulk_create(
+        [Comment(entry=entry, author=authors[n % len(authors)], parent=tops[n % len(tops)], body=f"Reply {n}",
+                 body_html=f"<p>Reply {n}</p>") for n in range(count - count // 2)]
+    )
+
+
+# session, user, enrollment (+course), entry count, the page of entries (+authors),
+# unread notifications in the header, the viewer's own entry
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_gallery_list_query_count_does_not_grow_with_entries(peer, course, count, django_assert_num_queries):
+    bulk_entries(course, count)
+    client = client_for(peer)
+    url = f"/gallery/{course.slug}/"
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Entry" in response.content.decode()
+    with django_assert_num_queries(LIST_QUERIES):
+        assert client.get(url + "?sort=discussed&q=Bulk&page=2").status_code == 200
+
+
+# session, user, enrollment (+course), the entry (+author), comments (+authors), rules accepted?,
+# unread notifications in the header
+ENTRY_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [2, 300])
+def test_entry_page_query_count_does_not_grow_with_comments(entry, peer, learner, count, django_assert_num_queries):
+    bulk_comments(entry, [peer, learner], count)
+    client = client_for(peer)
+    url = entry.get_absolute_url()
+    with django_assert_num_queries(ENTRY_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment ') + response.content.decode().count('class="comment"') == count

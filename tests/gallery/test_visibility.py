@@ -1,0 +1,117 @@
+"""Who may see and do what, on every gallery URL."""
+
+import pytest
+from django.urls import reverse
+
+from gallery.models import Comment
+from tests import factories
+from tests.gallery.conftest import client_for
+
+
+@pytest.fixture
+def scene(course, entry, peer, learner):
+    """An entry by `learner` with one comment by the author and one by the peer."""
+    own = Comment.objects.create(entry=entry, author=learner, body="Thanks all", body_html="<p>Thanks all</p>")
+    peers = Comment.objects.create(entry=entry, author=peer, body="Lovely", body_html="<p>Lovely</p>")
+    return {"course": course, "entry": entry, "author_comment": own, "peer_comment": peers}
+
+
+def urls(scene):
+    slug, pk = scene["course"].slug, scene["entry"].pk
+    c = scene["author_comment"].pk
+    return {
+        "list": ("get", reverse("gallery:list", args=[slug]), {}),
+        "publish": ("get", reverse("gallery:publish", args=[slug]), {}),
+        "entry": ("get", reverse("gallery:entry", args=[slug, pk]), {}),
+        "pdf": ("get", reverse("gallery:entry_pdf", args=[slug, pk]), {}),
+        "comment": ("post", reverse("gallery:comment", args=[slug, pk]), {"body": "Hello there"}),
+        "edit": ("get", reverse("gallery:comment_edit", args=[slug, pk, c]), {}),
+        "delete": ("post", reverse("gallery:comment_delete", args=[slug, pk, c]), {}),
+        "report_entry": ("post", reverse("gallery:report_entry", args=[slug, pk]), {"reason": "Spam"}),
+        "report_comment": ("post", reverse("gallery:report_comment", args=[slug, pk, c]), {"reason": "Rude"}),
+        "moderate_entry": ("post", reverse("gallery:moderate_entry", args=[slug, pk]), {"action": "restore"}),
+        "moderate_comment": ("post", reverse("gallery:moderate_comment", args=[slug, pk, c]), {"action": "restore"}),
+        "unpublish": ("post", reverse("gallery:unpublish", args=[slug]), {}),
+    }
+
+
+# Expected status per role; 302 on a state change means it went through and redirected back.
+EXPECTED = {
+    "outsider": dict.fromkeys(
+        ["list", "publish", "entry", "pdf", "comment", "edit", "delete", "report_entry", "report_comment",
+         "moderate_entry", "moderate_comment", "unpublish"], 404),
+    "peer": {
+        "list": 200, "publish": 200, "entry": 200, "pdf": 302, "comment": 302, "edit": 404, "delete": 404,
+        "report_entry": 302, "report_comment": 302, "moderate_entry": 403, "moderate_comment": 403, "unpublish": 404,
+    },
+    "author": {
+        "list": 200, "publish": 200, "entry": 200, "pdf": 302, "comment": 302, "edit": 200, "delete": 302,
+        "report_entry": 302, "report_comment": 302, "moderate_entry": 403, "moderate_comment": 403, "unpublish": 302,
+    },
+    "staff": {
+        "list": 200, "publish": 404, "entry": 200, "pdf": 302, "comment": 302, "edit": 404, "delete": 404,
+        "report_entry": 302, "report_comment": 302, "moderate_entry": 302, "moderate_comment": 302, "unpublish": 404,
+    },
+}
+NAMES = list(EXPECTED["peer"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_anonymous_visitors_are_sent_to_log_in(client, scene, name):
+    method, url, data = urls(scene)[name]
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+@pytest.mark.parametrize("name", NAMES)
+def test_each_role_gets_the_right_answer_on_every_gallery_url(scene, role, name, learner, peer, instructor, outsider, course):
+    if role == "outsider":
+        # Enrolled in another course: still nothing here.
+        factories.enroll(outsider, factories.make_course())
+    user = {"outsider": outsider, "peer": peer, "author": learner, "staff": instructor}[role]
+    method, url, data = urls(scene)[name]
+    response = getattr(client_for(user), method)(url, data)
+    assert response.status_code == EXPECTED[role][name]
+
+
+def test_state_changes_refuse_get(author_client, scene):
+    for name in ["comment", "delete", "report_entry", "report_comment", "moderate_entry", "unpublish"]:
+        _, url, _ = urls(scene)[name]
+        assert author_client.get(url).status_code == 405
+
+
+def test_withdrawn_learner_cannot_see_the_gallery(peer, course, entry):
+    from courses.models import Enrollment
+
+    Enrollment.objects.filter(user=peer).update(status=Enrollment.Status.WITHDRAWN)
+    assert client_for(peer).get(reverse("gallery:list", args=[course.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("state", [{"is_hidden": True}, {"is_published": False}])
+def test_hidden_or_unpublished_entries_are_gone_for_peers_marked_for_staff_and_visible_to_their_author(
+    scene, state, peer_client, author_client, staff_client
+):
+    entry = scene["entry"]
+    type(entry).objects.filter(pk=entry.pk).update(**state)
+    list_url = reverse("gallery:list", args=[entry.course.slug])
+    marker = "Hidden by a moderator" if "is_hidden" in state else "Unpublished"
+
+    assert entry.title not in peer_client.get(list_url).content.decode()
+    assert peer_client.get(entry.get_absolute_url()).status_code == 404
+
+    staff_html = staff_client.get(list_url).content.decode()
+    assert entry.title in staff_html and marker in staff_html
+    assert staff_client.get(entry.get_absolute_url()).status_code == 200
+
+    assert entry.title in author_client.get(list_url).content.decode()
+    assert author_client.get(entry.get_absolute_url()).status_code == 200
+
+
+def test_peers_cannot_comment_on_an_unpublished_entry_even_by_guessing_the_url(scene, peer_client, learner):
+    entry = scene["entry"]
+    type(entry).objects.filter(pk=entry.pk).update(is_published=False)
+    response = client_for(learner).post(reverse("gallery:comment", args=[entry.course.slug, entry.pk]), {"body": "hi"})
+    assert response.status_code == 302
+    assert not Comment.objects.filter(body="hi").exists()
