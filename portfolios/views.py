@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.services import get_enrollment_or_404
+from gallery.models import Entry
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
     PortfolioTextForm,
@@ -185,6 +186,7 @@ def portfolio_detail(request, course_slug: str):
         "conflicts": conflicts,
         "pdf_is_current": has_current_pdf(portfolio, content_hash),
         "read_only": enrollment.is_read_only,
+        "entry": Entry.objects.filter(portfolio=portfolio).first(),
     }
     return render(request, "portfolios/portfolio_detail.html", context, status=status)
 

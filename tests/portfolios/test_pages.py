@@ -164,7 +164,7 @@ def test_portfolio_page_compiles_worksheets_in_course_order_with_completeness(en
     assert "I make prints" in html and "Instagram, LinkedIn" in html
     assert f'href="{worksheet.get_absolute_url()}"' in html and f'href="{later.get_absolute_url()}"' in html
     assert "Still needed to submit" in html
-    assert "<!-- gallery publish box -->" in html
+    assert "Publish to the gallery" in html
 
 
 def test_summary_autosaves_with_versions_and_conflicts(enrolled_client, course, enrollment):

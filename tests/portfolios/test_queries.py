@@ -53,6 +53,6 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
     # session, user, enrollment (+course, offering), portfolio, compile: worksheets (+lesson, session),
-    # prompts, answers, submissions, learner name; unread notifications
-    with django_assert_num_queries(10):
+    # prompts, answers, submissions, learner name; gallery entry; unread notifications
+    with django_assert_num_queries(11):
         assert enrolled_client.get(url).status_code == 200
