@@ -48,3 +48,9 @@ fixtures: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles
+
+## make bench: seed 10,000 learners (once), load-test every key page under gunicorn with wrk, append to
+## bench/results.md. DATABASE_URL selects PostgreSQL, REDIS_URL adds the badge latency; see bench/run.py.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py

@@ -1,0 +1,25 @@
+"""Gunicorn settings for production and `make bench`.
+
+gthread workers: each process serves several requests at once while others wait on the
+database, and `workers × threads` stays small enough for a 2-core machine. Override with
+the environment: GUNICORN_BIND (default 127.0.0.1:8000; `PORT` alone also works),
+GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("GUNICORN_WORKERS") or min(multiprocessing.cpu_count() + 1, 5))
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 10
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound (0 = never; `make bench`).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 5000)
+max_requests_jitter = 500
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
