@@ -14,6 +14,12 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core for the accessibility browser tests; without npm those tests skip and say why.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $(NODE_STAMP); fi
+
 ## make run: install, migrate, load the course and demo users (once), serve on 127.0.0.1:8000
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -21,7 +27,7 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -47,4 +53,4 @@ fixtures: $(STAMP)
 	$(PY) manage.py build_course_fixtures
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles
