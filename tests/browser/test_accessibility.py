@@ -282,9 +282,10 @@ def test_a_peer_comments_and_the_author_replies_with_the_keyboard_alone(page, jo
 
 # --- visible focus ----------------------------------------------------------------------------
 
+# What a sighted person can see change when an element takes focus (an outline only counts when it is drawn).
 FOCUS_STYLES = """el => { const s = getComputedStyle(el);
-    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor,
-            s.textDecorationLine, s.color].join('|'); }"""
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 ? [s.outlineWidth, s.outlineColor].join(' ') : 'none';
+    return [outline, s.boxShadow, s.borderColor, s.backgroundColor, s.textDecorationLine, s.color].join('|'); }"""
 
 # The focused element's outline (2px or wider) against what is behind it: the nearest ancestor's background
 # colour, or every colour stop of its gradient. Returns the worst contrast ratio, or None without an outline.
