@@ -89,8 +89,8 @@ def journey(learner, other_learner, course, enrollment, make_badge):  # noqa: F8
     entry = gallery.publish_entry(portfolio, title="Lee’s illustrator network", summary=SUMMARY, critical_evaluation=EVALUATION)
     factories.enroll(other_learner, course)
     gallery.accept_rules(other_learner, course)
-    comment = Comment.objects.create(entry=entry, author=other_learner, body="The **time-lapse** idea is great.")
-    Comment.objects.create(entry=entry, author=learner, parent=comment, body="Thank you! Twice a week.")
+    comment = gallery.post_comment(entry, other_learner, "The **time-lapse** idea is great. How often will you post?")
+    gallery.post_comment(entry, learner, "Thank you! Twice a week, see [my plan](https://lee.example.com).", parent=comment)
 
     earned = make_badge(course, rule="session_completed", rule_param=1, name="Micro-influence Foundations")
     make_badge(course, rule="comments_given", rule_param=5, name="Generous Peer")
@@ -137,8 +137,17 @@ def test_error_states_and_staff_views_have_no_serious_or_critical_axe_violations
         assert unlabelled_controls(page) == [], f"{name}: form controls without an accessible name"
 
     page.goto("/accounts/signup/")
+    page.fill("input[name=email]", learner.email)  # taken
+    page.fill("input[name=password1]", "short")
+    page.fill("input[name=password2]", "different")
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state()
+    invalid = page.locator("[aria-invalid=true]")
+    expect(invalid.first).to_be_visible()
+    for control in invalid.all():  # each error is announced with its field
+        described = control.get_attribute("aria-describedby") or ""
+        errors = [page.locator(f"[id='{i}']") for i in described.split() if i.endswith("_error")]
+        assert errors and all(e.inner_text().strip() for e in errors), control.evaluate("e => e.outerHTML")
     check("sign-up-errors")
     page.goto("/accounts/login/")
     page.fill("input[name=login]", learner.email)
@@ -157,8 +166,10 @@ def test_error_states_and_staff_views_have_no_serious_or_critical_axe_violations
     expect(page.locator("#missing")).to_be_visible()
     check("worksheet-missing-answers")
     page.goto(journey["entry"].get_absolute_url())
+    page.fill("#new-comment textarea[name=body]", "   ")  # passes the browser's `required`, not the server
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_load_state()
+    expect(page.locator("#new-comment .field-error")).to_be_visible()
     check("gallery-entry-comment-error")
 
     page.set_viewport_size({"width": 390, "height": 844})
