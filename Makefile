@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench audit prod-local fixtures clean
+.PHONY: run test lint bench bench-pdf audit prod-local fixtures clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core for the accessibility browser tests; without npm those tests skip and say why.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $(NODE_STAMP); fi
+
 ## make run: install, migrate, load the course and demo users (once), serve on 127.0.0.1:8000
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -21,7 +27,7 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -35,8 +41,8 @@ audit: $(STAMP)
 	$(VENV)/bin/bandit -q -r accounts badges config core courses gallery portfolios -x '*/migrations/*' -ll
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
 
-## make bench: benchmarks (portfolio PDF render time for a fully filled ~20-page portfolio)
-bench: $(STAMP)
+## make bench-pdf: only the portfolio PDF render time (a fully filled ~20-page portfolio)
+bench-pdf: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings $(PY) -m bench.pdf_render
 
 lint: $(STAMP)
@@ -47,7 +53,7 @@ fixtures: $(STAMP)
 	$(PY) manage.py build_course_fixtures
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles
 
 ## make bench: seed 10,000 learners (once), load-test every key page under gunicorn with wrk, append to
 ## bench/results.md. DATABASE_URL selects PostgreSQL, REDIS_URL adds the badge latency; see bench/run.py.
