@@ -12,8 +12,8 @@ A new URL pattern without a row fails `test_every_url_pattern_has_a_row`. Admin 
 covered by rules (see ADMIN and ALLAUTH below) that compute or state their expectation.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlparse
 
 import pytest
@@ -45,7 +45,7 @@ def same(code) -> dict:
 
 
 def roles(anonymous, not_enrolled, owner, other, instructor, admin_) -> dict:
-    return dict(zip(ROLES, [anonymous, not_enrolled, owner, other, instructor, admin_]))
+    return dict(zip(ROLES, [anonymous, not_enrolled, owner, other, instructor, admin_], strict=True))
 
 
 # Learner pages behind get_enrollment_or_404: the enrolled see their own; everyone else 404.
@@ -287,3 +287,147 @@ def test_media_is_sandboxed_and_never_inline_unless_an_image(db):
     pdf = Client().get(world.portfolio_a.pdf.url)
     assert pdf["Content-Disposition"].startswith("attachment")
     assert pdf["Content-Security-Policy"].startswith("sandbox")
+
+
+# --- allauth: a row per pattern, keyed by name, with bogus keys where the URL takes one ----------------
+
+ALLAUTH_URLS = {
+    "account_confirm_email": lambda: reverse("account_confirm_email", args=["bogus-key"]),
+    "account_reset_password_from_key": lambda: reverse("account_reset_password_from_key", kwargs={"uidb36": "zz", "key": "bogus"}),
+}
+ANON_ONLY = roles(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)  # logged-in people are sent on
+ACCOUNT_PAGE = roles(LOGIN, 200, 200, 200, 200, 200)
+ALLAUTH = {
+    "account_login": ANON_ONLY,
+    "account_signup": ANON_ONLY,
+    "account_logout": roles(REDIRECT, 200, 200, 200, 200, 200),
+    "account_inactive": same(200),
+    "account_reauthenticate": ACCOUNT_PAGE,
+    "account_email": ACCOUNT_PAGE,
+    "account_email_verification_sent": same(200),
+    "account_change_password": ACCOUNT_PAGE,
+    "account_set_password": roles(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # they have one: change it
+    "account_reset_password": same(200),
+    "account_reset_password_done": same(200),
+    "account_confirm_login_code": same(REDIRECT),  # no login code pending
+    "account_confirm_email": same(200),  # "this link is invalid"
+    "account_reset_password_from_key": same(200),  # "bad token"
+    "account_reset_password_from_key_done": same(200),
+}
+
+
+def test_every_allauth_pattern_has_a_rule():
+    names = {name for name, _ in all_patterns() if name.startswith(ALLAUTH_PREFIXES)}
+    assert names == set(ALLAUTH)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_allauth_pages(role, db):
+    world = build_world()
+    client = _client_for(world.users()[role])
+    login_url, admin_login_url = reverse("account_login"), reverse("admin:login")
+    wrong = []
+    for name, expect in ALLAUTH.items():
+        url = ALLAUTH_URLS.get(name, lambda n=name: reverse(n))()
+        got = _outcome(_visit(client, "GET", url, {}), expect[role], login_url, admin_login_url)
+        if got != expect[role]:
+            wrong.append(f"GET {url} ({name}): expected {expect[role]}, got {got}")
+    assert wrong == [], f"{role}: " + "\n".join(wrong)
+
+
+# --- admin: the expectation is computed from each ModelAdmin's own permission methods ---------------
+
+ADMIN_SITE_PAGES = {
+    # name: (url builder, expected for staff)
+    "admin:index": (lambda w: reverse("admin:index"), 200),
+    "admin:login": (lambda w: reverse("admin:login"), REDIRECT),  # staff are sent on to the index
+    "admin:logout": (lambda w: reverse("admin:logout"), 405),  # logging out is a POST
+    "admin:password_change": (lambda w: reverse("admin:password_change"), 200),
+    "admin:password_change_done": (lambda w: reverse("admin:password_change_done"), 200),
+    "admin:autocomplete": (lambda w: reverse("admin:autocomplete"), 403),  # no app/model/field given
+    "admin:jsi18n": (lambda w: reverse("admin:jsi18n"), 200),
+    "admin:view_on_site": (
+        lambda w: reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(w.entry).pk, w.entry.pk]), REDIRECT,
+    ),
+}
+
+
+def _admin_cells(world, user):
+    """(url, expected, label) for every admin URL for this user."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    is_staff = bool(user and user.is_active and user.is_staff)
+    cells = []
+    for name, (build, staff_code) in ADMIN_SITE_PAGES.items():
+        if name == "admin:login":
+            code = staff_code if is_staff else 200
+        elif name == "admin:logout":
+            code = staff_code if is_staff else REDIRECT  # non-staff are sent to the admin index, then to log in
+        else:
+            code = staff_code if is_staff else ADMIN_LOGIN
+        cells.append((build(world), code, name))
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        prefix = f"admin:{meta.app_label}_{meta.model_name}"
+        obj = model._default_manager.order_by("pk").first()
+        pk = obj.pk if obj else 999999
+
+        def code(allowed, missing_redirect=False, obj=obj):
+            if not is_staff:
+                return ADMIN_LOGIN
+            if missing_redirect and obj is None:
+                return REDIRECT
+            return 200 if allowed else 403
+
+        view_or_change = is_staff and model_admin.has_view_or_change_permission(request, obj)
+        cells += [
+            (reverse(f"{prefix}_changelist"), code(is_staff and model_admin.has_view_or_change_permission(request)),
+             f"{prefix}_changelist"),
+            (reverse(f"{prefix}_add"), code(is_staff and model_admin.has_add_permission(request)), f"{prefix}_add"),
+            (reverse(f"{prefix}_change", args=[pk]),
+             code(is_staff and model_admin.has_view_or_change_permission(request, None if obj is None else obj))
+             if obj is not None or not is_staff or not model_admin.has_view_or_change_permission(request) else REDIRECT,
+             f"{prefix}_change"),
+            (reverse(f"{prefix}_delete", args=[pk]),
+             code(is_staff and model_admin.has_delete_permission(request, obj))
+             if obj is not None or not is_staff or not model_admin.has_delete_permission(request) else REDIRECT,
+             f"{prefix}_delete"),
+            (reverse(f"{prefix}_history", args=[pk]), code(view_or_change, missing_redirect=True), f"{prefix}_history"),
+            # The unnamed "<object_id>/" pattern: the old change URL, redirected to the new one.
+            (reverse(f"{prefix}_changelist") + f"{pk}/", ADMIN_LOGIN if not is_staff else REDIRECT, f"{prefix} <object_id>/"),
+        ]
+        if model is type(world.a):
+            can_change = is_staff and model_admin.has_change_permission(request, world.a)
+            cells.append((reverse("admin:auth_user_password_change", args=[world.a.pk]), code(can_change),
+                          "admin:auth_user_password_change"))
+    for app_label in {m._meta.app_label for m in admin.site._registry}:
+        allowed = is_staff and bool(admin.site.get_app_list(request, app_label))
+        cells.append((reverse("admin:app_list", args=[app_label]), (200 if allowed else 404) if is_staff else ADMIN_LOGIN,
+                      "admin:app_list"))
+    cells.append(("/admin/no-such-page/", 404 if is_staff else ADMIN_LOGIN, "admin catch-all"))
+    return cells
+
+
+def test_admin_rules_cover_every_admin_pattern(db):
+    world = build_world()
+    covered = {label for _, _, label in _admin_cells(world, world.admin)}
+    named = {name for name, p in all_patterns() if name.startswith(ADMIN_PREFIX) and "<unnamed" not in name}
+    assert named - covered == set()
+    unnamed = [p for name, p in all_patterns() if name.startswith(ADMIN_PREFIX) and "<unnamed" in name]
+    assert len(unnamed) == len(admin.site._registry) + 1  # one <object_id>/ per model, plus the catch-all
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_matrix(role, db):
+    world = build_world()
+    user = world.users()[role]
+    client = _client_for(user)
+    login_url, admin_login_url = reverse("account_login"), reverse("admin:login")
+    wrong = []
+    for url, expected, label in _admin_cells(world, user):
+        got = _outcome(_visit(client, "GET", url, {}), expected, login_url, admin_login_url)
+        if got != expected:
+            wrong.append(f"GET {url} ({label}): expected {expected}, got {got}")
+    assert wrong == [], f"{role}: " + "\n".join(wrong)
