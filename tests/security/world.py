@@ -113,8 +113,8 @@ def build_world() -> World:
     portfolio_a.pdf.save("a.pdf", ContentFile(PDF_BYTES), save=False)
     portfolio_a.pdf_status = Portfolio.PdfStatus.READY
     portfolio_a.save()
-    Answer.objects.create(portfolio=portfolio_a, prompt=prompt_text, value="Illustrators in Melbourne.")
-    answer_image = Answer(portfolio=portfolio_a, prompt=prompt_image)
+    Answer.objects.create(portfolio=portfolio_a, prompt=prompt_text, value="Illustrators in Melbourne.", version=1)
+    answer_image = Answer(portfolio=portfolio_a, prompt=prompt_image, version=1)
     answer_image.image.save("board.png", ContentFile(png_bytes()), save=True)
     assert submit_worksheet(enrollment_a, portfolio_a, worksheet) == []
     get_or_create_portfolio(enrollment_b)
