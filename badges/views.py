@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -60,8 +60,9 @@ def award_visibility(request, award_uuid):
     else:
         messages.success(request, f"“{award.badge.name}” is private now: only you can see it.")
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        # A path, never a view name: redirect() would try to reverse "0" and fail with a 500.
+        return HttpResponseRedirect(next_url)
     return redirect("badges:mine")
 
 
