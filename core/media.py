@@ -15,10 +15,15 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# Files that have their own view with an access check (the learner's enrollment, the
+# portfolio's owner, the gallery's members). Here only staff may fetch them, e.g. from the admin.
+PRIVATE_PREFIXES = ("portfolios/", "gallery/pdf/", "lessons/")
 
 
 @require_GET
 def serve_media(request, path: str):
+    if path.startswith(PRIVATE_PREFIXES) and not request.user.is_staff:
+        raise Http404("No such file.")
     try:
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception:  # SuspiciousFileOperation for ../ tricks

@@ -65,3 +65,14 @@ def test_any_other_upload_is_a_download_never_a_page(client, db):
 def test_media_paths_cannot_escape_the_media_folder(client, db):
     assert client.get("/media/../config/settings.py").status_code == 404
     assert client.get("/media/%2e%2e/config/settings.py").status_code == 404
+
+
+def test_private_files_are_only_served_through_their_checked_views(client, learner, admin_user):
+    for name in ["portfolios/abc.pdf", "gallery/pdf/abc.pdf", "lessons/documents/abc.pdf", "lessons/video/abc.mp4"]:
+        stored = default_storage.save(name, ContentFile(b"%PDF-1.4 private"))
+        client.logout()
+        assert client.get(f"/media/{stored}").status_code == 404
+        client.force_login(learner)
+        assert client.get(f"/media/{stored}").status_code == 404
+        client.force_login(admin_user)  # staff open them from the admin
+        assert client.get(f"/media/{stored}").status_code == 200

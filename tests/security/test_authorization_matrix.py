@@ -91,6 +91,7 @@ MATRIX = [
     Row("courses:detail", lambda w: reverse("courses:detail", args=[w.course.slug]), "GET", same(200)),
     Row("courses:detail", lambda w: reverse("courses:detail", args=["no-such-course"]), "GET", same(404)),
     Row("core:healthz", lambda w: reverse("core:healthz"), "GET", same(200)),
+    Row("core:bench_bare", lambda w: reverse("core:bench_bare"), "GET", same(200)),
     Row("badges:issuer", lambda w: reverse("badges:issuer"), "GET", same(200)),
     Row("badges:class", lambda w: reverse("badges:class", args=[w.badge.slug]), "GET", same(200)),
     Row("badges:class", lambda w: reverse("badges:class", args=["no-such-badge"]), "GET", same(404)),
@@ -284,7 +285,12 @@ def test_media_is_sandboxed_and_never_inline_unless_an_image(db):
     response = Client().get(world.answer_image.image.url)
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert response["X-Content-Type-Options"] == "nosniff"
-    pdf = Client().get(world.portfolio_a.pdf.url)
+    # A portfolio PDF is only served through its owner-checked view; its media URL answers 404
+    # to everyone but staff, who get it as a sandboxed attachment.
+    assert Client().get(world.portfolio_a.pdf.url).status_code == 404
+    staff = Client()
+    staff.force_login(world.admin)
+    pdf = staff.get(world.portfolio_a.pdf.url)
     assert pdf["Content-Disposition"].startswith("attachment")
     assert pdf["Content-Security-Policy"].startswith("sandbox")
 
