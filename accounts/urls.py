@@ -9,4 +9,5 @@ urlpatterns = [
     path("u/<str:username>/", views.public_profile, name="public_profile"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

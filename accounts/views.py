@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
@@ -45,6 +46,19 @@ def _profile_extras(profile) -> dict:
 def notification_list(request):
     page = Paginator(Notification.objects.for_user(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "accounts/notification_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notification_open(request, pk):
+    """Mark one notification as read and go to what it is about (only ever a page of this site)."""
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("accounts:notifications")
 
 
 @require_POST

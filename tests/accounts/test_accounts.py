@@ -144,6 +144,22 @@ def test_notifications_list_and_mark_all_read(client, learner):
     client.force_login(learner)
     html = client.get("/notifications/").content.decode()
     assert "Olive commented on your entry" in html
-    assert 'aria-label="1 unread"' in html
+    assert '1<span class="visually-hidden"> unread</span>' in html
     client.post("/notifications/read/")
     assert learner.notifications.unread().count() == 0
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client, learner, other_learner):
+    from accounts.services import notify
+
+    mine = notify(learner, "reply", "Olive replied to your comment", "/gallery/some-course/1/#comment-3")
+    client.force_login(learner)
+    response = client.post(f"/notifications/{mine.pk}/open/")
+    assert response.status_code == 302 and response.url == "/gallery/some-course/1/#comment-3"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    offsite = notify(learner, "reply", "Bad link", "https://evil.example/")
+    assert client.post(f"/notifications/{offsite.pk}/open/").url == "/notifications/"
+    theirs = notify(other_learner, "reply", "Not yours", "/")
+    assert client.post(f"/notifications/{theirs.pk}/open/").status_code == 404
+    assert client.get(f"/notifications/{mine.pk}/open/").status_code == 405

@@ -21,7 +21,7 @@ def test_a_comment_notifies_the_entry_author_on_site(peer_client, entry, learner
     assert note.url == Comment.objects.get().get_absolute_url()
     html = client_for(learner).get(reverse("accounts:notifications")).content.decode()
     assert "Olive Other commented on your gallery entry" in html
-    assert '<span class="count" aria-label="1 unread">1</span>' in html
+    assert '<span class="count">1<span class="visually-hidden"> unread</span></span>' in html
 
 
 def test_a_reply_notifies_the_comment_author_and_not_the_replier(peer_client, entry, learner, peer):

@@ -113,6 +113,10 @@ MATRIX = [
     Row("accounts:notifications_read", lambda w: reverse("accounts:notifications_read"), "GET", POST_ONLY_OUTER),
     Row("accounts:notifications_read", lambda w: reverse("accounts:notifications_read"), "POST",
         roles(LOGIN, *[REDIRECT] * 5)),
+    Row("accounts:notification_open", lambda w: reverse("accounts:notification_open", args=[w.notification.pk]), "GET",
+        POST_ONLY_OUTER),
+    Row("accounts:notification_open", lambda w: reverse("accounts:notification_open", args=[w.notification.pk]), "POST",
+        roles(LOGIN, 404, REDIRECT, 404, 404, 404), note="A's notification: everyone else gets 404"),
     # --- learning ---
     Row("learn:dashboard", lambda w: reverse("learn:dashboard"), "GET", LOGGED_IN_GET),
     Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(w.a)]), "GET", same(200)),
