@@ -34,8 +34,10 @@ class EnrollmentState:
         return not self.restricted_country and (self.is_open or bool(self.upcoming))
 
 
-def enrollment_state(course: Course, user) -> EnrollmentState:
-    offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
+def enrollment_state(course: Course, user, *, offerings: list[Offering] | None = None) -> EnrollmentState:
+    """`offerings`: the course's offerings open now, when the caller already fetched them."""
+    if offerings is None:
+        offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
     today = timezone.localdate()
     state = EnrollmentState(
         open_offering=next((o for o in offerings if o.is_adaptive), None),

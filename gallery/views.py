@@ -19,6 +19,8 @@ from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
 PAGE_SIZE = 24
+# The list shows title, author, date, cover and comment count: leave the big columns behind.
+LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
@@ -54,9 +56,15 @@ def entry_list(request, course_slug):
     course, enrollment = _gallery_access(request, course_slug)
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
-    entries = Entry.objects.visible_to(request.user).filter(course=course).search(query).select_related("author")
+    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).defer(*LIST_DEFERRED).first() if enrollment else None
+    if request.user.is_staff or (own_entry is not None and not own_entry.is_visible_to_peers):
+        entries = Entry.objects.visible_to(request.user)
+    else:
+        # The learner's own entry (if any) is published, so "published and not hidden" is the
+        # same set as visible_to(): a plain filter the (course, is_published, is_hidden, …) indexes serve.
+        entries = Entry.objects.filter(is_published=True, is_hidden=False)
+    entries = entries.filter(course=course).search(query).select_related("author").defer(*LIST_DEFERRED)
     page = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).first() if enrollment else None
     context = {
         "course": course,
         "page": page,
