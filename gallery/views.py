@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -33,7 +35,8 @@ def _gallery_access(request, course_slug: str):
 
 
 def _get_entry(request, course, pk: int) -> Entry:
-    return get_object_or_404(Entry.objects.visible_to(request.user).select_related("author"), course=course, pk=pk)
+    entries = Entry.objects.visible_to(request.user).select_related("author").defer(*LIST_DEFERRED)
+    return get_object_or_404(entries, course=course, pk=pk)
 
 
 def _is_moderator(user) -> bool:
@@ -77,6 +80,17 @@ def entry_list(request, course_slug):
     return render(request, "gallery/entry_list.html", context)
 
 
+def _entry_body_html(entry: Entry) -> str:
+    """Cover, texts and snapshot: the same for every reader until the entry is saved again."""
+    key = f"gallery:entry-body:{entry.pk}:{entry.updated_at.timestamp():.6f}"
+    html = cache.get(key)
+    if html is None:
+        entry.refresh_from_db(fields=LIST_DEFERRED)  # one query, only on a miss
+        html = render_to_string("gallery/includes/entry_body.html", {"entry": entry, "worksheets": entry.snapshot_worksheets()})
+        cache.set(key, html, 24 * 60 * 60)
+    return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
+
+
 def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=None, status=200):
     """The entry page; a failed comment comes back here with its text and the error."""
     comments = list(Comment.objects.visible_to(request.user).filter(entry=entry).select_related("author"))
@@ -95,7 +109,7 @@ def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=Non
         "course": course,
         "entry": entry,
         "threads": threads,
-        "worksheets": entry.snapshot_worksheets(),
+        "body_html": _entry_body_html(entry),
         "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
         "reply_form": form if reply_to is not None else None,
         "reply_to": reply_to,
