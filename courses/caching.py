@@ -39,6 +39,10 @@ def sessions_with_lessons(course: Course) -> list:
     if sessions is None:
         lessons = Lesson.objects.select_related("worksheet").order_by("order", "pk")
         sessions = list(course.sessions.prefetch_related(Prefetch("lessons", queryset=lessons)))
+        for session in sessions:
+            session.course = course
+            for lesson in session.lessons.all():
+                lesson._absolute_url = lesson.get_absolute_url()
         cache.set(key, sessions, TIMEOUT)
     for session in sessions:
         # Cached rows point to a copy of the course; the caller's instance is the current one.
@@ -70,3 +74,26 @@ def course_page_body(course: Course) -> dict:
         }
         cache.set(key, body, TIMEOUT)
     return body
+
+
+def course_worksheets(course: Course) -> list:
+    """The course's worksheets in course order, each with its lesson (+session) and prompts.
+
+    Cached per course version like the outline: saving a worksheet, a prompt or a lesson
+    touches the course.
+    """
+    from portfolios.models import Prompt, Worksheet
+
+    key = course_key(course, "worksheets")
+    worksheets = cache.get(key)
+    if worksheets is None:
+        worksheets = list(
+            Worksheet.objects.filter(course_id=course.pk)
+            .select_related("lesson__session")
+            .prefetch_related(Prefetch("prompts", queryset=Prompt.objects.order_by("order", "pk")))
+            .order_by("lesson__session__number", "lesson__order", "pk")
+        )
+        cache.set(key, worksheets, TIMEOUT)
+    for worksheet in worksheets:
+        worksheet.course = course
+    return worksheets

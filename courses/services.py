@@ -75,6 +75,7 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     enrollment = qs.first()
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
+    Enrollment.user.field.set_cached_value(enrollment, user)  # it is this user: no query for enrollment.user
     return enrollment
 
 

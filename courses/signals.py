@@ -22,11 +22,19 @@ def lesson_changed(sender, instance, **kwargs):
     touch_course(Session.objects.filter(pk=instance.session_id).values_list("course_id", flat=True).first())
 
 
-def connect_other_apps() -> None:
-    """Badges and worksheets live in other apps; they are shown in the outline and the course page."""
-    from badges.models import BadgeClass
+def prompt_changed(sender, instance, **kwargs):
     from portfolios.models import Worksheet
 
+    touch_course(Worksheet.objects.filter(pk=instance.worksheet_id).values_list("course_id", flat=True).first())
+
+
+def connect_other_apps() -> None:
+    """Badges, worksheets and prompts live in other apps; they are shown in the outline and the course page."""
+    from badges.models import BadgeClass
+    from portfolios.models import Prompt, Worksheet
+
+    post_save.connect(prompt_changed, sender=Prompt, dispatch_uid="touch-course-Prompt-save")
+    post_delete.connect(prompt_changed, sender=Prompt, dispatch_uid="touch-course-Prompt-delete")
     for model in (BadgeClass, Worksheet):
         post_save.connect(course_part_changed, sender=model, dispatch_uid=f"touch-course-{model.__name__}-save")
         post_delete.connect(course_part_changed, sender=model, dispatch_uid=f"touch-course-{model.__name__}-delete")
