@@ -91,3 +91,11 @@ def test_the_public_badge_page_and_its_open_badges_json_answer_304_while_unchang
         first = client.get(url)
         assert first.status_code == 200
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_templates_come_from_the_cached_loader_with_debug_off(settings):
+    from django.template import engines
+
+    settings.DEBUG = False
+    loaders = engines["django"].engine.loaders
+    assert loaders[0][0] == "django.template.loaders.cached.Loader"
