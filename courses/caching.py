@@ -16,10 +16,12 @@ from django.utils import timezone
 from courses.models import Course, Lesson
 
 TIMEOUT = 24 * 60 * 60  # stale versions simply expire
+# Bump when the shape of a cached value changes, so a deploy never reads the old shape.
+SCHEMA = 2
 
 
 def course_key(course: Course, name: str) -> str:
-    return f"course:{course.pk}:{name}:{course.updated_at.timestamp():.6f}"
+    return f"course:{course.pk}:{name}:v{SCHEMA}:{course.updated_at.timestamp():.6f}"
 
 
 def touch_course(course_id: int | None) -> None:

@@ -8,6 +8,7 @@ uses the same object, so "behind" means the same thing on the page and in the em
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -27,7 +28,8 @@ class SessionProgress:
     def number(self) -> int:
         return self.session.number
 
-    @property
+    # Computed once per page: the templates ask for these for every lesson row and schedule cell.
+    @cached_property
     def required(self) -> list[Lesson]:
         return [lesson for lesson in self.lessons if lesson.is_required]
 
@@ -35,7 +37,7 @@ class SessionProgress:
     def total(self) -> int:
         return len(self.required)
 
-    @property
+    @cached_property
     def completed(self) -> int:
         return sum(1 for lesson in self.required if lesson.pk in self.done_ids)
 
