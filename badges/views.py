@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import conditional_page, require_POST
 
 from badges import openbadges
 from badges.models import Award, BadgeClass
@@ -66,6 +66,8 @@ def award_visibility(request, award_uuid):
     return redirect("badges:mine")
 
 
+# ETag from the content: verifiers and visitors re-fetching an unchanged badge get a 304.
+@conditional_page
 def award_detail(request, award_uuid):
     award = _award_for(request, award_uuid)
     context = {
@@ -90,14 +92,17 @@ def baked_png(request, award_uuid):
     return response
 
 
+@conditional_page
 def issuer(request):
     return _json_ld(openbadges.issuer_json())
 
 
+@conditional_page
 def badge_class(request, slug):
     return _json_ld(openbadges.badge_class_json(get_object_or_404(BadgeClass.objects.select_related("course"), slug=slug)))
 
 
+@conditional_page
 def assertion(request, award_uuid):
     award = _award_for(request, award_uuid)
     if award.is_revoked:

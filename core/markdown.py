@@ -4,6 +4,8 @@ Authors (instructors in admin) and learners (comments, answers) share the same
 allow-list; nothing else in the project turns user text into HTML.
 """
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 
@@ -25,6 +27,13 @@ def render_markdown(text: str) -> str:
     """Render Markdown and return HTML that is safe to mark_safe in a template."""
     if not text:
         return ""
+    return _render(text)
+
+
+@lru_cache(maxsize=2048)
+def _render(text: str) -> str:
+    """Rendering is a pure function of the text, so each worker keeps the most recent results:
+    course, session and lesson texts are shown on every page view and render once per process."""
     html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return sanitize_html(html)
 

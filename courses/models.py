@@ -297,7 +297,10 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learn:lesson", args=[self.session.course.slug, self.session.number, self.slug])
+        # Lessons from the per-course outline cache carry their URL (courses/caching.py).
+        return self.__dict__.get("_absolute_url") or reverse(
+            "learn:lesson", args=[self.session.course.slug, self.session.number, self.slug]
+        )
 
     def clean(self):
         if self.document:

@@ -8,8 +8,8 @@ uses the same object, so "behind" means the same thing on the page and in the em
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.models import Enrollment, Lesson, Session
@@ -28,7 +28,8 @@ class SessionProgress:
     def number(self) -> int:
         return self.session.number
 
-    @property
+    # Computed once per page: the templates ask for these for every lesson row and schedule cell.
+    @cached_property
     def required(self) -> list[Lesson]:
         return [lesson for lesson in self.lessons if lesson.is_required]
 
@@ -36,7 +37,7 @@ class SessionProgress:
     def total(self) -> int:
         return len(self.required)
 
-    @property
+    @cached_property
     def completed(self) -> int:
         return sum(1 for lesson in self.required if lesson.pk in self.done_ids)
 
@@ -189,11 +190,13 @@ class CourseProgress:
 
 
 def progress_for(enrollment: Enrollment, *, now=None) -> CourseProgress:
-    """Fetch what CourseProgress needs for one enrollment: sessions, lessons, completions (3 queries).
+    """Fetch what CourseProgress needs for one enrollment: sessions, lessons, completions.
 
-    Lessons come with their worksheet (a LEFT JOIN), so the lesson page links to it for free.
+    Sessions and lessons (with their worksheet, so the lesson page links to it for free) come
+    from the per-course cache (courses/caching.py): one query for the completions.
     """
-    lessons = Lesson.objects.select_related("worksheet__course").order_by("order", "pk")
-    sessions = list(enrollment.course.sessions.prefetch_related(Prefetch("lessons", queryset=lessons)))
+    from courses.caching import sessions_with_lessons
+
+    sessions = sessions_with_lessons(enrollment.course)
     done_ids = set(enrollment.completions.values_list("lesson_id", flat=True))
     return CourseProgress(enrollment, sessions, done_ids, now=now)

@@ -34,8 +34,10 @@ class EnrollmentState:
         return not self.restricted_country and (self.is_open or bool(self.upcoming))
 
 
-def enrollment_state(course: Course, user) -> EnrollmentState:
-    offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
+def enrollment_state(course: Course, user, *, offerings: list[Offering] | None = None) -> EnrollmentState:
+    """`offerings`: the course's offerings open now, when the caller already fetched them."""
+    if offerings is None:
+        offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
     today = timezone.localdate()
     state = EnrollmentState(
         open_offering=next((o for o in offerings if o.is_adaptive), None),
@@ -73,6 +75,7 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     enrollment = qs.first()
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
+    Enrollment.user.field.set_cached_value(enrollment, user)  # it is this user: no query for enrollment.user
     return enrollment
 
 

@@ -1,6 +1,9 @@
+import hashlib
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -11,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
-from courses import services
+from courses import caching, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm
-from courses.models import Course, Enrollment, Lesson, LessonCompletion, Session
+from courses.models import Course, Enrollment, Lesson, LessonCompletion
 from courses.progress import CourseProgress, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 
@@ -28,17 +31,34 @@ def catalog(request):
     return render(request, "courses/course_list.html", {"courses": courses})
 
 
+def _course_page_etag(request, slug):
+    """ETag of the public course page for visitors who are not logged in.
+
+    The page is the shared body (cached per course version) plus the enroll box, which for a
+    visitor depends only on the offerings open right now; the CSRF cookie is part of the tag
+    because the page carries a token. Logged-in pages (header, enrollment, messages) get none.
+    """
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    course = Course.objects.published().filter(slug=slug).first()
+    if course is None:
+        return None
+    offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
+    request._course_page = (course, offerings)  # the view reuses both: no extra query
+    opening = [(o.pk, o.mode, o.starts_on) for o in offerings]
+    raw = f"{course.pk}|{course.updated_at.timestamp()}|{opening}|{timezone.localdate()}|{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@condition(etag_func=_course_page_etag)
 def course_detail(request, slug):
-    course = get_object_or_404(Course.objects.published(), slug=slug)
-    sessions = list(course.sessions_with_lessons())
-    state = enrollment_state(course, request.user)
+    course, offerings = getattr(request, "_course_page", (None, None))
+    if course is None:
+        course = get_object_or_404(Course.objects.published(), slug=slug)
+    state = enrollment_state(course, request.user, offerings=offerings)
     context = {
         "course": course,
-        "sessions": sessions,
-        "lesson_count": sum(len(s.lessons.all()) for s in sessions),
-        "outcomes": list(course.outcomes.all()),
-        "staff": list(course.staff.all()),
-        "badges": list(course.badges.active()),
+        "body": caching.course_page_body(course),
         "state": state,
         "enroll_form": EnrollForm(course) if state.needs_country else None,
     }
@@ -92,11 +112,7 @@ def dashboard(request):
     enrollments = (
         Enrollment.objects.for_user(request.user)
         .select_related("course", "offering")
-        .prefetch_related(
-            Prefetch("course__sessions", queryset=Session.objects.order_by("number")),
-            Prefetch("course__sessions__lessons", queryset=Lesson.objects.order_by("order", "pk")),
-            Prefetch("completions", queryset=LessonCompletion.objects.only("pk", "enrollment_id", "lesson_id")),
-        )
+        .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("pk", "enrollment_id", "lesson_id")))
         .order_by("-last_activity_at", "-enrolled_at")
     )
     current, left = [], []
@@ -105,7 +121,7 @@ def dashboard(request):
             left.append(enrollment)
             continue
         done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
-        current.append(CourseProgress(enrollment, list(enrollment.course.sessions.all()), done_ids))
+        current.append(CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids))
     return render(request, "courses/enrollment_list.html", {"progresses": current, "left": left})
 
 
@@ -135,6 +151,11 @@ def session_detail(request, course_slug, number):
 # --- The lesson player ------------------------------------------------------------------
 
 
+# Re-reading the same lesson within this window does not write the enrollment again: Resume
+# already points here, and last activity is kept to the minute (one UPDATE less per reload).
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
+
 def _lesson_or_404(progress: CourseProgress, number: int, lesson_slug: str) -> Lesson:
     for lesson in progress.lessons:
         if lesson.slug == lesson_slug and lesson.session.number == number:
@@ -154,7 +175,12 @@ def lesson_detail(request, course_slug, number, lesson_slug):
     lesson = _lesson_or_404(progress, number, lesson_slug)
     if progress.is_lesson_locked(lesson):
         return _locked_page(request, progress, lesson)
-    enrollment.touch(lesson)
+    if (
+        enrollment.last_lesson_id != lesson.pk
+        or enrollment.last_activity_at is None
+        or timezone.now() - enrollment.last_activity_at > ACTIVITY_RESOLUTION
+    ):
+        enrollment.touch(lesson)
     previous, following = progress.neighbours(lesson)
     context = {
         "progress": progress,

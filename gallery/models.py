@@ -70,6 +70,18 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["course", "is_published", "is_hidden", "-published_at"]),
             models.Index(fields=["course", "is_published", "is_hidden", "-comment_count"]),
+            # The learners' gallery list: only what peers see, in each sort's full order, so a
+            # page is an index range scan (a bare boolean test cannot use the indexes above on SQLite).
+            models.Index(
+                fields=["course", "-published_at", "-id"],
+                condition=models.Q(is_published=True, is_hidden=False),
+                name="entry_peer_newest",
+            ),
+            models.Index(
+                fields=["course", "-comment_count", "-published_at", "-id"],
+                condition=models.Q(is_published=True, is_hidden=False),
+                name="entry_peer_discussed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,8 @@ from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
 PAGE_SIZE = 24
+# The list shows title, author, date, cover and comment count: leave the big columns behind.
+LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
@@ -31,7 +35,8 @@ def _gallery_access(request, course_slug: str):
 
 
 def _get_entry(request, course, pk: int) -> Entry:
-    return get_object_or_404(Entry.objects.visible_to(request.user).select_related("author"), course=course, pk=pk)
+    entries = Entry.objects.visible_to(request.user).select_related("author").defer(*LIST_DEFERRED)
+    return get_object_or_404(entries, course=course, pk=pk)
 
 
 def _is_moderator(user) -> bool:
@@ -54,9 +59,15 @@ def entry_list(request, course_slug):
     course, enrollment = _gallery_access(request, course_slug)
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
-    entries = Entry.objects.visible_to(request.user).filter(course=course).search(query).select_related("author")
+    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).defer(*LIST_DEFERRED).first() if enrollment else None
+    if request.user.is_staff or (own_entry is not None and not own_entry.is_visible_to_peers):
+        entries = Entry.objects.visible_to(request.user)
+    else:
+        # The learner's own entry (if any) is published, so "published and not hidden" is the
+        # same set as visible_to(): a plain filter the (course, is_published, is_hidden, …) indexes serve.
+        entries = Entry.objects.filter(is_published=True, is_hidden=False)
+    entries = entries.filter(course=course).search(query).select_related("author").defer(*LIST_DEFERRED)
     page = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).first() if enrollment else None
     context = {
         "course": course,
         "page": page,
@@ -67,6 +78,17 @@ def entry_list(request, course_slug):
         "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
     }
     return render(request, "gallery/entry_list.html", context)
+
+
+def _entry_body_html(entry: Entry) -> str:
+    """Cover, texts and snapshot: the same for every reader until the entry is saved again."""
+    key = f"gallery:entry-body:{entry.pk}:{entry.updated_at.timestamp():.6f}"
+    html = cache.get(key)
+    if html is None:
+        entry.refresh_from_db(fields=LIST_DEFERRED)  # one query, only on a miss
+        html = render_to_string("gallery/includes/entry_body.html", {"entry": entry, "worksheets": entry.snapshot_worksheets()})
+        cache.set(key, html, 24 * 60 * 60)
+    return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
 
 
 def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=None, status=200):
@@ -87,7 +109,7 @@ def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=Non
         "course": course,
         "entry": entry,
         "threads": threads,
-        "worksheets": entry.snapshot_worksheets(),
+        "body_html": _entry_body_html(entry),
         "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
         "reply_form": form if reply_to is not None else None,
         "reply_to": reply_to,

@@ -8,9 +8,10 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from courses.caching import course_worksheets
 from portfolios.models import (
     Answer,
     Portfolio,
@@ -47,15 +48,11 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     """All worksheets' answers in course order, as JSON-ready data.
 
     The portfolio page, the PDF and the gallery snapshot are all made from this, so what a
-    learner sees, downloads and publishes is the same. Four queries whatever the size.
+    learner sees, downloads and publishes is the same. Two queries whatever the size (worksheets
+    and prompts come from the per-course cache).
     """
     enrollment = portfolio.enrollment
-    worksheets = (
-        Worksheet.objects.filter(course_id=enrollment.course_id)
-        .select_related("lesson__session")
-        .prefetch_related(Prefetch("prompts", queryset=Prompt.objects.order_by("order", "pk")))
-        .order_by("lesson__session__number", "lesson__order", "pk")
-    )
+    worksheets = course_worksheets(enrollment.course)  # shared by every learner, cached per course version
     answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio)}
     submitted = dict(
         WorksheetSubmission.objects.filter(portfolio=portfolio).values_list("worksheet_id", "submitted_at")

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courses.caching import course_worksheets
 from courses.services import get_enrollment_or_404
 from gallery.models import Entry
 from portfolios.forms import (
@@ -24,7 +24,7 @@ from portfolios.forms import (
     display_json_value,
     portfolio_text_field,
 )
-from portfolios.models import Answer, Portfolio, Prompt, Worksheet
+from portfolios.models import Answer, Portfolio, Prompt
 from portfolios.services import (
     VersionConflict,
     compile_portfolio,
@@ -59,13 +59,9 @@ def _answer_json(prompt: Prompt, value, version: int, image: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    worksheet = get_object_or_404(
-        Worksheet.objects.select_related("lesson").prefetch_related(
-            Prefetch("prompts", queryset=Prompt.objects.order_by("order", "pk"))
-        ),
-        course=enrollment.course,
-        slug=worksheet_slug,
-    )
+    worksheet = next((w for w in course_worksheets(enrollment.course) if w.slug == worksheet_slug), None)
+    if worksheet is None:
+        raise Http404("This course has no such worksheet.")
     portfolio = _portfolio_for(enrollment)
     answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio, prompt__worksheet=worksheet)}
     prompts = worksheet.prompts.all()
@@ -186,9 +182,17 @@ def portfolio_detail(request, course_slug: str):
         "conflicts": conflicts,
         "pdf_is_current": has_current_pdf(portfolio, content_hash),
         "read_only": enrollment.is_read_only,
-        "entry": Entry.objects.filter(portfolio=portfolio).first(),
+        "entry": _own_entry(portfolio, enrollment.course),
     }
     return render(request, "portfolios/portfolio_detail.html", context, status=status)
+
+
+def _own_entry(portfolio: Portfolio, course) -> Entry | None:
+    """The learner's gallery entry for the publish box: a few columns, and its course is known."""
+    entry = Entry.objects.filter(portfolio=portfolio).defer("summary", "critical_evaluation", "snapshot").first()
+    if entry is not None:
+        entry.course = course
+    return entry
 
 
 def _save_texts(form: PortfolioTextForm, portfolio: Portfolio) -> dict:

@@ -40,9 +40,9 @@ def test_worksheet_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = worksheets[0].get_absolute_url()
     enrolled_client.get(url)  # the learner's portfolio exists from the first visit on
-    # session, user, enrollment (+course, offering), worksheet (+lesson), prompts, portfolio,
-    # answers, submission, unread notifications
-    with django_assert_num_queries(9):
+    # session, user, enrollment (+course, offering), portfolio, answers, submission, unread
+    # notifications (the worksheet and its prompts come from the per-course cache)
+    with django_assert_num_queries(7):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -52,7 +52,8 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
-    # session, user, enrollment (+course, offering), portfolio, compile: worksheets (+lesson, session),
-    # prompts, answers, submissions, learner name; gallery entry; unread notifications
-    with django_assert_num_queries(11):
+    # session, user, enrollment (+course, offering), portfolio, compile: answers, submissions
+    # (worksheets and prompts from the per-course cache; the learner is request.user); gallery
+    # entry; unread notifications
+    with django_assert_num_queries(8):
         assert enrolled_client.get(url).status_code == 200

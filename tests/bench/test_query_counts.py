@@ -1,0 +1,47 @@
+"""Query budgets of every key page on the seed_bench dataset: at most 12, and the same at any size.
+
+Each page is counted exactly as `make bench` counts it (bench.run.count_queries: the second
+request of a logged-in bench learner, after a warm-up request), first with 100 learners, then
+after re-seeding with 10,000 (about 15 s on SQLite; BENCH_QUERY_TEST_LEARNERS sets another size).
+"""
+
+import io
+import os
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from bench import run
+
+BUDGET = 12
+LARGE = int(os.environ.get("BENCH_QUERY_TEST_LEARNERS") or 10000)
+
+
+def seed(learners: int, *args) -> None:
+    call_command("seed_bench", "--learners", str(learners), *args, stdout=io.StringIO())
+
+
+def page_query_counts() -> dict[str, int]:
+    ctx = run.build_context()
+    counts = {}
+    for page in run.PAGES[1:]:  # every key page; the bare baseline runs none
+        url = reverse(page.url_name, args=page.args(ctx))
+        status, queries = run.count_queries(page, url, ctx)
+        assert status == 200, f"{page.label} answered HTTP {status}"
+        counts[page.label] = queries
+    run.cleanup(ctx)
+    return counts
+
+
+def test_every_key_page_keeps_its_query_count_from_100_to_many_learners(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    seed(100)
+    small = page_query_counts()
+    seed(LARGE, "--reset")
+    large = page_query_counts()
+    # Measured (SQLite, database sessions, so each count includes the session row): course page 6,
+    # My learning 5, outline 5, session 5, lesson 5, worksheet 7, autosave 11, portfolio 8,
+    # gallery list 7, gallery entry 7, My badges 6, public badge page 4.
+    assert all(count <= BUDGET for count in large.values()), large
+    print(f"query counts, 100 learners: {small}\n{LARGE} learners: {large}")
+    assert large == small
