@@ -75,6 +75,9 @@ class Award(models.Model):
     reason = models.TextField(blank=True)
     evidence_url = models.URLField(blank=True)
     salt = models.CharField(max_length=32, blank=True)
+    # The hashed email the assertion names, fixed when the badge is awarded: a learner who later
+    # changes their email keeps badges (and baked PNGs) that still verify.
+    recipient_identity = models.CharField(max_length=80, blank=True)
     is_public = models.BooleanField(default=True)
     is_revoked = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -85,7 +85,7 @@ def assertion_json(award: Award) -> dict:
             "type": "email",
             "hashed": True,
             "salt": award.salt,
-            "identity": recipient_identity(award.recipient.email, award.salt),
+            "identity": award.recipient_identity or recipient_identity(award.recipient.email, award.salt),
         },
         "badge": badge_class_id(award.badge),
         "verification": {"type": "hosted"},

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Notification
 from accounts.services import notify
 from badges.models import Award, BadgeClass
+from badges.openbadges import recipient_identity
 from courses.models import Enrollment, SessionCompletion
 from gallery.models import Comment, Entry
 from portfolios.models import WorksheetSubmission
@@ -138,7 +139,8 @@ def award_badge(user, badge: BadgeClass, *, awarded_by=None, reason: str = "", e
                 awarded_by=awarded_by,
                 reason=reason,
                 evidence_url=evidence_url,
-                salt=secrets.token_hex(16),
+                salt=(salt := secrets.token_hex(16)),
+                recipient_identity=recipient_identity(user.email, salt),
             )
     except IntegrityError:
         return None

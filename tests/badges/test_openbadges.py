@@ -85,6 +85,15 @@ def test_assertion_has_every_required_field_and_a_salted_email_hash(client, awar
     assert _get_json(client, assertion["id"]) == assertion
 
 
+def test_the_assertion_keeps_the_email_the_badge_was_awarded_to(client, award, learner):
+    """A learner who changes their email later keeps badges (and baked PNGs) that verify."""
+    old_identity = "sha256$" + hashlib.sha256((learner.email + award.salt).encode()).hexdigest()
+    learner.email = "new-address@example.com"
+    learner.save(update_fields=["email"])
+    assertion = _get_json(client, f"{SITE}/badges/assertions/{award.uuid}.json")
+    assert assertion["recipient"]["identity"] == old_identity
+
+
 def test_manual_award_carries_its_evidence_and_reason(client, learner, session_badge, admin_user):
     award = award_badge(
         learner, session_badge, awarded_by=admin_user, reason="Ran the live workshop.", evidence_url="https://example.com/w"
