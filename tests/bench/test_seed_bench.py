@@ -98,7 +98,7 @@ def test_portfolios_exist_only_for_learners_who_reached_a_worksheet(seeded):
 
 
 def test_a_second_run_at_the_same_size_is_skipped_and_another_size_is_refused(seeded):
-    assert "nothing to do" in seed(50)
+    assert "nothing to build" in seed(50)
     assert bench_learners().count() == 50
     with pytest.raises(CommandError, match="--reset"):
         seed(20)
