@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import Notification, User
+from badges.models import Award
 
 
 @login_required
@@ -25,21 +26,12 @@ def public_profile(request, username):
     profile = get_object_or_404(User, username=username, is_active=True)
     if not profile.profile_is_public and profile != request.user:
         raise Http404("This profile is private.")
-    return render(request, "accounts/profile_public.html", {"profile": profile, **_profile_extras(profile)})
-
-
-def _profile_extras(profile) -> dict:
-    """Public badges on the profile (filled by the badges app when present)."""
-    try:
-        from badges.models import Award
-    except ImportError:  # pragma: no cover
-        return {}
     awards = (
         Award.objects.filter(recipient=profile, is_public=True, is_revoked=False)
         .select_related("badge")
         .order_by("-awarded_at")
     )
-    return {"awards": awards}
+    return render(request, "accounts/profile_public.html", {"profile": profile, "awards": awards})
 
 
 @login_required

@@ -1,21 +1,13 @@
-import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 
 from gallery import services
 
-log = logging.getLogger(__name__)
-
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def render_entry_pdf(entry_id: int) -> bool:
     """Render the entry's snapshot to PDF. Idempotent: it overwrites its output for the current snapshot."""
-    try:
-        import portfolios.pdf  # noqa: F401  (the portfolio PDF renderer)
-    except ImportError:
-        log.warning("portfolios.pdf is not installed; entry %s has no snapshot PDF yet", entry_id)
-        return False
     return services.store_entry_pdf(entry_id)
 
 

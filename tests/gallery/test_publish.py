@@ -158,7 +158,6 @@ def test_publish_include_for_the_portfolio_page_links_to_publishing(rf, course, 
 
 
 def test_render_entry_pdf_stores_the_snapshot_pdf(entry):
-    pytest.importorskip("portfolios.pdf")
     from gallery.tasks import render_entry_pdf
 
     assert render_entry_pdf(entry.pk) is True

@@ -82,11 +82,7 @@ class Command(BaseCommand):
         (FIXTURES / "course.json").write_text(json.dumps(objects, indent=1, ensure_ascii=False) + "\n")
         users = self.user_objects()
         (FIXTURES / "demo_users.json").write_text(json.dumps(users, indent=1, ensure_ascii=False) + "\n")
-        try:
-            badges = self.badge_objects()
-        except ImportError:  # the badge drawing lives in the badges app
-            self.stderr.write("badges.images is not available; badges.json left as it is.")
-            badges = json.loads((FIXTURES / "badges.json").read_text()) if (FIXTURES / "badges.json").exists() else []
+        badges = self.badge_objects()
         (FIXTURES / "badges.json").write_text(json.dumps(badges, indent=1, ensure_ascii=False) + "\n")
         self.stdout.write(
             f"Wrote {len(objects)} course objects, {len(users)} user objects and {len(badges)} badges."
