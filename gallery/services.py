@@ -21,7 +21,7 @@ from accounts.services import notify
 from badges.services import queue_badge_evaluation
 from core.images import reencode, square_thumbnail
 from core.markdown import render_markdown
-from gallery.models import Comment, Entry, Report, RulesAcceptance
+from gallery.models import Comment, Entry, Report, RulesAcceptance, snapshot_pdf_path
 from portfolios.models import Portfolio
 from portfolios.services import compile_portfolio
 
@@ -148,7 +148,7 @@ def store_entry_pdf(entry_id: int) -> bool:
         return False
     compiled_at = entry.snapshot.get("compiled_at")
     data = render_portfolio_pdf_bytes(entry.snapshot)
-    name = default_storage.save(f"gallery/pdf/{uuid.uuid4().hex}.pdf", ContentFile(data))
+    name = default_storage.save(snapshot_pdf_path(entry, "snapshot.pdf"), ContentFile(data))
     with transaction.atomic():
         current = Entry.objects.select_for_update().filter(pk=entry_id).first()
         if current is None or current.snapshot.get("compiled_at") != compiled_at:
