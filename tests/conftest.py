@@ -1,7 +1,6 @@
 """Shared fixtures. Services are real: markers skip tests whose service is absent."""
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -215,4 +214,4 @@ def login_in_browser(page, email: str, password: str = "correct-horse-42") -> No
     page.wait_for_load_state()
 
 
-__all__ = ["wait_for", "screenshot", "login_in_browser", "shutil"]
+__all__ = ["wait_for", "screenshot", "login_in_browser"]
