@@ -1,0 +1,60 @@
+"""The Jinja2 environment for the pages learners load most.
+
+The key learner pages (course page, My learning, outline, session, lesson, worksheet,
+portfolio, gallery, badges) are Jinja2 templates in `jinja2/`; everything else (allauth,
+admin, emails, the less visited forms) stays in Django templates under `templates/`. The
+Jinja2 engine is listed first, so a view renders whichever exists under its name. Jinja2
+compiles a template to Python once, which made these pages several times cheaper to render
+than the Django engine's node tree (see bench/results.md).
+
+The helpers mirror the Django tags and filters the templates used, with the same output:
+`url()` for {% url %}, `static()`, and Django's own date, pluralize, linebreaks,
+linebreaksbr and urlencode filters (dates converted to the local time zone first, as the
+Django engine does).
+"""
+
+from django.contrib.messages import get_messages
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment
+
+
+def url(viewname, *args, **kwargs):
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, arg=None):
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def pluralize(value, arg="s"):
+    return defaultfilters.pluralize(value, arg)
+
+
+def finalize(value):
+    """Print a value as Django would, but refuse a method printed without its call.
+
+    Django templates call callables for you; Jinja2 would print `<bound method …>`, so a
+    missing `()` fails loudly in tests instead of reaching a page.
+    """
+    if callable(value) and not hasattr(value, "__html__"):
+        raise TypeError(f"template printed a callable without calling it: {value!r}")
+    return value
+
+
+def environment(**options):
+    # Like the Django engine: a missing variable, or an attribute of one, renders as nothing.
+    options["undefined"] = ChainableUndefined
+    options.pop("autoescape", None)  # Django passes True; say so here, where it matters
+    env = Environment(autoescape=True, finalize=finalize, **options)
+    env.globals.update(url=url, static=static, get_messages=get_messages)
+    env.filters.update(
+        date=date,
+        pluralize=pluralize,
+        linebreaks=defaultfilters.linebreaks_filter,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        urlencode=defaultfilters.urlencode,
+    )
+    return env
