@@ -7,6 +7,7 @@ from django.views.decorators.http import conditional_page, require_POST
 
 from badges import openbadges
 from badges.models import Award, BadgeClass
+from badges.services import active_course_badges
 from courses.models import Enrollment
 
 
@@ -36,16 +37,16 @@ def mine(request):
         .select_related("course")
         .order_by("course__title")
     )
-    course_ids = [e.course_id for e in enrollments]
     awards = list(Award.objects.filter(recipient=request.user).select_related("badge").order_by("awarded_at"))
     held = {award.badge_id for award in awards}
-    to_earn = BadgeClass.objects.active().filter(course_id__in=course_ids).exclude(pk__in=held)
     groups = {e.course_id: {"course": e.course, "earned": [], "to_earn": []} for e in enrollments}
     other = {"course": None, "earned": [], "to_earn": []}
     for award in awards:
         groups.get(award.badge.course_id, other)["earned"].append(award)
-    for badge in to_earn:
-        groups[badge.course_id]["to_earn"].append(badge)
+    for enrollment in enrollments:
+        groups[enrollment.course_id]["to_earn"] = [
+            badge for badge in active_course_badges(enrollment.course) if badge.pk not in held
+        ]
     sections = list(groups.values()) + ([other] if other["earned"] else [])
     return render(request, "badges/award_list.html", {"sections": sections, "earned_count": len(awards)})
 

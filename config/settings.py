@@ -117,7 +117,7 @@ TEMPLATES = [
         "APP_DIRS": True,  # only django.forms ships a jinja2/ folder: the form widgets
         "OPTIONS": {
             "environment": "core.jinja2.environment",
-            "context_processors": _CONTEXT_PROCESSORS,
+            "context_processors": [*_CONTEXT_PROCESSORS, "core.jinja2.csrf"],
         },
     },
     {

@@ -38,9 +38,23 @@ def test_my_badges_runs_a_constant_number_of_queries(
     for badge in badges[:3]:
         award_badge(learner, badge)
 
-    # session, user, unread notifications (header), enrollments + courses, awards + badges, badges to earn
-    with django_assert_num_queries(6):
+    enrolled_client.get("/badges/")  # fills the per-course badge cache
+    # session, user, unread notifications (header), enrollments + courses, awards + badges
+    with django_assert_num_queries(5):
         assert enrolled_client.get("/badges/").status_code == 200
+
+
+def test_my_badges_shows_a_badge_edit_at_once_despite_the_cached_badge_list(enrolled_client, course, make_badge):
+    badge = make_badge(course, rule=BadgeClass.Rule.COURSE_COMPLETED, name="Practitioner")
+    assert "Practitioner" in enrolled_client.get("/badges/").content.decode()
+
+    badge.name = "Seasoned practitioner"
+    badge.save()
+    assert "Seasoned practitioner" in enrolled_client.get("/badges/").content.decode()
+
+    badge.is_active = False
+    badge.save()
+    assert "practitioner" not in enrolled_client.get("/badges/").content.decode()
 
 
 def test_learner_makes_one_award_private_and_others_then_get_404(
