@@ -57,5 +57,6 @@ def notification_open(request, pk):
 @login_required
 def notifications_mark_read(request):
     Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    Notification.objects.forget_unread_count(request.user.pk)
     messages.success(request, "All notifications are marked as read.")
     return redirect("accounts:notifications")

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -163,3 +164,25 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client, learn
     theirs = notify(other_learner, "reply", "Not yours", "/")
     assert client.post(f"/notifications/{theirs.pk}/open/").status_code == 404
     assert client.get(f"/notifications/{mine.pk}/open/").status_code == 405
+
+
+def test_header_unread_count_follows_every_change_although_it_is_cached(client, learner):
+    from accounts.services import notify
+
+    def header_count():
+        html = client.get("/badges/").content.decode()
+        match = re.search(r'<span class="count">(\d+)<span class="visually-hidden"> unread', html)
+        return int(match.group(1)) if match else 0
+
+    client.force_login(learner)
+    assert header_count() == 0
+    first = notify(learner, "comment", "One", "/gallery/")
+    assert header_count() == 1
+    notify(learner, "reply", "Two", "/gallery/")
+    assert header_count() == 2  # the cached 1 was forgotten on save
+    client.post(f"/notifications/{first.pk}/open/")
+    assert header_count() == 1
+    client.post("/notifications/read/")
+    assert header_count() == 0  # a bulk update forgets it too
+    notify(learner, "badge", "Three", "/badges/").delete()
+    assert header_count() == 0
