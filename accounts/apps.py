@@ -15,3 +15,9 @@ class AccountsConfig(AppConfig):
         notification = self.get_model("Notification")
         post_save.connect(_forget_unread_count, sender=notification, dispatch_uid="forget-unread-count-save")
         post_delete.connect(_forget_unread_count, sender=notification, dispatch_uid="forget-unread-count-delete")
+        # The cached logged-in user (accounts/backends.py) follows every save and delete.
+        from accounts.backends import user_deleted, user_saved
+
+        user = self.get_model("User")
+        post_save.connect(user_saved, sender=user, dispatch_uid="cached-user-save")
+        post_delete.connect(user_deleted, sender=user, dispatch_uid="cached-user-delete")
