@@ -22,7 +22,7 @@ from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
 PAGE_SIZE = 24
-# The list shows title, author, date, cover and comment count: leave the big columns behind.
+# The big columns: only the cached entry body (_entry_body_html) reads them.
 LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
 # What a card in the list shows.
 LIST_COLUMNS = ("title", "cover_small", "published_at", "comment_count", "is_published", "is_hidden", "author")
