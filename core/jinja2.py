@@ -9,7 +9,7 @@ than the Django engine's node tree (see bench/results.md).
 
 The helpers mirror the Django tags and filters the templates used, with the same output:
 `url()` for {% url %}, `static()`, and Django's own date, pluralize, linebreaks,
-linebreaksbr and urlencode filters (dates converted to the local time zone first, as the
+linebreaksbr, urlencode and timesince filters (dates converted to the local time zone first, as the
 Django engine does).
 """
 
@@ -82,5 +82,6 @@ def environment(**options):
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
         urlencode=defaultfilters.urlencode,
+        timesince=defaultfilters.timesince_filter,
     )
     return env

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -20,8 +22,13 @@ from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
 PAGE_SIZE = 24
-# The list shows title, author, date, cover and comment count: leave the big columns behind.
+# The big columns: only the cached entry body (_entry_body_html) reads them.
 LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
+# What a card in the list shows.
+LIST_COLUMNS = ("title", "cover_small", "published_at", "comment_count", "is_published", "is_hidden", "author")
+# The entry page's comments: what it prints (no markdown source) and the author's name columns.
+AUTHOR_NAME = ("author__display_name", "author__first_name", "author__last_name", "author__username")
+COMMENT_COLUMNS = ("parent", "author", "body_html", "created_at", "edited_at", "is_hidden", "is_deleted", *AUTHOR_NAME)
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
@@ -58,15 +65,16 @@ def entry_list(request, course_slug):
     course, enrollment = _gallery_access(request, course_slug)
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
-    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).defer(*LIST_DEFERRED).first() if enrollment else None
+    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).only("is_published", "is_hidden").first() if enrollment else None
     if request.user.is_staff or (own_entry is not None and not own_entry.is_visible_to_peers):
         entries = Entry.objects.visible_to(request.user)
     else:
         # The learner's own entry (if any) is published, so "published and not hidden" is the
         # same set as visible_to(): a plain filter the (course, is_published, is_hidden, …) indexes serve.
         entries = Entry.objects.filter(is_published=True, is_hidden=False)
-    entries = entries.filter(course=course).search(query).select_related("author").defer(*LIST_DEFERRED)
+    entries = entries.filter(course=course).search(query).select_related("author").only(*LIST_COLUMNS, *AUTHOR_NAME)
     page = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    _format_dates(page.object_list, "published_at", with_time=False)
     context = {
         "course": course,
         "page": page,
@@ -87,14 +95,34 @@ def _entry_body_html(entry: Entry) -> str:
         entry.refresh_from_db(fields=LIST_DEFERRED)  # one query, only on a miss
         html = render_to_string("gallery/includes/entry_body.html", {"entry": entry, "worksheets": entry.snapshot_worksheets()})
         cache.set(key, html, 24 * 60 * 60)
-    # render_to_string returns a SafeString (our autoescaping template made it), and the cache
-    # hands the same type back, so the page needs no mark_safe.
+    # Jinja2 escaped every value as it rendered the body (autoescape is on, core/jinja2.py), so the
+    # page prints this string with |safe.
     return html
 
 
-def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=None, status=200):
+def _format_dates(objects, field: str, *, with_time: bool) -> None:
+    """Set `<field>_iso` and `<field>_text` on each object: what the date filter prints for "c" and for
+    "j M Y" (or "j M Y, H:i" with_time), in the current time zone and language, without its per-call
+    format parsing. The gallery list prints two dates per entry and the entry page two per comment."""
+    zone = timezone.get_current_timezone()
+    months = {}
+    for obj in objects:
+        local = getattr(obj, field).astimezone(zone)
+        if local.month not in months:
+            months[local.month] = MONTHS_3[local.month].title()
+        text = f"{local.day} {months[local.month]} {local.year:04d}"
+        if with_time:
+            text = f"{text}, {local.hour:02d}:{local.minute:02d}"
+        setattr(obj, f"{field}_iso", local.isoformat())
+        setattr(obj, f"{field}_text", text)
+
+
+def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None, reply_to=None, status=200):
     """The entry page; a failed comment comes back here with its text and the error."""
-    comments = list(Comment.objects.visible_to(request.user).filter(entry=entry).select_related("author"))
+    comments = list(
+        Comment.objects.visible_to(request.user).filter(entry=entry).select_related("author").only(*COMMENT_COLUMNS)
+    )
+    _format_dates(comments, "created_at", with_time=True)
     replies = {}
     for comment in comments:
         if comment.parent_id:
@@ -105,7 +133,6 @@ def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=Non
             comment.reply_list = replies.get(comment.pk, [])
             if not comment.is_deleted or comment.reply_list:
                 threads.append(comment)
-    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course)
     context = {
         "course": course,
         "entry": entry,
@@ -124,7 +151,9 @@ def _render_entry(request, course, enrollment, entry, *, form=None, reply_to=Non
 @login_required
 def entry_detail(request, course_slug, pk):
     course, enrollment = _gallery_access(request, course_slug)
-    return _render_entry(request, course, enrollment, _get_entry(request, course, pk))
+    entry = _get_entry(request, course, pk)
+    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course)
+    return _render_entry(request, course, enrollment, entry, needs_rules=needs_rules)
 
 
 @login_required
@@ -210,7 +239,7 @@ def comment_create(request, course_slug, pk):
                 comment = services.post_comment(entry, request.user, form.cleaned_data["body"], parent=parent)
             messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
             return redirect(comment.get_absolute_url())
-    return _render_entry(request, course, enrollment, entry, form=form, reply_to=parent, status=status)
+    return _render_entry(request, course, enrollment, entry, needs_rules=needs_rules, form=form, reply_to=parent, status=status)
 
 
 def _own_comment(request, course_slug, pk, comment_pk):
