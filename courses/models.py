@@ -1,6 +1,7 @@
 import re
 import uuid
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -252,7 +253,8 @@ class Session(models.Model):
         return f"Session {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("learn:session", args=[self.course.slug, self.number])
+        # Sessions from the per-course cache carry their URL (courses/caching.py).
+        return self.__dict__.get("_absolute_url") or reverse("learn:session", args=[self.course.slug, self.number])
 
     def summary_html(self) -> str:
         return render_markdown(self.summary)
@@ -312,6 +314,16 @@ class Lesson(models.Model):
         return render_markdown(self.body)
 
     @property
+    def kind_label(self) -> str:
+        """get_kind_display() without its cost (pages print it for every lesson)."""
+        return LESSON_KIND_LABELS.get(self.kind, self.kind)
+
+    @cached_property
+    def meta_line(self) -> str:
+        """"Video · 20 min · optional", as the lesson lists show it (computed once per cached lesson)."""
+        return f"{self.kind_label} · {self.estimated_minutes} min" + ("" if self.is_required else " · optional")
+
+    @property
     def is_worksheet(self) -> bool:
         return self.kind in (self.Kind.WORKSHEET, self.Kind.CHECKLIST)
 
@@ -327,6 +339,8 @@ class Lesson(models.Model):
             return f"https://player.vimeo.com/video/{match.group(1)}?dnt=1"
         return ""
 
+
+LESSON_KIND_LABELS = dict(Lesson.Kind.choices)
 
 # youtube.com/watch?v=ID, youtu.be/ID, youtube.com/embed/ID, /shorts/ID, /live/ID, m.youtube.com, -nocookie.
 YOUTUBE_ID = re.compile(

@@ -72,7 +72,8 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
         qs = qs.current()
     else:
         qs = qs.exclude(status=Enrollment.Status.WITHDRAWN)
-    enrollment = qs.first()
+    # One row at most (one enrollment per learner and course): no ORDER BY to build or run.
+    enrollment = next(iter(qs.order_by()[:1]), None)
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
     Enrollment.user.field.set_cached_value(enrollment, user)  # it is this user: no query for enrollment.user

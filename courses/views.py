@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,7 +42,7 @@ def _course_page_etag(request, slug):
     course = Course.objects.published().filter(slug=slug).first()
     if course is None:
         return None
-    offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
+    offerings = caching.open_offerings(course)
     request._course_page = (course, offerings)  # the view reuses both: no extra query
     opening = [(o.pk, o.mode, o.starts_on) for o in offerings]
     raw = f"{course.pk}|{course.updated_at.timestamp()}|{opening}|{timezone.localdate()}|{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
@@ -55,6 +54,7 @@ def course_detail(request, slug):
     course, offerings = getattr(request, "_course_page", (None, None))
     if course is None:
         course = get_object_or_404(Course.objects.published(), slug=slug)
+        offerings = caching.open_offerings(course)
     state = enrollment_state(course, request.user, offerings=offerings)
     context = {
         "course": course,
@@ -112,16 +112,23 @@ def dashboard(request):
     enrollments = (
         Enrollment.objects.for_user(request.user)
         .select_related("course", "offering")
-        .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("pk", "enrollment_id", "lesson_id")))
         .order_by("-last_activity_at", "-enrolled_at")
     )
     current, left = [], []
     for enrollment in enrollments:
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             left.append(enrollment)
-            continue
-        done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
-        current.append(CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids))
+        else:
+            current.append(enrollment)
+    done_ids: dict[int, set[int]] = {enrollment.pk: set() for enrollment in current}
+    if current:
+        completions = LessonCompletion.objects.filter(enrollment_id__in=list(done_ids)).values_list("enrollment_id", "lesson_id")
+        for enrollment_id, lesson_id in completions:
+            done_ids[enrollment_id].add(lesson_id)
+    current = [
+        CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids[enrollment.pk])
+        for enrollment in current
+    ]
     return render(request, "courses/enrollment_list.html", {"progresses": current, "left": left})
 
 

@@ -1,0 +1,88 @@
+"""The per-course caches (courses/caching.py): shared per process, never stale after an edit."""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import caching
+from courses.models import Course, Lesson, Offering
+from tests import factories
+
+
+def fresh(course: Course) -> Course:
+    return Course.objects.get(pk=course.pk)
+
+
+def test_the_process_keeps_one_copy_per_course_version(course):
+    first = caching.sessions_with_lessons(fresh(course))
+    cache.clear()  # served from this process's copy: no cache round trip, no unpickling
+    assert caching.sessions_with_lessons(fresh(course)) is first
+
+
+def test_an_edit_replaces_the_process_copy_too(course):
+    lesson = Lesson.objects.filter(session__course=course).order_by("session__number", "order").first()
+    caching.sessions_with_lessons(fresh(course))
+    lesson.title = "Renamed lesson"
+    lesson.save()  # touches the course: a new version, so a new key here and in the cache
+    titles = [item.title for session in caching.sessions_with_lessons(fresh(course)) for item in session.lessons.all()]
+    assert "Renamed lesson" in titles
+
+
+def test_the_process_copy_is_bounded(course, monkeypatch):
+    monkeypatch.setattr(caching, "_local", {})
+    monkeypatch.setattr(caching, "LOCAL_SIZE", 2)
+    for _ in range(4):
+        caching.touch_course(course.pk)
+        caching.sessions_with_lessons(fresh(course))
+    assert len(caching._local) == 2
+
+
+def test_cached_sessions_and_lessons_carry_their_urls_and_labels(course):
+    session = caching.sessions_with_lessons(fresh(course))[0]
+    lesson = session.lessons.all()[0]
+    assert session.get_absolute_url() == reverse("learn:session", args=[course.slug, session.number])
+    assert lesson.get_absolute_url() == reverse("learn:lesson", args=[course.slug, session.number, lesson.slug])
+    assert lesson.kind_label == lesson.get_kind_display()
+    assert lesson.meta_line == f"{lesson.get_kind_display()} · {lesson.estimated_minutes} min"
+
+
+# --- offerings: cached per course version, open or not decided at request time -------------
+
+
+def test_a_new_offering_shows_at_once_on_the_course_page(client, course):
+    client.get(course.get_absolute_url())  # offerings now cached
+    future = factories.make_future_offering(course, days=20)
+    assert future.title in client.get(course.get_absolute_url()).content.decode()
+
+
+def test_closing_the_open_offering_shows_at_once_for_a_logged_in_visitor(client, learner, course):
+    client.force_login(learner)
+    assert "Open for enrollment" in client.get(course.get_absolute_url()).content.decode()
+    offering = course.offerings.get()
+    offering.enrollment_closes_at = timezone.now() - timedelta(minutes=1)
+    offering.save()
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert "Enrollment has closed" in html
+    assert "Open for enrollment" not in html
+
+
+def test_an_offering_closes_when_its_time_comes_without_any_edit(client, course, monkeypatch):
+    offering = course.offerings.get()
+    offering.enrollment_closes_at = timezone.now() + timedelta(hours=1)
+    offering.save()
+    assert "Open for enrollment" in client.get(course.get_absolute_url()).content.decode()
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(caching.timezone, "now", lambda: later)
+    assert "Enrollment has closed" in client.get(course.get_absolute_url()).content.decode()
+
+
+def test_open_offerings_match_the_open_now_query(course):
+    now = timezone.now()
+    factories.make_closed_offering(course)
+    factories.make_future_offering(course)
+    factories.make_offering(course, title="Not yet open", enrollment_opens_at=now + timedelta(days=1))
+    factories.make_offering(course, title="Inactive", is_active=False)
+    expected = list(Offering.objects.filter(course=course).open_now().order_by("starts_on", "pk"))
+    assert caching.open_offerings(fresh(course)) == expected
