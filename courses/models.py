@@ -6,7 +6,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -304,6 +304,11 @@ class Lesson(models.Model):
             "learn:lesson", args=[self.session.course.slug, self.session.number, self.slug]
         )
 
+    @cached_property
+    def url(self) -> str:
+        """get_absolute_url(), kept: lesson lists print it for every lesson of cached outlines."""
+        return self.get_absolute_url()
+
     def clean(self):
         if self.document:
             from core.files import validate_pdf
@@ -445,6 +450,16 @@ class Enrollment(models.Model):
     def _check_lesson(self, lesson: Lesson) -> None:
         if lesson.session.course_id != self.course_id:
             raise ValueError(f"Lesson {lesson.pk} is not part of course {self.course_id}.")
+
+    def completed_lesson_ids(self) -> set[int]:
+        """Ids of the lessons this learner completed (every learner page needs them).
+
+        One plain SELECT on an indexed column: through the ORM, building this query took
+        several times longer than running it, on every page view.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT lesson_id FROM courses_lessoncompletion WHERE enrollment_id = %s", [self.pk])
+            return {row[0] for row in cursor.fetchall()}
 
     def touch(self, lesson: Lesson | None = None) -> None:
         """Remember the last lesson viewed (for Resume) and the time of activity."""

@@ -204,5 +204,5 @@ def progress_for(enrollment: Enrollment, *, now=None) -> CourseProgress:
     from courses.caching import sessions_with_lessons
 
     sessions = sessions_with_lessons(enrollment.course)
-    done_ids = set(enrollment.completions.values_list("lesson_id", flat=True))
+    done_ids = enrollment.completed_lesson_ids()
     return CourseProgress(enrollment, sessions, done_ids, now=now)

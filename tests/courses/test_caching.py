@@ -86,3 +86,12 @@ def test_open_offerings_match_the_open_now_query(course):
     factories.make_offering(course, title="Inactive", is_active=False)
     expected = list(Offering.objects.filter(course=course).open_now().order_by("starts_on", "pk"))
     assert caching.open_offerings(fresh(course)) == expected
+
+
+def test_completed_lesson_ids_reads_the_learners_completions(enrollment, course, other_learner):
+    lessons = list(Lesson.objects.filter(session__course=course).select_related("session")[:3])
+    enrollment.complete_lesson(lessons[0])
+    enrollment.complete_lesson(lessons[2])
+    factories.enroll(other_learner, course).complete_lesson(lessons[1])
+    assert enrollment.completed_lesson_ids() == {lessons[0].pk, lessons[2].pk}
+    assert enrollment.completed_lesson_ids() == set(enrollment.completions.values_list("lesson_id", flat=True))
