@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson, Offering
+from courses.models import Course, Enrollment, Lesson, Offering, learner_enrollment
 
 
 @dataclass
@@ -65,15 +65,7 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     """
     from django.http import Http404
 
-    qs = Enrollment.objects.select_related("course", "offering").filter(
-        user=user, course__slug=course_slug, course__is_published=True
-    )
-    if not include_read_only:
-        qs = qs.current()
-    else:
-        qs = qs.exclude(status=Enrollment.Status.WITHDRAWN)
-    # One row at most (one enrollment per learner and course): no ORDER BY to build or run.
-    enrollment = next(iter(qs.order_by()[:1]), None)
+    enrollment = learner_enrollment(user.pk, course_slug, current_only=not include_read_only)
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
     Enrollment.user.field.set_cached_value(enrollment, user)  # it is this user: no query for enrollment.user

@@ -18,7 +18,7 @@ from django.views.decorators.http import condition, require_POST
 from courses import caching, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm
-from courses.models import Course, Enrollment, Lesson, LessonCompletion
+from courses.models import Course, Enrollment, Lesson
 from courses.progress import CourseProgress, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 
@@ -120,13 +120,9 @@ def dashboard(request):
             left.append(enrollment)
         else:
             current.append(enrollment)
-    done_ids: dict[int, set[int]] = {enrollment.pk: set() for enrollment in current}
-    if current:
-        completions = LessonCompletion.objects.filter(enrollment_id__in=list(done_ids)).values_list("enrollment_id", "lesson_id")
-        for enrollment_id, lesson_id in completions:
-            done_ids[enrollment_id].add(lesson_id)
+    done_ids = Enrollment.completed_lesson_ids_of_user(request.user.pk) if current else {}
     current = [
-        CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids[enrollment.pk])
+        CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids.get(enrollment.pk, set()))
         for enrollment in current
     ]
     return render(request, "courses/enrollment_list.html", {"progresses": current, "left": left})

@@ -95,3 +95,39 @@ def test_completed_lesson_ids_reads_the_learners_completions(enrollment, course,
     factories.enroll(other_learner, course).complete_lesson(lessons[1])
     assert enrollment.completed_lesson_ids() == {lessons[0].pk, lessons[2].pk}
     assert enrollment.completed_lesson_ids() == set(enrollment.completions.values_list("lesson_id", flat=True))
+
+
+# --- the learner-page lookup without the ORM's query building ------------------------------
+
+
+def field_values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_learner_enrollment_matches_the_orm_row_for_row(enrollment, learner, course):
+    from courses.models import Enrollment, learner_enrollment
+
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=timezone.now(), completed_lessons=3)
+    found = learner_enrollment(learner.pk, course.slug)
+    expected = Enrollment.objects.select_related("course", "offering").get(pk=enrollment.pk)
+    assert field_values(found) == field_values(expected)
+    assert field_values(found.course) == field_values(expected.course)
+    assert field_values(found.offering) == field_values(expected.offering)
+    assert found.course.unavailable_countries == expected.course.unavailable_countries
+    assert not found._state.adding and found._state.db == expected._state.db
+
+
+def test_learner_enrollment_refuses_what_get_enrollment_or_404_refuses(enrollment, learner, other_learner, course):
+    from courses.models import Enrollment, learner_enrollment
+
+    assert learner_enrollment(other_learner.pk, course.slug) is None
+    assert learner_enrollment(learner.pk, "no-such-course") is None
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.EXPIRED)
+    assert learner_enrollment(learner.pk, course.slug).pk == enrollment.pk
+    assert learner_enrollment(learner.pk, course.slug, current_only=True) is None
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.WITHDRAWN)
+    assert learner_enrollment(learner.pk, course.slug) is None
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
+    assert learner_enrollment(learner.pk, course.slug, current_only=True).pk == enrollment.pk
+    Course.objects.filter(pk=course.pk).update(is_published=False)
+    assert learner_enrollment(learner.pk, course.slug) is None
