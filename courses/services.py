@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson, Offering, learner_enrollment
+from courses.models import Course, Enrollment, Lesson, Offering, enrollment_in_course, learner_enrollment
 
 
 @dataclass
@@ -50,7 +50,7 @@ def enrollment_state(course: Course, user, *, offerings: list[Offering] | None =
             (o for o in offerings if not o.is_adaptive and o.starts_on and o.starts_on <= today), None
         )
     if user.is_authenticated:
-        state.enrollment = course.enrollments.filter(user=user).select_related("offering").first()
+        state.enrollment = enrollment_in_course(user.pk, course)
         if user.country and not course.is_available_in(user.country.code):
             state.restricted_country = user.country.name
         state.needs_country = not user.country and bool(course.unavailable_countries)

@@ -18,7 +18,7 @@ from django.views.decorators.http import condition, require_POST
 from courses import caching, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm
-from courses.models import Course, Enrollment, Lesson
+from courses.models import Course, Enrollment, Lesson, published_course, user_enrollments
 from courses.progress import CourseProgress, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 
@@ -39,7 +39,7 @@ def _course_page_etag(request, slug):
     """
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return None
-    course = Course.objects.published().filter(slug=slug).first()
+    course = published_course(slug)
     if course is None:
         return None
     offerings = caching.open_offerings(course)
@@ -53,7 +53,9 @@ def _course_page_etag(request, slug):
 def course_detail(request, slug):
     course, offerings = getattr(request, "_course_page", (None, None))
     if course is None:
-        course = get_object_or_404(Course.objects.published(), slug=slug)
+        course = published_course(slug)
+        if course is None:
+            raise Http404("No such course.")
         offerings = caching.open_offerings(course)
     state = enrollment_state(course, request.user, offerings=offerings)
     context = {
@@ -109,13 +111,8 @@ def withdraw(request, slug):
 
 @login_required
 def dashboard(request):
-    enrollments = (
-        Enrollment.objects.for_user(request.user)
-        .select_related("course", "offering")
-        .order_by("-last_activity_at", "-enrolled_at")
-    )
     current, left = [], []
-    for enrollment in enrollments:
+    for enrollment in user_enrollments(request.user.pk):
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             left.append(enrollment)
         else:

@@ -131,3 +131,29 @@ def test_learner_enrollment_refuses_what_get_enrollment_or_404_refuses(enrollmen
     assert learner_enrollment(learner.pk, course.slug, current_only=True).pk == enrollment.pk
     Course.objects.filter(pk=course.pk).update(is_published=False)
     assert learner_enrollment(learner.pk, course.slug) is None
+
+
+def test_the_other_prepared_lookups_match_the_orm(enrollment, learner, other_learner, course):
+    from courses.models import Enrollment, enrollment_in_course, published_course, user_enrollments
+
+    other = factories.make_course(slug="second-course")
+    second = factories.enroll(learner, other)
+    Enrollment.objects.filter(pk=second.pk).update(last_activity_at=timezone.now())
+    expected = list(
+        Enrollment.objects.for_user(learner).select_related("course", "offering").order_by("-last_activity_at", "-enrolled_at")
+    )
+    found = user_enrollments(learner.pk)
+    assert [field_values(e) for e in found] == [field_values(e) for e in expected]
+    assert [field_values(e.course) for e in found] == [field_values(e.course) for e in expected]
+    assert [field_values(e.offering) for e in found] == [field_values(e.offering) for e in expected]
+    assert user_enrollments(other_learner.pk) == []
+
+    in_course = enrollment_in_course(learner.pk, course)
+    assert field_values(in_course) == field_values(enrollment) and in_course.course is course
+    assert field_values(in_course.offering) == field_values(enrollment.offering)
+    assert enrollment_in_course(other_learner.pk, course) is None
+
+    assert field_values(published_course(course.slug)) == field_values(Course.objects.get(pk=course.pk))
+    Course.objects.filter(pk=other.pk).update(is_published=False)
+    assert published_course(other.slug) is None
+    assert published_course("no-such-course") is None
