@@ -13,12 +13,16 @@ linebreaksbr, urlencode and timesince filters (dates converted to the local time
 Django engine does).
 """
 
+import datetime
+from functools import lru_cache
+
 from django.contrib.messages import get_messages
 from django.template import defaultfilters
 from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 from jinja2 import ChainableUndefined, Environment
 
@@ -52,7 +56,14 @@ def url(viewname, *args, **kwargs):
 
 
 def date(value, arg=None):
+    if type(value) is datetime.date:  # days repeat across rows and requests: format each once
+        return _format_day(value, arg, get_language())
     return defaultfilters.date(template_localtime(value), arg)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value, arg, language):
+    return defaultfilters.date(value, arg)
 
 
 def pluralize(value, arg="s"):

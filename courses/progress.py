@@ -28,6 +28,10 @@ class SessionProgress:
     def number(self) -> int:
         return self.session.number
 
+    @property
+    def url(self) -> str:
+        return self.session.get_absolute_url()
+
     # Computed once per page: the templates ask for these for every lesson row and schedule cell.
     @cached_property
     def required(self) -> list[Lesson]:
@@ -41,23 +45,23 @@ class SessionProgress:
     def completed(self) -> int:
         return sum(1 for lesson in self.required if lesson.pk in self.done_ids)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return int(self.completed * 100 / self.total) if self.total else 100
 
-    @property
+    @cached_property
     def is_complete(self) -> bool:
         return self.completed == self.total
 
-    @property
+    @cached_property
     def is_locked(self) -> bool:
         return self.release_on is not None and self.release_on > self.today
 
-    @property
+    @cached_property
     def is_overdue(self) -> bool:
         return self.due_on is not None and self.due_on < self.today and not self.is_complete
 
-    @property
+    @cached_property
     def status(self) -> str:
         """One word for the schedule table: done, locked, behind or due."""
         if self.is_complete:
@@ -173,16 +177,18 @@ class CourseProgress:
         """Where Resume leads: the last lesson viewed unless done, else the next one not done."""
         if not self.lessons:
             return None
-        open_lessons = [lesson for lesson in self.lessons if not self.is_lesson_locked(lesson)]
+        open_ids = {lesson.pk for sp in self.sessions if not sp.is_locked for lesson in sp.lessons}
         ids = [lesson.pk for lesson in self.lessons]
         last_id = self.enrollment.last_lesson_id
         if last_id in ids:
             start = ids.index(last_id)
             for lesson in self.lessons[start:]:
-                if lesson.pk not in self.done_ids and lesson in open_lessons:
+                if lesson.pk not in self.done_ids and lesson.pk in open_ids:
                     return lesson
             return self.lessons[start]
-        return next((lesson for lesson in open_lessons if lesson.pk not in self.done_ids), self.lessons[0])
+        return next(
+            (lesson for lesson in self.lessons if lesson.pk in open_ids and lesson.pk not in self.done_ids), self.lessons[0]
+        )
 
     @property
     def has_started_learning(self) -> bool:
@@ -198,5 +204,5 @@ def progress_for(enrollment: Enrollment, *, now=None) -> CourseProgress:
     from courses.caching import sessions_with_lessons
 
     sessions = sessions_with_lessons(enrollment.course)
-    done_ids = set(enrollment.completions.values_list("lesson_id", flat=True))
+    done_ids = enrollment.completed_lesson_ids()
     return CourseProgress(enrollment, sessions, done_ids, now=now)

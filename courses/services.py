@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson, Offering
+from courses.models import Course, Enrollment, Lesson, Offering, enrollment_in_course, learner_enrollment
 
 
 @dataclass
@@ -50,7 +50,7 @@ def enrollment_state(course: Course, user, *, offerings: list[Offering] | None =
             (o for o in offerings if not o.is_adaptive and o.starts_on and o.starts_on <= today), None
         )
     if user.is_authenticated:
-        state.enrollment = course.enrollments.filter(user=user).select_related("offering").first()
+        state.enrollment = enrollment_in_course(user.pk, course)
         if user.country and not course.is_available_in(user.country.code):
             state.restricted_country = user.country.name
         state.needs_country = not user.country and bool(course.unavailable_countries)
@@ -65,14 +65,7 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     """
     from django.http import Http404
 
-    qs = Enrollment.objects.select_related("course", "offering").filter(
-        user=user, course__slug=course_slug, course__is_published=True
-    )
-    if not include_read_only:
-        qs = qs.current()
-    else:
-        qs = qs.exclude(status=Enrollment.Status.WITHDRAWN)
-    enrollment = qs.first()
+    enrollment = learner_enrollment(user.pk, course_slug, current_only=not include_read_only)
     if enrollment is None:
         raise Http404("You are not enrolled in this course.")
     Enrollment.user.field.set_cached_value(enrollment, user)  # it is this user: no query for enrollment.user

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import condition, require_POST
 from courses import caching, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm
-from courses.models import Course, Enrollment, Lesson, LessonCompletion
+from courses.models import Course, Enrollment, Lesson, published_course, user_enrollments
 from courses.progress import CourseProgress, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 
@@ -40,10 +39,10 @@ def _course_page_etag(request, slug):
     """
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return None
-    course = Course.objects.published().filter(slug=slug).first()
+    course = published_course(slug)
     if course is None:
         return None
-    offerings = list(course.offerings.open_now().order_by("starts_on", "pk"))
+    offerings = caching.open_offerings(course)
     request._course_page = (course, offerings)  # the view reuses both: no extra query
     opening = [(o.pk, o.mode, o.starts_on) for o in offerings]
     raw = f"{course.pk}|{course.updated_at.timestamp()}|{opening}|{timezone.localdate()}|{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
@@ -54,7 +53,10 @@ def _course_page_etag(request, slug):
 def course_detail(request, slug):
     course, offerings = getattr(request, "_course_page", (None, None))
     if course is None:
-        course = get_object_or_404(Course.objects.published(), slug=slug)
+        course = published_course(slug)
+        if course is None:
+            raise Http404("No such course.")
+        offerings = caching.open_offerings(course)
     state = enrollment_state(course, request.user, offerings=offerings)
     context = {
         "course": course,
@@ -109,19 +111,17 @@ def withdraw(request, slug):
 
 @login_required
 def dashboard(request):
-    enrollments = (
-        Enrollment.objects.for_user(request.user)
-        .select_related("course", "offering")
-        .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("pk", "enrollment_id", "lesson_id")))
-        .order_by("-last_activity_at", "-enrolled_at")
-    )
     current, left = [], []
-    for enrollment in enrollments:
+    for enrollment in user_enrollments(request.user.pk):
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             left.append(enrollment)
-            continue
-        done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
-        current.append(CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids))
+        else:
+            current.append(enrollment)
+    done_ids = Enrollment.completed_lesson_ids_of_user(request.user.pk) if current else {}
+    current = [
+        CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids.get(enrollment.pk, set()))
+        for enrollment in current
+    ]
     return render(request, "courses/enrollment_list.html", {"progresses": current, "left": left})
 
 
