@@ -23,7 +23,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
-
 from jinja2 import ChainableUndefined, Environment
 
 
