@@ -318,16 +318,17 @@ def test_learning_pages_run_a_constant_number_of_queries(
     # sessions, lessons (+worksheet), unread notifications
     with django_assert_num_queries(7):
         assert enrolled_client.get(reverse("learn:dashboard")).status_code == 200
-    # From then on the outline comes from the cache: session, user, enrollments, completions, notifications
-    with django_assert_num_queries(5):
+    # From then on the outline, the user and the unread count come from the cache: session,
+    # enrollments, completions
+    with django_assert_num_queries(3):
         assert enrolled_client.get(reverse("learn:dashboard")).status_code == 200
-    # session, user, enrollment (+course, offering), completions, notifications
-    with django_assert_num_queries(5):
+    # session, enrollment (+course, offering), completions
+    with django_assert_num_queries(3):
         assert enrolled_client.get(reverse("learn:outline", args=[course.slug])).status_code == 200
     # the same as the outline
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert enrolled_client.get(reverse("learn:session", args=[course.slug, 1])).status_code == 200
     lesson_url = lessons[1].get_absolute_url()
     # the same, plus the UPDATE that remembers the lesson for Resume
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert enrolled_client.get(lesson_url).status_code == 200
