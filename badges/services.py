@@ -3,7 +3,6 @@
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -13,7 +12,7 @@ from accounts.models import Notification
 from accounts.services import notify
 from badges.models import Award, BadgeClass
 from badges.openbadges import recipient_identity
-from courses.caching import TIMEOUT, course_key
+from courses.caching import course_key, shared
 from courses.models import Course, Enrollment, SessionCompletion
 from gallery.models import Comment, Entry
 from portfolios.models import WorksheetSubmission
@@ -22,16 +21,12 @@ Rule = BadgeClass.Rule
 
 
 def active_course_badges(course: Course) -> list[BadgeClass]:
-    """The course's active badges, the same for every learner: cached per course version.
-
-    Saving or deleting a badge touches its course (courses/signals.py), so an edit shows at once.
-    """
-    key = course_key(course, "badges")
-    badges = cache.get(key)
-    if badges is None:
-        badges = list(BadgeClass.objects.active().filter(course_id=course.pk))
-        cache.set(key, badges, TIMEOUT)
-    return badges
+    """The course's active badges, the same for every learner: cached per course version
+    (courses.caching.shared; read only). Saving or deleting a badge touches its course
+    (courses/signals.py), so an edit shows at once."""
+    return shared(
+        course_key(course, "badges"), lambda: list(BadgeClass.objects.active().filter(course_id=course.pk))
+    )
 
 
 def queue_badge_evaluation(user_id: int, course_id: int) -> None:

@@ -8,7 +8,7 @@ from django.views.decorators.http import conditional_page, require_POST
 from badges import openbadges
 from badges.models import Award, BadgeClass
 from badges.services import active_course_badges
-from courses.models import Enrollment
+from courses.models import Enrollment, user_enrollments
 
 
 def _json_ld(data: dict, status: int = 200) -> HttpResponse:
@@ -31,11 +31,9 @@ def _award_for(request, award_uuid) -> Award:
 @login_required
 def mine(request):
     """Earned badges (with date and sharing controls) and badges still to earn, grouped by course."""
-    enrollments = list(
-        Enrollment.objects.for_user(request.user)
-        .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("course")
-        .order_by("course__title")
+    enrollments = sorted(
+        (e for e in user_enrollments(request.user.pk) if e.status != Enrollment.Status.WITHDRAWN),
+        key=lambda e: e.course.title,
     )
     awards = list(Award.objects.filter(recipient=request.user).select_related("badge").order_by("awarded_at"))
     held = {award.badge_id for award in awards}

@@ -20,8 +20,8 @@ from django.contrib.messages import get_messages
 from django.template import defaultfilters
 from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
-from django.urls import reverse
-from django.utils.timezone import template_localtime
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.timezone import get_current_timezone_name, template_localtime
 from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment
 
@@ -50,19 +50,29 @@ def csrf(request):
     return {"csrf_input": CsrfInput(request)}
 
 
-def url(viewname, *args, **kwargs):
-    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+def url(viewname, *args):
+    """{% url %}: reverse() remembered per name and arguments (it is a pure function of them,
+    the URLconf and the script prefix, which are part of the key); pages print the same
+    links on every view."""
+    return _reverse(viewname, args, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=8192)
+def _reverse(viewname, args, prefix, urlconf):
+    return reverse(viewname, args=args or None, urlconf=urlconf)
 
 
 def date(value, arg=None):
-    if type(value) is datetime.date:  # days repeat across rows and requests: format each once
-        return _format_day(value, arg, get_language())
-    return defaultfilters.date(template_localtime(value), arg)
+    """Django's date filter, in the current time zone, remembered per value and format: the
+    same days and times print on every view of a page (schedules, awards, comments)."""
+    if type(value) is datetime.date:
+        return _format_date(value, arg, None, get_language())
+    return _format_date(value, arg, get_current_timezone_name(), get_language())
 
 
-@lru_cache(maxsize=4096)
-def _format_day(value, arg, language):
-    return defaultfilters.date(value, arg)
+@lru_cache(maxsize=8192)
+def _format_date(value, arg, zone, language):
+    return defaultfilters.date(template_localtime(value) if zone else value, arg)
 
 
 def pluralize(value, arg="s"):

@@ -36,7 +36,7 @@ def course_key(course: Course, name: str) -> str:
     return f"course:{course.pk}:{name}:v{SCHEMA}:{course.updated_at.timestamp():.6f}"
 
 
-def _shared(key: str, build):
+def shared(key: str, build):
     """The value under `key`: this process's copy, else the cache's, else `build()` (then stored in both)."""
     value = _local.get(key)
     if value is None:
@@ -81,7 +81,7 @@ def sessions_with_lessons(course: Course) -> list:
                     lesson.worksheet.course = version
         return sessions
 
-    return _shared(course_key(course, "sessions"), build)
+    return shared(course_key(course, "sessions"), build)
 
 
 def course_offerings(course: Course) -> list:
@@ -90,7 +90,7 @@ def course_offerings(course: Course) -> list:
     Saving an offering touches the course. Whether one takes enrollments right now depends
     on the time, so callers filter with Offering.is_open (the same test as open_now()).
     """
-    return _shared(
+    return shared(
         course_key(course, "offerings"),
         lambda: list(course.offerings.filter(is_active=True).order_by("starts_on", "pk")),
     )
@@ -121,7 +121,7 @@ def course_page_body(course: Course) -> dict:
             "html": render_to_string("courses/includes/course_body.html", context),
         }
 
-    return _shared(course_key(course, "page-body"), build)
+    return shared(course_key(course, "page-body"), build)
 
 
 def course_worksheets(course: Course) -> list:
