@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+
+def _forget_published_count(sender, instance, **kwargs):
+    # Now, and again once the change commits, so a count read meanwhile does not stay behind.
+    sender.objects.forget_published_count(instance.course_id)
+    transaction.on_commit(lambda: sender.objects.forget_published_count(instance.course_id))
 
 
 class GalleryConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'gallery'
+
+    def ready(self):
+        # The gallery list's cached entry count (Entry.objects.published_count) follows every change.
+        entry = self.get_model("Entry")
+        post_save.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-save")
+        post_delete.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-delete")

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -20,6 +21,13 @@ def snapshot_pdf_path(instance, filename: str) -> str:
     return f"gallery/pdf/{uuid.uuid4().hex}.pdf"
 
 
+PUBLISHED_COUNT_TIMEOUT = 5 * 60
+
+
+def _published_count_key(course_id: int) -> str:
+    return f"gallery:published-count:{course_id}"
+
+
 class EntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see every entry (hidden ones are marked); learners see published, unhidden
@@ -27,6 +35,20 @@ class EntryQuerySet(models.QuerySet):
         if user.is_staff:
             return self
         return self.filter(models.Q(is_published=True, is_hidden=False) | models.Q(author=user))
+
+    def published_count(self, course_id: int) -> int:
+        """How many entries every learner sees in the course's gallery (the unsearched list's
+        count), kept in the cache until an entry of the course is saved or deleted
+        (gallery/apps.py). The timeout bounds a count computed just before a change commits."""
+        key = _published_count_key(course_id)
+        count = cache.get(key)
+        if count is None:
+            count = self.filter(course_id=course_id, is_published=True, is_hidden=False).count()
+            cache.set(key, count, PUBLISHED_COUNT_TIMEOUT)
+        return count
+
+    def forget_published_count(self, course_id: int) -> None:
+        cache.delete(_published_count_key(course_id))
 
     def search(self, text: str):
         text = text.strip()

@@ -66,14 +66,18 @@ def entry_list(request, course_slug):
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
     own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).only("is_published", "is_hidden").first() if enrollment else None
-    if request.user.is_staff or (own_entry is not None and not own_entry.is_visible_to_peers):
+    everyones_view = not (request.user.is_staff or (own_entry is not None and not own_entry.is_visible_to_peers))
+    if not everyones_view:
         entries = Entry.objects.visible_to(request.user)
     else:
         # The learner's own entry (if any) is published, so "published and not hidden" is the
         # same set as visible_to(): a plain filter the (course, is_published, is_hidden, …) indexes serve.
         entries = Entry.objects.filter(is_published=True, is_hidden=False)
     entries = entries.filter(course=course).search(query).select_related("author").only(*LIST_COLUMNS, *AUTHOR_NAME)
-    page = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE)
+    if everyones_view and not query:
+        paginator.count = Entry.objects.published_count(course.pk)  # the same for every learner: cached
+    page = paginator.get_page(request.GET.get("page"))
     _format_dates(page.object_list, "published_at", with_time=False)
     context = {
         "course": course,

@@ -65,3 +65,22 @@ def test_dates_are_formatted_as_the_date_filter_formats_them(settings):
         assert row.created_at_text == date(row.created_at, "j M Y, H:i")
     _format_dates(rows, "created_at", with_time=False)
     assert [row.created_at_text for row in rows] == [date(m, "j M Y") for m in moments]
+
+
+def test_the_cached_entry_count_follows_publish_hide_and_unpublish(entry, peer_client, make_entry, course):
+    from gallery.services import set_entry_hidden, unpublish_entry
+
+    def shown_count():
+        html = peer_client.get(f"/gallery/{course.slug}/").content.decode()
+        match = re.search(r"(\d+) entr(?:y|ies)", html)
+        return int(match.group(1)) if match else 0
+
+    assert shown_count() == 1
+    other = make_entry("A second entry", is_published=True)
+    assert shown_count() == 2  # a new entry forgets the cached 1
+    set_entry_hidden(other, True)
+    assert shown_count() == 1
+    unpublish_entry(entry)
+    assert shown_count() == 0
+    other.delete()
+    assert shown_count() == 0
