@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -7,6 +8,12 @@ def _forget_published_count(sender, instance, **kwargs):
     # Now, and again once the change commits, so a count read meanwhile does not stay behind.
     sender.objects.forget_published_count(instance.course_id)
     transaction.on_commit(lambda: sender.objects.forget_published_count(instance.course_id))
+
+
+def _forget_rules_acceptance(sender, instance, **kwargs):
+    from gallery.services import rules_key
+
+    cache.delete(rules_key(instance.user_id, instance.course_id))
 
 
 class GalleryConfig(AppConfig):
@@ -18,3 +25,6 @@ class GalleryConfig(AppConfig):
         entry = self.get_model("Entry")
         post_save.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-save")
         post_delete.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-delete")
+        # has_accepted_rules remembers a yes; a deleted acceptance (admin, a deleted user) is forgotten.
+        acceptance = self.get_model("RulesAcceptance")
+        post_delete.connect(_forget_rules_acceptance, sender=acceptance, dispatch_uid="forget-rules-acceptance")

@@ -38,8 +38,20 @@ GALLERY_KINDS = (Notification.Kind.COMMENT, Notification.Kind.REPLY, Notificatio
 # --- community rules --------------------------------------------------------------------
 
 
+def rules_key(user_id: int, course_id: int) -> str:
+    return f"gallery:rules-accepted:{user_id}:{course_id}"
+
+
 def has_accepted_rules(user, course) -> bool:
-    return RulesAcceptance.objects.filter(user=user, course=course).exists()
+    """Acceptance is kept for good, so a yes is remembered in the cache (forgotten only if the
+    row is deleted, gallery/apps.py); a no is asked again each time."""
+    key = rules_key(user.pk, course.pk)
+    if cache.get(key):
+        return True
+    accepted = RulesAcceptance.objects.filter(user=user, course=course).exists()
+    if accepted:
+        cache.set(key, True, 24 * 60 * 60)
+    return accepted
 
 
 def accept_rules(user, course) -> None:

@@ -84,3 +84,13 @@ def test_the_cached_entry_count_follows_publish_hide_and_unpublish(entry, peer_c
     assert shown_count() == 0
     other.delete()
     assert shown_count() == 0
+
+
+def test_a_remembered_rules_acceptance_is_forgotten_when_the_row_is_deleted(peer, course):
+    from gallery.models import RulesAcceptance
+    from gallery.services import has_accepted_rules
+
+    assert has_accepted_rules(peer, course)
+    assert has_accepted_rules(peer, course)  # now from the cache
+    RulesAcceptance.objects.get(user=peer, course=course).delete()
+    assert not has_accepted_rules(peer, course)
