@@ -17,6 +17,20 @@ CHOICE_KINDS = {Prompt.Kind.SINGLE_CHOICE, Prompt.Kind.MULTIPLE_CHOICE, Prompt.K
 PORTFOLIO_TEXT_FIELDS = ("summary", "critical_evaluation")
 
 
+def widget_context(bound_field: forms.BoundField) -> dict:
+    """The context Django's widget template would get for this field, built as BoundField.as_widget builds it.
+
+    The worksheet and portfolio pages write their inputs with one Jinja2 macro
+    (portfolios/includes/widgets.html) from this, instead of rendering a template per widget
+    and per radio or checkbox option; the HTML, ids and attributes stay Django's.
+    """
+    widget = bound_field.field.widget
+    attrs = bound_field.build_widget_attrs({}, widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    return widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+
+
 def field_name(prompt: Prompt) -> str:
     return f"prompt_{prompt.pk}"
 
@@ -173,17 +187,21 @@ class WorksheetForm(forms.Form):
         for prompt in self.prompts:
             answer = answers.get(prompt.pk)
             conflict = conflicts.get(prompt.pk)
+            field = self[field_name(prompt)]
+            version = self[version_name(prompt)]
             rows.append(
                 {
                     "prompt": prompt,
-                    "field": self[field_name(prompt)],
-                    "version": self[version_name(prompt)],
+                    "field": field,
+                    "version": version,
+                    "widget": widget_context(field),
+                    "version_widget": widget_context(version),
                     "is_group": prompt.kind in CHOICE_KINDS,
                     "is_image": prompt.kind == Prompt.Kind.IMAGE,
                     "image_url": image_url(answer.image.name) if answer and answer.image else "",
                     "conflict": conflict,
                     "conflict_display": display_json_value(conflict.value) if conflict else "",
-                    "mine_display": display_json_value(self[field_name(prompt)].value()) if conflict else "",
+                    "mine_display": display_json_value(field.value()) if conflict else "",
                 }
             )
         return rows
@@ -237,6 +255,22 @@ class PortfolioTextForm(forms.ModelForm):
                 "max_length": "Please shorten your evaluation to %(limit_value)d characters (it has %(show_value)d)."
             },
         }
+
+    def rows(self, conflicts: dict) -> list[dict]:
+        """Per text (summary, critical evaluation): its field, hidden version and any conflict."""
+        rows = []
+        for name in PORTFOLIO_TEXT_FIELDS:
+            field, version = self[name], self[f"{name}_version"]
+            rows.append(
+                {
+                    "field": field,
+                    "version": version,
+                    "widget": widget_context(field),
+                    "version_widget": widget_context(version),
+                    "conflict": conflicts.get(name),
+                }
+            )
+        return rows
 
 
 def portfolio_text_field(name: str) -> forms.Field:

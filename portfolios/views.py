@@ -179,6 +179,7 @@ def portfolio_detail(request, course_slug: str):
         "portfolio": portfolio,
         "compiled": compiled,
         "form": form,
+        "text_rows": form.rows(conflicts),
         "conflicts": conflicts,
         "pdf_is_current": has_current_pdf(portfolio, content_hash),
         "read_only": enrollment.is_read_only,
