@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from markupsafe import Markup, escape
 
 from core.images import clean_uploaded_image
 from portfolios.models import Portfolio, Prompt
@@ -18,17 +19,65 @@ PORTFOLIO_TEXT_FIELDS = ("summary", "critical_evaluation")
 
 
 def widget_context(bound_field: forms.BoundField) -> dict:
-    """The context Django's widget template would get for this field, built as BoundField.as_widget builds it.
-
-    The worksheet and portfolio pages write their inputs with one Jinja2 macro
-    (portfolios/includes/widgets.html) from this, instead of rendering a template per widget
-    and per radio or checkbox option; the HTML, ids and attributes stay Django's.
-    """
+    """The context Django's widget template would get for this field, built as BoundField.as_widget builds it."""
     widget = bound_field.field.widget
     attrs = bound_field.build_widget_attrs({}, widget)
     if bound_field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound_field.auto_id)
     return widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+
+
+def render_widget(bound_field: forms.BoundField) -> Markup:
+    """The field's input(s), exactly as Django's Jinja2 widget templates write them.
+
+    The worksheet page has a dozen fields and some forty radio and checkbox options; through
+    the widget templates that was a template render per input and per option, and the
+    biggest part of the page. This writes the same HTML (input, textarea, radio or checkbox
+    group) from Django's own widget context, so ids, values and attributes (maxlength,
+    aria-describedby, aria-invalid, checked) stay Django's; tests/portfolios/test_widgets.py
+    compares the two for every prompt kind and state.
+    """
+    widget = widget_context(bound_field)
+    if "optgroups" in widget:
+        return _render_choices(widget)
+    if widget["template_name"].endswith("textarea.html"):
+        value = escape(widget["value"]) if widget["value"] else ""
+        return Markup(f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>')
+    return _render_input(widget)
+
+
+def _attrs(attrs: dict) -> str:
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _render_input(widget: dict) -> Markup:
+    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    return Markup(f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>')
+
+
+def _render_choices(widget: dict) -> Markup:
+    """django/forms/widgets/multiple_input.html with its input_option.html, options wrapped in their labels."""
+    attrs = widget["attrs"]
+    html = ["<div"]
+    if attrs.get("id"):
+        html.append(f' id="{escape(attrs["id"])}"')
+    if attrs.get("class"):
+        html.append(f' class="{escape(attrs["class"])}"')
+    html.append(">")
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            html.append(f"\n  <div><label>{escape(group)}</label>")
+        for option in options:
+            label_for = f' for="{escape(option["attrs"]["id"])}"' if option["attrs"].get("id") else ""
+            html.append(f"<div>\n    <label{label_for}>{_render_input(option)} {escape(option['label'])}</label></div>")
+        if group:
+            html.append("\n  </div>")
+    html.append("\n</div>")
+    return Markup("".join(html))
 
 
 def field_name(prompt: Prompt) -> str:
@@ -194,8 +243,8 @@ class WorksheetForm(forms.Form):
                     "prompt": prompt,
                     "field": field,
                     "version": version,
-                    "widget": widget_context(field),
-                    "version_widget": widget_context(version),
+                    "widget": render_widget(field),
+                    "version_widget": render_widget(version),
                     "is_group": prompt.kind in CHOICE_KINDS,
                     "is_image": prompt.kind == Prompt.Kind.IMAGE,
                     "image_url": image_url(answer.image.name) if answer and answer.image else "",
@@ -265,8 +314,8 @@ class PortfolioTextForm(forms.ModelForm):
                 {
                     "field": field,
                     "version": version,
-                    "widget": widget_context(field),
-                    "version_widget": widget_context(version),
+                    "widget": render_widget(field),
+                    "version_widget": render_widget(version),
                     "conflict": conflicts.get(name),
                 }
             )
