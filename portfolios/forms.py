@@ -229,8 +229,9 @@ class WorksheetForm(forms.Form):
         self.data = data
         return self.conflicts
 
-    def rows(self, answers: dict, image_url) -> list[dict]:
-        """Everything the template needs per prompt, in order."""
+    def rows(self, answers: dict, image_url, autosave_urls: dict) -> list[dict]:
+        """Everything the template needs per prompt, in order (the field's ids and names
+        worked out here once, rather than through the bound field several times per prompt)."""
         conflicts = getattr(self, "conflicts", {})
         rows = []
         for prompt in self.prompts:
@@ -241,8 +242,11 @@ class WorksheetForm(forms.Form):
             rows.append(
                 {
                     "prompt": prompt,
-                    "field": field,
-                    "version": version,
+                    "id": field.auto_id,  # the input's id, and the group's for choices (Django's id_for_label is the same)
+                    "name": field.html_name,
+                    "version_name": version.html_name,
+                    "autosave_url": autosave_urls[prompt.pk],
+                    "errors": field.errors,
                     "widget": render_widget(field),
                     "version_widget": render_widget(version),
                     "is_group": prompt.kind in CHOICE_KINDS,

@@ -91,7 +91,7 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         "worksheet": worksheet,
         "urls": page["urls"],
         "form": form,
-        "rows": form.rows(answers, _image_url),
+        "rows": form.rows(answers, _image_url, page["urls"]["answers"]),
         "missing": missing,
         "submitted_at": portfolio.submitted_at,
         "still_required": [] if missing else missing_required(worksheet, answers),
