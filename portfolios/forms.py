@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core.images import clean_uploaded_image
 from portfolios.models import Portfolio, Prompt
@@ -41,45 +41,48 @@ def render_widget(bound_field: forms.BoundField) -> Markup:
     if "optgroups" in widget:
         return _render_choices(widget)
     if widget["template_name"].endswith("textarea.html"):
-        return Markup('<textarea name="{}"{}>\n{}</textarea>').format(widget["name"], _attrs(widget["attrs"]), widget["value"] or "")
+        value = escape(widget["value"]) if widget["value"] else ""
+        return Markup(f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>')  # nosec B704
     return _render_input(widget)
 
 
-# Markup(...).format() escapes every argument that is not already markup, as Jinja2's {{ }} does.
+# Every value put into the HTML below goes through markupsafe.escape (as Jinja2's {{ }} does), hence
+# the `nosec B704` on the Markup() calls. f-strings, because Markup.format() made the worksheet
+# page about 0.8 ms slower.
 
 
-def _attrs(attrs: dict) -> Markup:
-    return Markup("").join(
-        Markup(" {}").format(name) if value is True else Markup(' {}="{}"').format(name, value)
+def _attrs(attrs: dict) -> str:
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 def _render_input(widget: dict) -> Markup:
-    value = "" if widget["value"] is None else Markup(' value="{}"').format(widget["value"])
-    return Markup('<input type="{}" name="{}"{}{}>').format(widget["type"], widget["name"], value, _attrs(widget["attrs"]))
+    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    return Markup(f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>')  # nosec B704
 
 
 def _render_choices(widget: dict) -> Markup:
     """django/forms/widgets/multiple_input.html with its input_option.html, options wrapped in their labels."""
     attrs = widget["attrs"]
-    html = [Markup("<div")]
+    html = ["<div"]
     if attrs.get("id"):
-        html.append(Markup(' id="{}"').format(attrs["id"]))
+        html.append(f' id="{escape(attrs["id"])}"')
     if attrs.get("class"):
-        html.append(Markup(' class="{}"').format(attrs["class"]))
-    html.append(Markup(">"))
+        html.append(f' class="{escape(attrs["class"])}"')
+    html.append(">")
     for group, options, _index in widget["optgroups"]:
         if group:
-            html.append(Markup("\n  <div><label>{}</label>").format(group))
+            html.append(f"\n  <div><label>{escape(group)}</label>")
         for option in options:
-            label_for = Markup(' for="{}"').format(option["attrs"]["id"]) if option["attrs"].get("id") else ""
-            html.append(Markup("<div>\n    <label{}>{} {}</label></div>").format(label_for, _render_input(option), option["label"]))
+            label_for = f' for="{escape(option["attrs"]["id"])}"' if option["attrs"].get("id") else ""
+            html.append(f"<div>\n    <label{label_for}>{_render_input(option)} {escape(option['label'])}</label></div>")
         if group:
-            html.append(Markup("\n  </div>"))
-    html.append(Markup("\n</div>"))
-    return Markup("").join(html)
+            html.append("\n  </div>")
+    html.append("\n</div>")
+    return Markup("".join(html))  # nosec B704
 
 
 def field_name(prompt: Prompt) -> str:
