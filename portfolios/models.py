@@ -69,6 +69,17 @@ class Prompt(models.Model):
         return self.label
 
 
+class PortfolioQuerySet(models.QuerySet):
+    def with_submitted_at(self, worksheet: Worksheet):
+        """Annotate `submitted_at`: when the worksheet was submitted, or None (the worksheet page, in one query)."""
+        submissions = WorksheetSubmission.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)
+        return self.annotate(submitted_at=models.Subquery(submissions.values("submitted_at")[:1]))
+
+    def with_entry(self):
+        """With the learner's gallery entry (or none), minus its big texts and snapshot (the portfolio page)."""
+        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot")
+
+
 class Portfolio(models.Model):
     """One learner's portfolio in one course: their answers plus summary and evaluation."""
 
@@ -92,6 +103,8 @@ class Portfolio(models.Model):
     pdf_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

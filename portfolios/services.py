@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from courses.caching import course_worksheets
+from portfolios.caching import portfolio_outline
 from portfolios.models import (
     Answer,
     Portfolio,
@@ -25,18 +25,32 @@ from portfolios.models import (
 logger = logging.getLogger(__name__)
 
 
-def get_or_create_portfolio(enrollment) -> Portfolio:
-    portfolio, _ = Portfolio.objects.get_or_create(enrollment=enrollment)
-    return portfolio
+def get_or_create_portfolio(enrollment, queryset=None) -> Portfolio:
+    """The enrollment's portfolio, created on first use.
+
+    `queryset` lets a page fetch related rows or annotations in the same query
+    (Portfolio.objects.with_entry()). Creating is one INSERT that ignores a conflict, so two
+    first requests at once both end with the one row and no savepoint is needed; then the
+    portfolio is fetched through `queryset` again.
+    """
+    queryset = Portfolio.objects.all() if queryset is None else queryset
+    try:
+        return queryset.get(enrollment=enrollment)
+    except Portfolio.DoesNotExist:
+        Portfolio.objects.bulk_create([Portfolio(enrollment=enrollment)], ignore_conflicts=True)
+        return queryset.get(enrollment=enrollment)
 
 
 def display_value(prompt: Prompt, answer: Answer | None) -> str:
     """An answer as plain text, the same everywhere it is shown."""
     if answer is None:
         return ""
-    value = answer.value
-    if prompt.kind == Prompt.Kind.IMAGE:
-        return "(image)" if answer.image else ""
+    return _display_text(prompt.kind, answer.value, answer.image.name)
+
+
+def _display_text(kind: str, value, image: str) -> str:
+    if kind == Prompt.Kind.IMAGE:
+        return "(image)" if image else ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if value is None:
@@ -48,47 +62,53 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     """All worksheets' answers in course order, as JSON-ready data.
 
     The portfolio page, the PDF and the gallery snapshot are all made from this, so what a
-    learner sees, downloads and publishes is the same. Two queries whatever the size (worksheets
-    and prompts come from the per-course cache).
+    learner sees, downloads and publishes is the same. Two queries whatever the size (the
+    worksheets and prompts come from the per-course cache, as plain dicts).
     """
     enrollment = portfolio.enrollment
-    worksheets = course_worksheets(enrollment.course)  # shared by every learner, cached per course version
-    answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio)}
+    outline = portfolio_outline(enrollment.course)  # shared by every learner, cached per course version
+    answers = {
+        prompt_id: (value, image or "", version)
+        for prompt_id, value, image, version in Answer.objects.filter(portfolio=portfolio).values_list(
+            "prompt_id", "value", "image", "version"
+        )
+    }
     submitted = dict(
         WorksheetSubmission.objects.filter(portfolio=portfolio).values_list("worksheet_id", "submitted_at")
     )
+    no_answer = (None, "", 0)
     compiled_worksheets = []
-    for worksheet in worksheets:
+    for worksheet in outline:
         prompts = []
         answered = 0
         missing = []
-        for prompt in worksheet.prompts.all():
-            answer = answers.get(prompt.pk)
-            text = display_value(prompt, answer)
-            has_answer = bool(text) or bool(answer and answer.image)
+        for prompt in worksheet["prompts"]:
+            value, image, version = answers.get(prompt["id"], no_answer)
+            text = _display_text(prompt["kind"], value, image)
+            has_answer = bool(text) or bool(image)
             answered += has_answer
-            if prompt.required and not has_answer:
-                missing.append(prompt.label)
+            if prompt["required"] and not has_answer:
+                missing.append(prompt["label"])
             prompts.append(
                 {
-                    "id": prompt.pk,
-                    "kind": prompt.kind,
-                    "label": prompt.label,
-                    "value": answer.value if answer else None,
+                    "id": prompt["id"],
+                    "kind": prompt["kind"],
+                    "label": prompt["label"],
+                    "value": value,
                     "display": text,
-                    "image": answer.image.name if answer and answer.image else "",
-                    "version": answer.version if answer else 0,
+                    "image": image,
+                    "version": version,
                 }
             )
-        submitted_at = submitted.get(worksheet.pk)
+        submitted_at = submitted.get(worksheet["id"])
         compiled_worksheets.append(
             {
-                "id": worksheet.pk,
-                "slug": worksheet.slug,
-                "title": worksheet.title,
-                "step": worksheet.step,
-                "session": worksheet.lesson.session.number,
-                "lesson_id": worksheet.lesson_id,
+                "id": worksheet["id"],
+                "slug": worksheet["slug"],
+                "title": worksheet["title"],
+                "step": worksheet["step"],
+                "session": worksheet["session"],
+                "lesson_id": worksheet["lesson_id"],
                 "submitted_at": submitted_at.isoformat() if submitted_at else None,
                 "answered": answered,
                 "total": len(prompts),
@@ -221,11 +241,12 @@ def portfolio_content_hash(compiled: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def has_current_pdf(portfolio: Portfolio, content_hash: str) -> bool:
+def has_current_pdf(portfolio: Portfolio, compiled: dict) -> bool:
+    """Whether the stored PDF shows this compiled content (hashed only when there is a ready PDF to compare)."""
     return (
         portfolio.pdf_status == Portfolio.PdfStatus.READY
-        and portfolio.pdf_hash == content_hash
         and bool(portfolio.pdf)
+        and portfolio.pdf_hash == portfolio_content_hash(compiled)
         and default_storage.exists(portfolio.pdf.name)
     )
 
@@ -239,7 +260,7 @@ def request_portfolio_pdf(portfolio: Portfolio, compiled: dict | None = None) ->
     from portfolios.tasks import render_portfolio_pdf
 
     compiled = compiled or compile_portfolio(portfolio)
-    if has_current_pdf(portfolio, portfolio_content_hash(compiled)):
+    if has_current_pdf(portfolio, compiled):
         return Portfolio.PdfStatus.READY
     now = timezone.now()
     busy = Q(pdf_status__in=[Portfolio.PdfStatus.QUEUED, Portfolio.PdfStatus.RENDERING])

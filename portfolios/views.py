@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.caching import course_worksheets
 from courses.services import get_enrollment_or_404
 from gallery.models import Entry
+from portfolios.caching import portfolio_urls, worksheet_page
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
     PortfolioTextForm,
@@ -31,7 +31,6 @@ from portfolios.services import (
     get_or_create_portfolio,
     has_current_pdf,
     missing_required,
-    portfolio_content_hash,
     request_portfolio_pdf,
     save_answer,
     save_portfolio_text,
@@ -41,8 +40,8 @@ from portfolios.services import (
 READ_ONLY_MESSAGE = "Your access to this course has ended, so your portfolio can be read but not changed."
 
 
-def _portfolio_for(enrollment) -> Portfolio:
-    portfolio = get_or_create_portfolio(enrollment)
+def _portfolio_for(enrollment, queryset=None) -> Portfolio:
+    portfolio = get_or_create_portfolio(enrollment, queryset)
     portfolio.enrollment = enrollment
     return portfolio
 
@@ -59,17 +58,18 @@ def _answer_json(prompt: Prompt, value, version: int, image: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    worksheet = next((w for w in course_worksheets(enrollment.course) if w.slug == worksheet_slug), None)
-    if worksheet is None:
+    page = worksheet_page(enrollment.course, worksheet_slug)
+    if page is None:
         raise Http404("This course has no such worksheet.")
-    portfolio = _portfolio_for(enrollment)
+    worksheet = page["worksheet"]
+    if request.method == "POST" and enrollment.is_read_only:
+        messages.error(request, READ_ONLY_MESSAGE)
+        return redirect(worksheet.get_absolute_url())
+    portfolio = _portfolio_for(enrollment, Portfolio.objects.with_submitted_at(worksheet))
     answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio, prompt__worksheet=worksheet)}
     prompts = worksheet.prompts.all()
     missing = []
     status = 200
-    if request.method == "POST" and enrollment.is_read_only:
-        messages.error(request, READ_ONLY_MESSAGE)
-        return redirect(worksheet.get_absolute_url())
     if request.method == "POST":
         form = WorksheetForm(prompts, answers, request.POST, request.FILES)
         form.is_valid()
@@ -85,15 +85,15 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         status = 400
     else:
         form = WorksheetForm(prompts, answers)
-    submitted = portfolio.submissions.filter(worksheet=worksheet).first()
     context = {
         "enrollment": enrollment,
         "course": enrollment.course,
         "worksheet": worksheet,
+        "urls": page["urls"],
         "form": form,
-        "rows": form.rows(answers, _image_url),
+        "rows": form.rows(answers, _image_url, page["urls"]["answers"]),
         "missing": missing,
-        "submitted": submitted,
+        "submitted_at": portfolio.submitted_at,
         "still_required": [] if missing else missing_required(worksheet, answers),
         "read_only": enrollment.is_read_only,
     }
@@ -150,7 +150,7 @@ def autosave_text(request, course_slug: str, field: str):
 @require_http_methods(["GET", "POST"])
 def portfolio_detail(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = _portfolio_for(enrollment)
+    portfolio = _portfolio_for(enrollment, Portfolio.objects.with_entry())
     initial = {f"{name}_version": getattr(portfolio, f"{name}_version") for name in PORTFOLIO_TEXT_FIELDS}
     conflicts = {}
     status = 200
@@ -167,20 +167,23 @@ def portfolio_detail(request, course_slug: str):
         status = 400
     else:
         form = PortfolioTextForm(instance=portfolio, initial=initial)
+    urls = portfolio_urls(enrollment.course)
     compiled = compile_portfolio(portfolio)
-    content_hash = portfolio_content_hash(compiled)
+    pdf_is_current = has_current_pdf(portfolio, compiled)  # before the page adds its URLs to `compiled`
     for worksheet in compiled["worksheets"]:
-        worksheet["url"] = reverse("portfolios:worksheet", args=[course_slug, worksheet["slug"]])
+        worksheet["url"] = urls["worksheets"][worksheet["slug"]]
         for prompt in worksheet["prompts"]:
             prompt["image_url"] = _image_url(prompt["image"])
     context = {
         "enrollment": enrollment,
         "course": enrollment.course,
+        "urls": urls,
         "portfolio": portfolio,
         "compiled": compiled,
         "form": form,
+        "text_rows": form.rows(conflicts),
         "conflicts": conflicts,
-        "pdf_is_current": has_current_pdf(portfolio, content_hash),
+        "pdf_is_current": pdf_is_current,
         "read_only": enrollment.is_read_only,
         "entry": _own_entry(portfolio, enrollment.course),
     }
@@ -188,10 +191,12 @@ def portfolio_detail(request, course_slug: str):
 
 
 def _own_entry(portfolio: Portfolio, course) -> Entry | None:
-    """The learner's gallery entry for the publish box: a few columns, and its course is known."""
-    entry = Entry.objects.filter(portfolio=portfolio).defer("summary", "critical_evaluation", "snapshot").first()
-    if entry is not None:
-        entry.course = course
+    """The learner's gallery entry for the publish box (fetched with the portfolio), its course known."""
+    try:
+        entry = portfolio.entry
+    except Entry.DoesNotExist:
+        return None
+    entry.course = course
     return entry
 
 

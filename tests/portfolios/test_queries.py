@@ -40,9 +40,10 @@ def test_worksheet_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = worksheets[0].get_absolute_url()
     enrolled_client.get(url)  # the learner's portfolio exists from the first visit on
-    # session, user, enrollment (+course, offering), portfolio, answers, submission, unread
-    # notifications (the worksheet and its prompts come from the per-course cache)
-    with django_assert_num_queries(7):
+    # session, user, enrollment (+course, offering), portfolio (+its submission of this
+    # worksheet), answers, unread notifications (the worksheet, its prompts and the page's URLs
+    # come from the per-course caches)
+    with django_assert_num_queries(6):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -52,8 +53,26 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
-    # session, user, enrollment (+course, offering), portfolio, compile: answers, submissions
-    # (worksheets and prompts from the per-course cache; the learner is request.user); gallery
-    # entry; unread notifications
-    with django_assert_num_queries(8):
+    # session, user, enrollment (+course, offering), portfolio (+gallery entry), compile:
+    # answers, submissions (worksheets, prompts and URLs from the per-course caches; the learner
+    # is request.user); unread notifications
+    with django_assert_num_queries(7):
         assert enrolled_client.get(url).status_code == 200
+
+
+def test_autosave_query_count(enrolled_client, course, worksheet, prompts, django_assert_num_queries):
+    def autosave(prompt, value, version):
+        url = reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk])
+        return enrolled_client.post(url, {f"prompt_{prompt.pk}": value, f"version_{prompt.pk}": version})
+
+    first, second = prompts["short_text"], prompts["long_text"]
+    # A learner's very first save: session, user, enrollment (+course, offering), prompt, no
+    # portfolio yet, insert it (ignoring a concurrent one), portfolio, savepoint, answer, release
+    with django_assert_num_queries(10):
+        assert autosave(first, "One", 0).status_code == 200
+    # A first answer: session, user, enrollment, prompt, portfolio, savepoint, answer, release
+    with django_assert_num_queries(8):
+        assert autosave(second, "Two", 0).status_code == 200
+    # Saving again: session, user, enrollment, prompt, portfolio, conditional update, answer
+    with django_assert_num_queries(7):
+        assert autosave(first, "One again", 1).json()["version"] == 2
