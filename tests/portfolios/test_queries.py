@@ -40,10 +40,10 @@ def test_worksheet_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = worksheets[0].get_absolute_url()
     enrolled_client.get(url)  # the learner's portfolio exists from the first visit on
-    # session, user, enrollment (+course, offering), portfolio (+its submission of this
-    # worksheet), answers, unread notifications (the worksheet, its prompts and the page's URLs
-    # come from the per-course caches)
-    with django_assert_num_queries(6):
+    # session, enrollment (+course, offering), portfolio (+its submission of this worksheet),
+    # answers (the worksheet, its prompts, the page's URLs, the user and the header's unread
+    # count come from caches)
+    with django_assert_num_queries(4):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -53,10 +53,10 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
-    # session, user, enrollment (+course, offering), portfolio (+gallery entry), compile:
-    # answers, submissions (worksheets, prompts and URLs from the per-course caches; the learner
-    # is request.user); unread notifications
-    with django_assert_num_queries(7):
+    # session, enrollment (+course, offering), portfolio (+gallery entry), compile: answers,
+    # submissions (worksheets, prompts and URLs from the per-course caches; the learner is
+    # request.user; the user and the unread count from caches)
+    with django_assert_num_queries(5):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -70,9 +70,10 @@ def test_autosave_query_count(enrolled_client, course, worksheet, prompts, djang
     # portfolio yet, insert it (ignoring a concurrent one), portfolio, savepoint, answer, release
     with django_assert_num_queries(10):
         assert autosave(first, "One", 0).status_code == 200
-    # A first answer: session, user, enrollment, prompt, portfolio, savepoint, answer, release
-    with django_assert_num_queries(8):
-        assert autosave(second, "Two", 0).status_code == 200
-    # Saving again: session, user, enrollment, prompt, portfolio, conditional update, answer
+    # A first answer: session, enrollment, prompt, portfolio, savepoint, answer, release (the
+    # user is cached from the request before)
     with django_assert_num_queries(7):
+        assert autosave(second, "Two", 0).status_code == 200
+    # Saving again: session, enrollment, prompt, portfolio, conditional update, answer
+    with django_assert_num_queries(6):
         assert autosave(first, "One again", 1).json()["version"] == 2
