@@ -3,15 +3,17 @@
 Built from courses.caching.course_worksheets (all worksheets with their prompts, as model
 instances) and kept under its version key: every edit of a worksheet, prompt, lesson or of the
 course itself touches the course, so the next request builds them afresh. They are smaller
-than that list, and faster to unpickle: one worksheet for the worksheet page, plain dicts for
-the compiled portfolio, and the URLs both pages link to (about 50 µs per reverse(); the
-worksheet page had one per prompt).
+than that list: one worksheet for the worksheet page, plain dicts for the compiled portfolio,
+and the URLs both pages link to (about 50 µs per reverse(); the worksheet page had one per
+prompt). Like courses.caching, each process keeps the values it used (courses.caching.shared),
+so they are shared by every request of the process: read them, never change them.
 """
 
-from django.core.cache import cache
+import copy
+
 from django.urls import reverse
 
-from courses.caching import TIMEOUT, course_key, course_worksheets
+from courses.caching import course_key, course_worksheets, shared
 from courses.models import Course
 from portfolios.forms import PORTFOLIO_TEXT_FIELDS
 
@@ -21,14 +23,13 @@ def worksheet_page(course: Course, slug: str) -> dict | None:
 
     None when the course has no such worksheet (not cached: any slug may be asked for).
     """
-    key = course_key(course, f"worksheet-page:{slug}")
-    page = cache.get(key)
-    if page is None:
+    def build():
         worksheet = next((w for w in course_worksheets(course) if w.slug == slug), None)
         if worksheet is None:
             return None
+        worksheet.course = copy.copy(course)  # shared by requests: not the caller's instance
         urls = portfolio_urls(course)
-        page = {
+        return {
             "worksheet": worksheet,
             "urls": {
                 "course": urls["course"],
@@ -36,17 +37,14 @@ def worksheet_page(course: Course, slug: str) -> dict | None:
                 "answers": {p.pk: urls["answers"][p.pk] for p in worksheet.prompts.all()},
             },
         }
-        cache.set(key, page, TIMEOUT)
-    page["worksheet"].course = course  # the cached row points to a copy; the caller's is current
-    return page
+
+    return shared(course_key(course, f"worksheet-page:{slug}"), build)
 
 
 def portfolio_outline(course: Course) -> list[dict]:
     """The course's worksheets in course order as plain dicts, each with its prompts (compile_portfolio's input)."""
-    key = course_key(course, "portfolio-outline")
-    outline = cache.get(key)
-    if outline is None:
-        outline = [
+    def build():
+        return [
             {
                 "id": worksheet.pk,
                 "slug": worksheet.slug,
@@ -60,19 +58,17 @@ def portfolio_outline(course: Course) -> list[dict]:
             }
             for worksheet in course_worksheets(course)
         ]
-        cache.set(key, outline, TIMEOUT)
-    return outline
+
+    return shared(course_key(course, "portfolio-outline"), build)
 
 
 def portfolio_urls(course: Course) -> dict:
     """{"course", "portfolio", "pdf_status", "pdf_request", "pdf_download": url,
     "worksheets": {slug: url}, "answers": {prompt id: autosave url}, "texts": {field: autosave url}}."""
-    key = course_key(course, "portfolio-urls")
-    urls = cache.get(key)
-    if urls is None:
+    def build():
         slug = course.slug
         worksheets = course_worksheets(course)
-        urls = {
+        return {
             "course": course.get_absolute_url(),
             "portfolio": reverse("portfolios:portfolio", args=[slug]),
             "pdf_status": reverse("portfolios:pdf_status", args=[slug]),
@@ -84,5 +80,5 @@ def portfolio_urls(course: Course) -> dict:
             },
             "texts": {name: reverse("portfolios:autosave_text", args=[slug, name]) for name in PORTFOLIO_TEXT_FIELDS},
         }
-        cache.set(key, urls, TIMEOUT)
-    return urls
+
+    return shared(course_key(course, "portfolio-urls"), build)
