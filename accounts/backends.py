@@ -25,8 +25,12 @@ def user_key(user_id) -> str:
 
 class CachedUserMixin:
     def get_user(self, user_id):
+        from accounts.models import unread_key
+
         key = user_key(user_id)
-        user = cache.get(key)
+        # The header's unread count comes in the same round trip (accounts/context_processors.py).
+        found = cache.get_many([key, unread_key(user_id)])
+        user = found.get(key)
         if user == DELETED:
             return None
         if user is None:
@@ -34,6 +38,7 @@ class CachedUserMixin:
             if user is None:
                 return None
             cache.add(key, user, TIMEOUT)
+        user.cached_unread_count = found.get(unread_key(user_id))
         return user if self.user_can_authenticate(user) else None
 
     def _user_from_database(self, user_id):

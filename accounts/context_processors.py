@@ -8,7 +8,9 @@ def header(request):
         return {}
 
     def unread():
-        return Notification.objects.unread_count(user.pk)
+        # Read with the user by the cached-user backend when the cache had it (accounts/backends.py).
+        count = getattr(user, "cached_unread_count", None)
+        return Notification.objects.unread_count(user.pk) if count is None else count
 
     # A callable: the query runs only if the template renders the header.
     return {"unread_notifications": unread}

@@ -69,7 +69,7 @@ class NotificationQuerySet(models.QuerySet):
         save and delete; bulk updates call forget_unread_count). The short timeout bounds
         the one race left: a count computed just before a new notification was stored.
         """
-        key = _unread_key(user_id)
+        key = unread_key(user_id)
         count = cache.get(key)
         if count is None:
             count = self.filter(user_id=user_id, read_at__isnull=True).count()
@@ -77,13 +77,13 @@ class NotificationQuerySet(models.QuerySet):
         return count
 
     def forget_unread_count(self, user_id: int) -> None:
-        cache.delete(_unread_key(user_id))
+        cache.delete(unread_key(user_id))
 
 
 UNREAD_TIMEOUT = 60
 
 
-def _unread_key(user_id: int) -> str:
+def unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
