@@ -10,6 +10,8 @@ Password changes therefore still end other sessions (Django compares the session
 with the fresh copy), and deactivated users are refused as before.
 """
 
+import time
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import backends
 from django.core.cache import cache
@@ -17,6 +19,13 @@ from django.db import transaction
 
 TIMEOUT = 10 * 60
 DELETED = "deleted"
+# Changes whenever any user is saved or deleted: caches of HTML that prints people's names
+# (the gallery's comment threads) put it in their keys.
+USERS_VERSION_KEY = "auth:users-version"
+
+
+def bump_users_version() -> None:
+    cache.set(USERS_VERSION_KEY, time.time_ns(), None)
 
 
 def user_key(user_id) -> str:
@@ -60,11 +69,13 @@ class AuthenticationBackend(CachedUserMixin, AllauthBackend):
 def user_saved(sender, instance, **kwargs):
     key = user_key(instance.pk)
     cache.delete(key)
+    bump_users_version()
 
     def store_fresh_copy():
         fresh = sender._default_manager.filter(pk=instance.pk).first()
         if fresh is not None:
             cache.set(key, fresh, TIMEOUT)
+        bump_users_version()
 
     transaction.on_commit(store_fresh_copy)
 
@@ -72,4 +83,10 @@ def user_saved(sender, instance, **kwargs):
 def user_deleted(sender, instance, **kwargs):
     key = user_key(instance.pk)
     cache.set(key, DELETED, TIMEOUT)
-    transaction.on_commit(lambda: cache.set(key, DELETED, TIMEOUT))
+    bump_users_version()
+
+    def after_commit():
+        cache.set(key, DELETED, TIMEOUT)
+        bump_users_version()
+
+    transaction.on_commit(after_commit)

@@ -16,6 +16,13 @@ def _forget_rules_acceptance(sender, instance, **kwargs):
     cache.delete(rules_key(instance.user_id, instance.course_id))
 
 
+def _bump_comments_version(sender, instance, **kwargs):
+    from gallery.models import bump_comments_version
+
+    bump_comments_version(instance.entry_id)
+    transaction.on_commit(lambda: bump_comments_version(instance.entry_id))
+
+
 class GalleryConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'gallery'
@@ -25,6 +32,10 @@ class GalleryConfig(AppConfig):
         entry = self.get_model("Entry")
         post_save.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-save")
         post_delete.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-delete")
+        # The entry page's cached comment threads (gallery.views._threads_html) follow every change.
+        comment = self.get_model("Comment")
+        post_save.connect(_bump_comments_version, sender=comment, dispatch_uid="bump-comments-version-save")
+        post_delete.connect(_bump_comments_version, sender=comment, dispatch_uid="bump-comments-version-delete")
         # has_accepted_rules remembers a yes; a deleted acceptance (admin, a deleted user) is forgotten.
         acceptance = self.get_model("RulesAcceptance")
         post_delete.connect(_forget_rules_acceptance, sender=acceptance, dispatch_uid="forget-rules-acceptance")

@@ -1,3 +1,4 @@
+import time
 import uuid
 
 from django.conf import settings
@@ -156,6 +157,15 @@ class Entry(models.Model):
             if prompts:
                 worksheets.append({"title": worksheet.get("title", ""), "step": worksheet.get("step"), "prompts": prompts})
         return worksheets
+
+
+def comments_version_key(entry_id: int) -> str:
+    return f"gallery:comments-version:{entry_id}"
+
+
+def bump_comments_version(entry_id: int) -> None:
+    """Mark an entry's comments as changed (any save or delete of one, gallery/apps.py)."""
+    cache.set(comments_version_key(entry_id), time.time_ns(), None)
 
 
 class CommentQuerySet(models.QuerySet):

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -6,18 +8,22 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from markupsafe import Markup
 
+from accounts.backends import USERS_VERSION_KEY
 from courses.models import Course
 from courses.services import get_enrollment_or_404
 from gallery import services
 from gallery.forms import CommentForm, PublishForm, ReportForm
-from gallery.models import Comment, Entry, Report
+from gallery.models import Comment, Entry, Report, comments_version_key
 from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
@@ -123,8 +129,53 @@ def _format_dates(objects, field: str, *, with_time: bool) -> None:
 
 def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None, reply_to=None, status=200):
     """The entry page; a failed comment comes back here with its text and the error."""
+    reply_form = form if reply_to is not None else None
+    context = {
+        "course": course,
+        "entry": entry,
+        "body_html": _entry_body_html(entry),
+        "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
+        "reply_form": reply_form,
+        "reply_to": reply_to,
+        "needs_rules": needs_rules,
+        "is_moderator": _is_moderator(request.user),
+        "can_post": entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only),
+    }
+    html = _threads_html(request, context, cacheable=form is None)
+    context["threads_html"] = html.replace(CSRF_PLACEHOLDER, csrf_input(request))
+    return render(request, "gallery/entry_detail.html", context, status=status)
+
+
+# Stands for the CSRF input in the cached threads; each response puts in its own.
+CSRF_PLACEHOLDER = "\x00csrf-input\x00"
+
+
+def _threads_html(request, context: dict, *, cacheable: bool) -> str:
+    """The discussion's threads with every comment's buttons and reply forms.
+
+    Kept in the cache per viewer, under the entry's comments version (changed by any comment
+    saved or deleted) and the users version (any name change): a reload costs two cache
+    reads instead of the comments query and their rendering. Not cached when a failed post
+    comes back with its text and errors.
+    """
+    entry, user = context["entry"], request.user
+    key = None
+    if cacheable:
+        comments_key = comments_version_key(entry.pk)
+        versions = cache.get_many([comments_key, USERS_VERSION_KEY])
+        if comments_key not in versions:
+            versions[comments_key] = time.time_ns()
+            cache.add(comments_key, versions[comments_key], None)
+        key = ":".join(str(part) for part in (
+            "gallery:threads", entry.pk, versions[comments_key], versions.get(USERS_VERSION_KEY, 0), user.pk,
+            user.is_staff, context["is_moderator"], context["can_post"], context["needs_rules"],
+            timezone.get_current_timezone_name(),
+        ))
+        html = cache.get(key)
+        if html is not None:
+            return html
     comments = list(
-        Comment.objects.visible_to(request.user).filter(entry=entry).select_related("author").only(*COMMENT_COLUMNS)
+        Comment.objects.visible_to(user).filter(entry=entry).select_related("author").only(*COMMENT_COLUMNS)
     )
     _format_dates(comments, "created_at", with_time=True)
     replies = {}
@@ -137,19 +188,18 @@ def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None,
             comment.reply_list = replies.get(comment.pk, [])
             if not comment.is_deleted or comment.reply_list:
                 threads.append(comment)
-    context = {
-        "course": course,
-        "entry": entry,
+    reply_to = context["reply_to"]
+    html = render_to_string("gallery/includes/threads.html", {
+        **context,
         "threads": threads,
-        "body_html": _entry_body_html(entry),
-        "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
-        "reply_form": form if reply_to is not None else None,
-        "reply_to": reply_to,
-        "needs_rules": needs_rules,
-        "is_moderator": _is_moderator(request.user),
-        "can_post": entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only),
-    }
-    return render(request, "gallery/entry_detail.html", context, status=status)
+        "csrf": Markup(CSRF_PLACEHOLDER),  # nosec B704: a fixed string of ours
+        "comments_url": reverse("gallery:comment", args=[context["course"].slug, entry.pk]),
+        "user_id": user.pk,
+        "reply_to_id": reply_to.pk if reply_to else None,
+    })
+    if key:
+        cache.set(key, html, 10 * 60)
+    return html
 
 
 @login_required

@@ -94,3 +94,47 @@ def test_a_remembered_rules_acceptance_is_forgotten_when_the_row_is_deleted(peer
     assert has_accepted_rules(peer, course)  # now from the cache
     RulesAcceptance.objects.get(user=peer, course=course).delete()
     assert not has_accepted_rules(peer, course)
+
+
+def test_the_cached_threads_follow_new_edited_hidden_deleted_comments_and_renamed_authors(
+    entry, peer, peer_client, learner, author_client
+):
+    from gallery.services import delete_comment, edit_comment, post_comment, set_comment_hidden
+
+    url = entry.get_absolute_url()
+
+    def page(client=author_client):
+        return client.get(url).content.decode()
+
+    assert "No comments yet" in page()  # cached for the author now
+    comment = post_comment(entry, peer, "A first thought.")
+    assert "A first thought." in page()
+    edit_comment(comment, "A second thought.")
+    assert "A second thought." in page() and "(edited)" in page()
+    peer.display_name = "Olive Renamed"
+    peer.save()
+    assert "Olive Renamed" in page()
+    set_comment_hidden(comment, True)
+    assert "A second thought." not in page()
+    set_comment_hidden(comment, False)
+    delete_comment(comment)
+    assert "No comments yet" in page()
+
+
+def test_every_cached_thread_form_carries_this_sessions_token(entry, peer, learner):
+    from django.test import Client
+
+    from gallery.services import post_comment
+
+    post_comment(entry, learner, "Something to reply to.")
+    url = entry.get_absolute_url()
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(peer)
+    first.get(url)  # fills the cache for this viewer
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(peer)  # a new session: a new CSRF secret
+    html = second.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html.split('class="thread"', 1)[1]).group(1)
+    comment_id = re.search(r'name="parent" value="(\d+)"', html).group(1)
+    response = second.post(f"{url}comments/", {"csrfmiddlewaretoken": token, "parent": comment_id, "body": "A reply that is long enough."})
+    assert response.status_code == 302
