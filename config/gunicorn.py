@@ -3,7 +3,8 @@
 gthread workers: each process serves several requests at once while others wait on the
 database, and `workers × threads` stays small enough for a 2-core machine. Override with
 the environment: GUNICORN_BIND (default 127.0.0.1:8000; `PORT` alone also works),
-GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_WORKER_CLASS, GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL.
+GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_WORKER_CLASS, GUNICORN_WORKER_CONNECTIONS,
+GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL, GUNICORN_GC_THRESHOLD.
 """
 
 import multiprocessing
@@ -15,6 +16,12 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8
 workers = int(os.environ.get("GUNICORN_WORKERS") or max(2, min(multiprocessing.cpu_count(), 4)))
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
+# A gthread worker accepts connections until it holds worker_connections (default 1,000), so
+# one process could take every keep-alive connection while the other sat idle: on 2 cores that
+# halved a page's throughput in some `make bench` runs and not others. Capping each worker at
+# twice its threads spreads the connections over the processes; the proxy in front keeps
+# the number of connections small anyway.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or threads * 2)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 10
 keepalive = 5
