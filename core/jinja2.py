@@ -16,7 +16,6 @@ Django engine does).
 import datetime
 from functools import lru_cache
 
-from django.contrib.messages import get_messages
 from django.template import defaultfilters
 from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
@@ -95,7 +94,7 @@ def environment(**options):
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)  # Django passes True; say so here, where it matters
     env = Environment(autoescape=True, finalize=finalize, **options)
-    env.globals.update(url=url, static=static, get_messages=get_messages)
+    env.globals.update(url=url, static=static)
     env.filters.update(
         date=date,
         pluralize=pluralize,
