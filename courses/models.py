@@ -304,9 +304,9 @@ class Lesson(models.Model):
             "learn:lesson", args=[self.session.course.slug, self.session.number, self.slug]
         )
 
-    @cached_property
+    @property
     def url(self) -> str:
-        """get_absolute_url(), kept: lesson lists print it for every lesson of cached outlines."""
+        """get_absolute_url() for templates (lessons of the cached outline carry it already)."""
         return self.get_absolute_url()
 
     def clean(self):
