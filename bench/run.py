@@ -127,7 +127,9 @@ def production_env() -> dict:
         SECURE_SSL_REDIRECT="0",
         MEDIA_ROOT=str(DATA / "media"),
         LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
-        CACHE_KEY_PREFIX="atelier-bench",
+        # One prefix per database: cached rows (the logged-in user, course data) name rows by id,
+        # and an SQLite run and a PostgreSQL run share this machine's Redis.
+        CACHE_KEY_PREFIX="atelier-bench-" + ("postgres" if env.get("DATABASE_URL") else "sqlite"),
         GUNICORN_MAX_REQUESTS="0",
         PYTHONUNBUFFERED="1",
     )
