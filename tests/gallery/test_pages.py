@@ -2,14 +2,14 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
-from django.template import defaultfilters
 from django.test import Client
 from django.urls import reverse
-from django.utils.timezone import template_localtime
 
 from core.jinja2 import date
 from gallery import services
+from gallery.views import _format_dates
 from tests.gallery.conftest import client_for
 
 
@@ -58,11 +58,13 @@ def test_dates_are_formatted_as_the_date_filter_formats_them(settings):
         datetime(2027, 1, 9, 0, 0, tzinfo=UTC),
     ]
     moments += [moments[-1] + timedelta(days=31 * n, minutes=n) for n in range(1, 12)]
-    for moment in moments:
-        # The pages print gallery dates through core.jinja2's remembered date filter.
-        assert date(moment, "c") == defaultfilters.date(template_localtime(moment), "c")
-        assert date(moment, "j M Y, H:i") == defaultfilters.date(template_localtime(moment), "j M Y, H:i")
-        assert date(moment, "j M Y") == defaultfilters.date(template_localtime(moment), "j M Y")
+    rows = [SimpleNamespace(created_at=m) for m in moments]
+    _format_dates(rows, "created_at", with_time=True)
+    for row in rows:
+        assert row.created_at_iso == date(row.created_at, "c")
+        assert row.created_at_text == date(row.created_at, "j M Y, H:i")
+    _format_dates(rows, "created_at", with_time=False)
+    assert [row.created_at_text for row in rows] == [date(m, "j M Y") for m in moments]
 
 
 def test_the_cached_entry_count_follows_publish_hide_and_unpublish(entry, peer_client, make_entry, course):
@@ -120,6 +122,8 @@ def test_the_cached_threads_follow_new_edited_hidden_deleted_comments_and_rename
 
 
 def test_every_cached_thread_form_carries_this_sessions_token(entry, peer, learner):
+    from django.test import Client
+
     from gallery.services import post_comment
 
     post_comment(entry, learner, "Something to reply to.")
