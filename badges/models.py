@@ -1,11 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
 from core.markdown import render_markdown
+from core.prepared import PreparedRows
 from courses.models import Course
 
 
@@ -105,3 +106,38 @@ class Award(models.Model):
     def set_public(self, is_public: bool) -> None:
         self.is_public = is_public
         self.save(update_fields=["is_public"])
+
+
+# --- the badge pages' lookups, prepared once (core.prepared) --------------------------------
+
+_AWARDS_OF = PreparedRows(
+    [("a", Award), ("b", BadgeClass)],
+    "FROM {a} a INNER JOIN {b} b ON b.id = a.badge_id WHERE a.recipient_id = %s ORDER BY a.awarded_at, a.id",
+)
+_AWARD_PAGE = PreparedRows(
+    [("a", Award), ("b", BadgeClass), ("c", Course), ("u", settings.AUTH_USER_MODEL)],
+    "FROM {a} a INNER JOIN {b} b ON b.id = a.badge_id INNER JOIN {c} c ON c.id = b.course_id"
+    " INNER JOIN {u} u ON u.id = a.recipient_id WHERE a.uuid = %s",
+)
+
+
+def awards_of(user_id: int) -> list[Award]:
+    """The learner's awards, revoked ones included, with their badge classes, oldest first."""
+    awards = []
+    for award, badge in _AWARDS_OF.rows([user_id]):
+        Award.badge.field.set_cached_value(award, badge)
+        awards.append(award)
+    return awards
+
+
+def award_with_badge(award_uuid) -> Award | None:
+    """The award with its badge class, the badge's course and the recipient loaded, or None."""
+    value = Award._meta.get_field("uuid").get_db_prep_value(award_uuid, connection)
+    rows = _AWARD_PAGE.rows([value])
+    if not rows:
+        return None
+    award, badge, course, recipient = rows[0]
+    BadgeClass.course.field.set_cached_value(badge, course)
+    Award.badge.field.set_cached_value(award, badge)
+    Award.recipient.field.set_cached_value(award, recipient)
+    return award

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import conditional_page, require_POST
 
 from badges import openbadges
-from badges.models import Award, BadgeClass
+from badges.models import Award, BadgeClass, award_with_badge, awards_of
 from badges.services import active_course_badges
 from courses.models import Enrollment, user_enrollments
 
@@ -20,9 +20,9 @@ def _json_ld(data: dict, status: int = 200) -> HttpResponse:
 
 def _award_for(request, award_uuid) -> Award:
     """The award if this visitor may see it; a private award is a 404 to everyone but its owner."""
-    award = get_object_or_404(
-        Award.objects.select_related("badge", "badge__course", "recipient"), uuid=award_uuid
-    )
+    award = award_with_badge(award_uuid)
+    if award is None:
+        raise Http404("No such badge award.")
     if not award.is_visible_to(request.user):
         raise Http404("This badge is private.")
     return award
@@ -35,7 +35,7 @@ def mine(request):
         (e for e in user_enrollments(request.user.pk) if e.status != Enrollment.Status.WITHDRAWN),
         key=lambda e: e.course.title,
     )
-    awards = list(Award.objects.filter(recipient=request.user).select_related("badge").order_by("awarded_at"))
+    awards = awards_of(request.user.pk)
     held = {award.badge_id for award in awards}
     groups = {e.course_id: {"course": e.course, "earned": [], "to_earn": []} for e in enrollments}
     other = {"course": None, "earned": [], "to_earn": []}

@@ -14,6 +14,7 @@ from django.utils.deconstruct import deconstructible
 from django_countries.fields import CountryField
 
 from core.markdown import render_markdown
+from core.prepared import PreparedRows
 
 
 @deconstructible
@@ -483,58 +484,6 @@ class Enrollment(models.Model):
             self.last_lesson = lesson
             fields.append("last_lesson")
         self.save(update_fields=fields)
-
-
-class PreparedRows:
-    """Whole rows of one or more joined models from one SELECT, without the ORM building it.
-
-    Every learner page starts from one of these lookups, and building the equivalent
-    select_related() query cost several times what running it did (~0.4 ms against 0.02).
-    The SQL and the field converters are prepared once per process from the models' own
-    metadata; rows become instances through Model.from_db, as the ORM would make them.
-    `tail` is the SQL after the column list and may name the tables only by their aliases.
-    """
-
-    def __init__(self, models_: list, tail: str):
-        self.models = models_  # [(alias, model)], the first one FROM, the others joined in `tail`
-        self.tail = tail
-        self.prepared = {}
-
-    def _prepare(self):
-        if connection.vendor not in self.prepared:
-            qn = connection.ops.quote_name
-            columns, converters, sizes = [], [], []
-            for alias, model in self.models:
-                fields = model._meta.concrete_fields
-                sizes.append((model, [field.attname for field in fields]))
-                for field in fields:
-                    columns.append(f"{alias}.{qn(field.column)}")
-                    col = field.get_col(model._meta.db_table)
-                    converters.append((connection.ops.get_db_converters(col) + field.get_db_converters(connection), col))
-            tables = {alias: qn(model._meta.db_table) for alias, model in self.models}
-            # Identifiers come from the models' metadata; every value is a parameter.
-            sql = f"SELECT {', '.join(columns)} " + self.tail.format(**tables)
-            self.prepared[connection.vendor] = (sql, converters, sizes)
-        return self.prepared[connection.vendor]
-
-    def rows(self, params: list) -> list[tuple]:
-        sql, converters, sizes = self._prepare()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        result = []
-        for row in fetched:
-            values = []
-            for value, (functions, col) in zip(row, converters, strict=True):
-                for function in functions:
-                    value = function(value, col, connection)
-                values.append(value)
-            instances, start = [], 0
-            for model, names in sizes:
-                instances.append(model.from_db(connection.alias, names, values[start : start + len(names)]))
-                start += len(names)
-            result.append(tuple(instances))
-        return result
 
 
 _LEARNER_ENROLLMENT = (

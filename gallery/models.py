@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core.prepared import PreparedRows
 from courses.models import Course
 from portfolios.models import Portfolio
 
@@ -157,6 +158,89 @@ class Entry(models.Model):
             if prompts:
                 worksheets.append({"title": worksheet.get("title", ""), "step": worksheet.get("step"), "prompts": prompts})
         return worksheets
+
+
+# --- the gallery list's lookups, prepared once (core.prepared) -------------------------------
+
+# What a card in the list shows, and the author's name columns (User.public_name).
+LIST_COLUMNS = ("title", "cover_small", "published_at", "comment_count", "is_published", "is_hidden", "author")
+NAME_COLUMNS = ("display_name", "first_name", "last_name", "username")
+_OWN_ENTRY = PreparedRows(
+    [("g", Entry, ["is_published", "is_hidden"])],
+    "FROM {g} g INNER JOIN {p} p ON p.id = g.portfolio_id WHERE p.enrollment_id = %s",
+    tables={"p": Portfolio},
+)
+_PUBLISHED_PAGE = "FROM {g} g INNER JOIN {u} u ON u.id = g.author_id WHERE g.course_id = %s AND g.is_published AND NOT g.is_hidden"
+# The sorts' ORDER BY, as the list's ORM ordering writes them (gallery.views.SORTS).
+_PUBLISHED_PAGES = {
+    sort: PreparedRows(
+        [("g", Entry, LIST_COLUMNS), ("u", settings.AUTH_USER_MODEL, NAME_COLUMNS)],
+        f"{_PUBLISHED_PAGE} ORDER BY {order} LIMIT %s OFFSET %s",
+    )
+    for sort, order in {
+        "newest": "g.published_at DESC, g.id DESC",
+        "discussed": "g.comment_count DESC, g.published_at DESC, g.id DESC",
+    }.items()
+}
+
+
+def own_entry(enrollment_id: int) -> "Entry | None":
+    """The learner's own gallery entry (is_published and is_hidden only), or None."""
+    rows = _OWN_ENTRY.rows([enrollment_id])
+    return rows[0][0] if rows else None
+
+
+# The big columns: only the entry page's cached body (gallery.views._entry_body_html) reads them.
+LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
+_ENTRY_PAGE = PreparedRows(
+    [("g", Entry, [f.name for f in Entry._meta.concrete_fields if f.name not in LIST_DEFERRED]),
+     ("u", settings.AUTH_USER_MODEL)],
+    "FROM {g} g INNER JOIN {u} u ON u.id = g.author_id WHERE g.course_id = %s AND g.id = %s",
+)
+
+
+def entry_for_reader(course_id: int, pk: int, user) -> "Entry | None":
+    """The course's entry with its author, if this reader may see it (Entry.objects.visible_to's rule):
+    staff see every entry, learners published unhidden ones and their own. The texts and snapshot are deferred."""
+    rows = _ENTRY_PAGE.rows([course_id, pk])
+    if not rows:
+        return None
+    entry, author = rows[0]
+    if not (user.is_staff or entry.is_visible_to_peers or entry.author_id == user.pk):
+        return None
+    Entry.author.field.set_cached_value(entry, author)
+    return entry
+
+
+class PublishedEntries:
+    """A course's published, unhidden entries in one sort order, for the Paginator.
+
+    What every learner sees in the unsearched gallery list: the count comes from the cache
+    (Entry.objects.published_count) and each page is one prepared query, entries with their
+    authors' names (the rest of both rows deferred).
+    """
+
+    ordered = True
+
+    def __init__(self, course_id: int, sort: str):
+        self.course_id = course_id
+        self.query = _PUBLISHED_PAGES[sort]
+
+    def count(self) -> int:
+        return Entry.objects.published_count(self.course_id)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list:
+        if not isinstance(page, slice) or page.step is not None or (page.start or 0) < 0 or page.stop is None:
+            raise TypeError("PublishedEntries only takes a page slice such as [24:48].")
+        start = page.start or 0
+        entries = []
+        for entry, author in self.query.rows([self.course_id, max(page.stop - start, 0), start]):
+            Entry.author.field.set_cached_value(entry, author)
+            entries.append(entry)
+        return entries
 
 
 def comments_version_key(entry_id: int) -> str:

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
@@ -23,18 +23,26 @@ from courses.models import Course
 from courses.services import get_enrollment_or_404
 from gallery import services
 from gallery.forms import CommentForm, PublishForm, ReportForm
-from gallery.models import Comment, Entry, Report, comments_version_key
+from gallery.models import (
+    LIST_COLUMNS,
+    LIST_DEFERRED,
+    NAME_COLUMNS,
+    Comment,
+    Entry,
+    PublishedEntries,
+    Report,
+    comments_version_key,
+    entry_for_reader,
+    own_entry,
+)
 from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
 PAGE_SIZE = 24
-# The big columns: only the cached entry body (_entry_body_html) reads them.
-LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
-# What a card in the list shows.
-LIST_COLUMNS = ("title", "cover_small", "published_at", "comment_count", "is_published", "is_hidden", "author")
 # The entry page's comments: what it prints (no markdown source) and the author's name columns.
-AUTHOR_NAME = ("author__display_name", "author__first_name", "author__last_name", "author__username")
+AUTHOR_NAME = tuple(f"author__{name}" for name in NAME_COLUMNS)
 COMMENT_COLUMNS = ("parent", "author", "body_html", "created_at", "edited_at", "is_hidden", "is_deleted", *AUTHOR_NAME)
+# The ORM's orderings; gallery.models.PublishedEntries writes the same in SQL.
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
@@ -47,8 +55,11 @@ def _gallery_access(request, course_slug: str):
 
 
 def _get_entry(request, course, pk: int) -> Entry:
-    entries = Entry.objects.visible_to(request.user).select_related("author").defer(*LIST_DEFERRED)
-    return get_object_or_404(entries, course=course, pk=pk)
+    entry = entry_for_reader(course.pk, pk, request.user)
+    if entry is None:
+        raise Http404("There is no such entry in this gallery.")
+    entry.course = course
+    return entry
 
 
 def _is_moderator(user) -> bool:
@@ -71,26 +82,24 @@ def entry_list(request, course_slug):
     course, enrollment = _gallery_access(request, course_slug)
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
-    own_entry = Entry.objects.filter(portfolio__enrollment=enrollment).only("is_published", "is_hidden").first() if enrollment else None
-    everyones_view = not (request.user.is_staff or (own_entry is not None and not own_entry.is_visible_to_peers))
-    if not everyones_view:
-        entries = Entry.objects.visible_to(request.user)
-    else:
-        # The learner's own entry (if any) is published, so "published and not hidden" is the
-        # same set as visible_to(): a plain filter the (course, is_published, is_hidden, …) indexes serve.
-        entries = Entry.objects.filter(is_published=True, is_hidden=False)
-    entries = entries.filter(course=course).search(query).select_related("author").only(*LIST_COLUMNS, *AUTHOR_NAME)
-    paginator = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE)
+    own = own_entry(enrollment.pk) if enrollment else None
+    everyones_view = not (request.user.is_staff or (own is not None and not own.is_visible_to_peers))
     if everyones_view and not query:
-        paginator.count = Entry.objects.published_count(course.pk)  # the same for every learner: cached
-    page = paginator.get_page(request.GET.get("page"))
+        # The learner's own entry (if any) is published, so "published and not hidden" is the same
+        # set as visible_to(): the same pages for every learner, counted once (cached).
+        entries = PublishedEntries(course.pk, sort)
+    else:
+        entries = Entry.objects.visible_to(request.user) if not everyones_view else Entry.objects.filter(is_published=True, is_hidden=False)
+        entries = entries.filter(course=course).search(query).select_related("author").only(*LIST_COLUMNS, *AUTHOR_NAME)
+        entries = entries.order_by(*SORTS[sort])
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     _format_dates(page.object_list, "published_at", with_time=False)
     context = {
         "course": course,
         "page": page,
         "query": query,
         "sort": sort,
-        "own_entry": own_entry,
+        "own_entry": own,
         "enrollment": enrollment,
         "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
     }

@@ -1,10 +1,12 @@
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from core.markdown import render_markdown
+from core.prepared import PreparedRows
 from courses.models import Course, Enrollment, Lesson
 
 
@@ -69,17 +71,6 @@ class Prompt(models.Model):
         return self.label
 
 
-class PortfolioQuerySet(models.QuerySet):
-    def with_submitted_at(self, worksheet: Worksheet):
-        """Annotate `submitted_at`: when the worksheet was submitted, or None (the worksheet page, in one query)."""
-        submissions = WorksheetSubmission.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)
-        return self.annotate(submitted_at=models.Subquery(submissions.values("submitted_at")[:1]))
-
-    def with_entry(self):
-        """With the learner's gallery entry (or none), minus its big texts and snapshot (the portfolio page)."""
-        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot")
-
-
 class Portfolio(models.Model):
     """One learner's portfolio in one course: their answers plus summary and evaluation."""
 
@@ -103,8 +94,6 @@ class Portfolio(models.Model):
     pdf_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -153,3 +142,75 @@ class WorksheetSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.portfolio} submitted {self.worksheet}"
+
+
+# --- the learner pages' lookups, prepared once (core.prepared) ------------------------------
+
+# The worksheet page reads the portfolio's state, not its long texts.
+_PORTFOLIO_STATE = [
+    "enrollment", "summary_version", "critical_evaluation_version", "pdf", "pdf_hash", "pdf_status",
+    "pdf_rendered_at", "pdf_requested_at", "pdf_error", "created_at", "updated_at",
+]
+_worksheet_portfolio = PreparedRows(
+    [("p", Portfolio, _PORTFOLIO_STATE)],
+    "FROM {p} p WHERE p.enrollment_id = %s",
+    extra=[(
+        "submitted_at",
+        "SELECT s.submitted_at FROM {s} s WHERE s.portfolio_id = p.id AND s.worksheet_id = %s",
+        models.DateTimeField(),
+    )],
+    tables={"s": WorksheetSubmission},
+)
+_worksheet_answers = PreparedRows(
+    [("a", Answer)],
+    "FROM {a} a INNER JOIN {q} q ON q.id = a.prompt_id WHERE a.portfolio_id = %s AND q.worksheet_id = %s",
+    tables={"q": Prompt},
+)
+# The portfolio page: the whole portfolio and the learner's gallery entry without its texts and snapshot.
+_ENTRY_BOX = [
+    "portfolio", "course", "author", "title", "cover", "cover_small", "cover_large", "snapshot_pdf",
+    "is_published", "is_hidden", "first_published_at", "published_at", "comment_count", "updated_at",
+]
+_portfolio_with_entry = PreparedRows(
+    [("p", Portfolio), ("g", "gallery.Entry", _ENTRY_BOX)],
+    "FROM {p} p LEFT JOIN {g} g ON g.portfolio_id = p.id WHERE p.enrollment_id = %s",
+)
+_portfolio_answers = PreparedRows([("a", Answer, ["prompt", "value", "image", "version"])], "FROM {a} a WHERE a.portfolio_id = %s")
+_portfolio_submissions = PreparedRows(
+    [("s", WorksheetSubmission, ["worksheet", "submitted_at"])], "FROM {s} s WHERE s.portfolio_id = %s"
+)
+
+
+def worksheet_portfolio(enrollment_id: int, worksheet_id: int) -> Portfolio | None:
+    """The enrollment's portfolio (long texts deferred) with `submitted_at` for the worksheet, or None."""
+    rows = _worksheet_portfolio.rows([worksheet_id, enrollment_id])
+    return rows[0][0] if rows else None
+
+
+def worksheet_answers(portfolio_id: int, worksheet_id: int) -> dict[int, Answer]:
+    """{prompt id: Answer} of the portfolio's answers to the worksheet's prompts."""
+    return {answer.prompt_id: answer for (answer,) in _worksheet_answers.rows([portfolio_id, worksheet_id])}
+
+
+def portfolio_with_entry(enrollment_id: int) -> Portfolio | None:
+    """The enrollment's portfolio with its gallery entry (texts and snapshot deferred) cached on it, or None."""
+    rows = _portfolio_with_entry.rows([enrollment_id])
+    if not rows:
+        return None
+    portfolio, entry = rows[0]
+    if entry is not None:
+        type(entry).portfolio.field.set_cached_value(entry, portfolio)
+        Portfolio.entry.related.set_cached_value(portfolio, entry)
+    else:
+        Portfolio.entry.related.set_cached_value(portfolio, None)
+    return portfolio
+
+
+def portfolio_answers(portfolio_id: int) -> list[Answer]:
+    """The portfolio's answers: prompt, value, image and version only."""
+    return [answer for (answer,) in _portfolio_answers.rows([portfolio_id])]
+
+
+def portfolio_submissions(portfolio_id: int) -> dict[int, datetime]:
+    """{worksheet id: submitted_at} of the portfolio's submitted worksheets."""
+    return {s.worksheet_id: s.submitted_at for (s,) in _portfolio_submissions.rows([portfolio_id])}

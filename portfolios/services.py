@@ -19,26 +19,25 @@ from portfolios.models import (
     Worksheet,
     WorksheetSubmission,
     answer_image_path,
+    portfolio_answers,
     portfolio_pdf_path,
+    portfolio_submissions,
 )
 
 logger = logging.getLogger(__name__)
 
 
-def get_or_create_portfolio(enrollment, queryset=None) -> Portfolio:
+def get_or_create_portfolio(enrollment) -> Portfolio:
     """The enrollment's portfolio, created on first use.
 
-    `queryset` lets a page fetch related rows or annotations in the same query
-    (Portfolio.objects.with_entry()). Creating is one INSERT that ignores a conflict, so two
-    first requests at once both end with the one row and no savepoint is needed; then the
-    portfolio is fetched through `queryset` again.
+    Creating is one INSERT that ignores a conflict, so two first requests at once both end
+    with the one row and no savepoint is needed; then the portfolio is fetched.
     """
-    queryset = Portfolio.objects.all() if queryset is None else queryset
     try:
-        return queryset.get(enrollment=enrollment)
+        return Portfolio.objects.get(enrollment=enrollment)
     except Portfolio.DoesNotExist:
         Portfolio.objects.bulk_create([Portfolio(enrollment=enrollment)], ignore_conflicts=True)
-        return queryset.get(enrollment=enrollment)
+        return Portfolio.objects.get(enrollment=enrollment)
 
 
 def display_value(prompt: Prompt, answer: Answer | None) -> str:
@@ -67,15 +66,8 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     """
     enrollment = portfolio.enrollment
     outline = portfolio_outline(enrollment.course)  # shared by every learner, cached per course version
-    answers = {
-        prompt_id: (value, image or "", version)
-        for prompt_id, value, image, version in Answer.objects.filter(portfolio=portfolio).values_list(
-            "prompt_id", "value", "image", "version"
-        )
-    }
-    submitted = dict(
-        WorksheetSubmission.objects.filter(portfolio=portfolio).values_list("worksheet_id", "submitted_at")
-    )
+    answers = {a.prompt_id: (a.value, a.image.name or "", a.version) for a in portfolio_answers(portfolio.pk)}
+    submitted = portfolio_submissions(portfolio.pk)
     no_answer = (None, "", 0)
     compiled_worksheets = []
     for worksheet in outline:

@@ -24,7 +24,7 @@ from portfolios.forms import (
     display_json_value,
     portfolio_text_field,
 )
-from portfolios.models import Answer, Portfolio, Prompt
+from portfolios.models import Portfolio, Prompt, portfolio_with_entry, worksheet_answers, worksheet_portfolio
 from portfolios.services import (
     VersionConflict,
     compile_portfolio,
@@ -40,8 +40,8 @@ from portfolios.services import (
 READ_ONLY_MESSAGE = "Your access to this course has ended, so your portfolio can be read but not changed."
 
 
-def _portfolio_for(enrollment, queryset=None) -> Portfolio:
-    portfolio = get_or_create_portfolio(enrollment, queryset)
+def _portfolio_for(enrollment) -> Portfolio:
+    portfolio = get_or_create_portfolio(enrollment)
     portfolio.enrollment = enrollment
     return portfolio
 
@@ -65,8 +65,12 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, READ_ONLY_MESSAGE)
         return redirect(worksheet.get_absolute_url())
-    portfolio = _portfolio_for(enrollment, Portfolio.objects.with_submitted_at(worksheet))
-    answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio, prompt__worksheet=worksheet)}
+    portfolio = worksheet_portfolio(enrollment.pk, worksheet.pk)
+    if portfolio is None:  # the learner's first page that needs one
+        get_or_create_portfolio(enrollment)
+        portfolio = worksheet_portfolio(enrollment.pk, worksheet.pk)
+    portfolio.enrollment = enrollment
+    answers = worksheet_answers(portfolio.pk, worksheet.pk)
     prompts = worksheet.prompts.all()
     missing = []
     status = 200
@@ -150,7 +154,11 @@ def autosave_text(request, course_slug: str, field: str):
 @require_http_methods(["GET", "POST"])
 def portfolio_detail(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = _portfolio_for(enrollment, Portfolio.objects.with_entry())
+    portfolio = portfolio_with_entry(enrollment.pk)
+    if portfolio is None:
+        get_or_create_portfolio(enrollment)
+        portfolio = portfolio_with_entry(enrollment.pk)
+    portfolio.enrollment = enrollment
     initial = {f"{name}_version": getattr(portfolio, f"{name}_version") for name in PORTFOLIO_TEXT_FIELDS}
     conflicts = {}
     status = 200
