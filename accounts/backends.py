@@ -66,16 +66,24 @@ class AuthenticationBackend(CachedUserMixin, AllauthBackend):
     pass
 
 
-def user_saved(sender, instance, **kwargs):
+# What a saved user's name is printed from (User.public_name); a save that names other fields
+# (a login's last_login) leaves the HTML caches alone.
+NAME_FIELDS = {"display_name", "first_name", "last_name", "username"}
+
+
+def user_saved(sender, instance, update_fields=None, **kwargs):
     key = user_key(instance.pk)
     cache.delete(key)
-    bump_users_version()
+    renames = update_fields is None or not NAME_FIELDS.isdisjoint(update_fields)
+    if renames:
+        bump_users_version()
 
     def store_fresh_copy():
         fresh = sender._default_manager.filter(pk=instance.pk).first()
         if fresh is not None:
             cache.set(key, fresh, TIMEOUT)
-        bump_users_version()
+        if renames:
+            bump_users_version()
 
     transaction.on_commit(store_fresh_copy)
 

@@ -5,9 +5,15 @@ from django.db.models.signals import post_delete, post_save
 
 
 def _forget_published_count(sender, instance, **kwargs):
-    # Now, and again once the change commits, so a count read meanwhile does not stay behind.
-    sender.objects.forget_published_count(instance.course_id)
-    transaction.on_commit(lambda: sender.objects.forget_published_count(instance.course_id))
+    from gallery.models import bump_list_version
+
+    def forget():
+        sender.objects.forget_published_count(instance.course_id)
+        bump_list_version(instance.course_id)
+
+    # Now, and again once the change commits, so a count or page read meanwhile does not stay behind.
+    forget()
+    transaction.on_commit(forget)
 
 
 def _forget_rules_acceptance(sender, instance, **kwargs):
@@ -28,7 +34,8 @@ class GalleryConfig(AppConfig):
     name = 'gallery'
 
     def ready(self):
-        # The gallery list's cached entry count (Entry.objects.published_count) follows every change.
+        # The gallery list's cached entry count (Entry.objects.published_count) and pages
+        # (gallery.views._published_grid_html) follow every change.
         entry = self.get_model("Entry")
         post_save.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-save")
         post_delete.connect(_forget_published_count, sender=entry, dispatch_uid="forget-published-count-delete")

@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ def snapshot_pdf_path(instance, filename: str) -> str:
 PUBLISHED_COUNT_TIMEOUT = 5 * 60
 
 
-def _published_count_key(course_id: int) -> str:
+def published_count_key(course_id: int) -> str:
     return f"gallery:published-count:{course_id}"
 
 
@@ -42,7 +42,7 @@ class EntryQuerySet(models.QuerySet):
         """How many entries every learner sees in the course's gallery (the unsearched list's
         count), kept in the cache until an entry of the course is saved or deleted
         (gallery/apps.py). The timeout bounds a count computed just before a change commits."""
-        key = _published_count_key(course_id)
+        key = published_count_key(course_id)
         count = cache.get(key)
         if count is None:
             count = self.filter(course_id=course_id, is_published=True, is_hidden=False).count()
@@ -50,7 +50,7 @@ class EntryQuerySet(models.QuerySet):
         return count
 
     def forget_published_count(self, course_id: int) -> None:
-        cache.delete(_published_count_key(course_id))
+        cache.delete(published_count_key(course_id))
 
     def search(self, text: str):
         text = text.strip()
@@ -135,6 +135,9 @@ class Entry(models.Model):
             comment_count=Coalesce(models.Subquery(visible), 0)
         )
         self.refresh_from_db(fields=["comment_count"])
+        # The list's cards print the count (gallery.views._published_grid_html); now and after the commit.
+        bump_list_version(self.course_id)
+        transaction.on_commit(lambda: bump_list_version(self.course_id))
 
     def snapshot_worksheets(self) -> list[dict]:
         """The snapshot's worksheets ready to show: only answered prompts, links only for web addresses."""
@@ -241,6 +244,15 @@ class PublishedEntries:
             Entry.author.field.set_cached_value(entry, author)
             entries.append(entry)
         return entries
+
+
+def list_version_key(course_id: int) -> str:
+    return f"gallery:list-version:{course_id}"
+
+
+def bump_list_version(course_id: int) -> None:
+    """Mark a course's gallery list as changed: an entry saved or deleted, a comment count recounted."""
+    cache.set(list_version_key(course_id), time.time_ns(), None)
 
 
 def comments_version_key(entry_id: int) -> str:
