@@ -23,6 +23,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import get_current_timezone_name, template_localtime
 from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment
+from markupsafe import Markup, escape
 
 
 class CsrfInput:
@@ -74,6 +75,14 @@ def _format_date(value, arg, zone, language):
     return defaultfilters.date(template_localtime(value) if zone else value, arg)
 
 
+def linebreaksbr(value):
+    """Django's linebreaksbr in markupsafe: the text escaped (unless already safe), each line
+    break a <br>. The portfolio page prints every answer through it, and Django's filter,
+    with its lazy-string wrappers, cost about ten times as much."""
+    text = str(escape(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return Markup(text.replace("\n", "<br>"))  # nosec B704: escaped on the line above
+
+
 def pluralize(value, arg="s"):
     return defaultfilters.pluralize(value, arg)
 
@@ -99,7 +108,7 @@ def environment(**options):
         date=date,
         pluralize=pluralize,
         linebreaks=defaultfilters.linebreaks_filter,
-        linebreaksbr=defaultfilters.linebreaksbr,
+        linebreaksbr=linebreaksbr,
         urlencode=defaultfilters.urlencode,
         timesince=defaultfilters.timesince_filter,
     )

@@ -206,11 +206,11 @@ def portfolio_with_entry(enrollment_id: int) -> Portfolio | None:
     return portfolio
 
 
-def portfolio_answers(portfolio_id: int) -> list[Answer]:
-    """The portfolio's answers: prompt, value, image and version only."""
-    return [answer for (answer,) in _portfolio_answers.rows([portfolio_id])]
+def portfolio_answers(portfolio_id: int) -> dict[int, tuple]:
+    """{prompt id: (value, image file name or "", version)} of the portfolio's answers."""
+    return {prompt_id: (value, image or "", version) for _pk, prompt_id, value, image, version in _portfolio_answers.values([portfolio_id])}
 
 
 def portfolio_submissions(portfolio_id: int) -> dict[int, datetime]:
     """{worksheet id: submitted_at} of the portfolio's submitted worksheets."""
-    return {s.worksheet_id: s.submitted_at for (s,) in _portfolio_submissions.rows([portfolio_id])}
+    return {worksheet_id: submitted_at for _pk, worksheet_id, submitted_at in _portfolio_submissions.values([portfolio_id])}

@@ -66,7 +66,7 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     """
     enrollment = portfolio.enrollment
     outline = portfolio_outline(enrollment.course)  # shared by every learner, cached per course version
-    answers = {a.prompt_id: (a.value, a.image.name or "", a.version) for a in portfolio_answers(portfolio.pk)}
+    answers = portfolio_answers(portfolio.pk)  # {prompt id: (value, image, version)}
     submitted = portfolio_submissions(portfolio.pk)
     no_answer = (None, "", 0)
     compiled_worksheets = []

@@ -31,3 +31,17 @@ def test_date_formats_in_the_current_time_zone_like_the_date_filter():
     day = datetime.date(2026, 11, 21)
     assert date(day, "j M Y") == defaultfilters.date(day, "j M Y")
     assert date(None, "j M Y") == ""
+
+
+def test_linebreaksbr_is_djangos_filter():
+    from django.utils.safestring import mark_safe
+
+    from core.jinja2 import linebreaksbr
+
+    for text in [
+        "One line", "Two\nlines", "Windows\r\nbreaks\rand old Mac ones", "<script>alert(1)</script>\n&amp; more",
+        'Quotes " and \'apostrophes\'', "", "\n\n", mark_safe("<b>already safe</b>\nline"),
+    ]:
+        ours, django = str(linebreaksbr(text)), str(defaultfilters.linebreaksbr(text))
+        # markupsafe writes ' and " as &#39; and &#34;, Django as &#x27; and &quot;: the same characters to a browser.
+        assert ours == django.replace("&#x27;", "&#39;").replace("&quot;", "&#34;"), text
