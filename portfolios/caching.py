@@ -41,6 +41,15 @@ def worksheet_page(course: Course, slug: str) -> dict | None:
     return shared(course_key(course, f"worksheet-page:{slug}"), build)
 
 
+def course_prompts(course: Course) -> dict:
+    """{prompt id: Prompt} of every worksheet of the course: the autosave endpoint's lookup (a prompt of
+    another course is not there)."""
+    def build():
+        return {prompt.pk: prompt for worksheet in course_worksheets(course) for prompt in worksheet.prompts.all()}
+
+    return shared(course_key(course, "prompts"), build)
+
+
 def portfolio_outline(course: Course) -> list[dict]:
     """The course's worksheets in course order as plain dicts, each with its prompts (compile_portfolio's input)."""
     def build():

@@ -161,6 +161,8 @@ _worksheet_portfolio = PreparedRows(
     )],
     tables={"s": WorksheetSubmission},
 )
+# The autosave endpoints only need to know which portfolio.
+_portfolio_of = PreparedRows([("p", Portfolio, ["enrollment"])], "FROM {p} p WHERE p.enrollment_id = %s")
 _worksheet_answers = PreparedRows(
     [("a", Answer)],
     "FROM {a} a INNER JOIN {q} q ON q.id = a.prompt_id WHERE a.portfolio_id = %s AND q.worksheet_id = %s",
@@ -184,6 +186,12 @@ _portfolio_submissions = PreparedRows(
 def worksheet_portfolio(enrollment_id: int, worksheet_id: int) -> Portfolio | None:
     """The enrollment's portfolio (long texts deferred) with `submitted_at` for the worksheet, or None."""
     rows = _worksheet_portfolio.rows([worksheet_id, enrollment_id])
+    return rows[0][0] if rows else None
+
+
+def portfolio_of(enrollment_id: int) -> Portfolio | None:
+    """The enrollment's portfolio with only its id and enrollment loaded (the rest deferred), or None."""
+    rows = _portfolio_of.rows([enrollment_id])
     return rows[0][0] if rows else None
 
 

@@ -1,5 +1,6 @@
 """Portfolio operations shared by the portfolio page, its PDF and the gallery snapshot."""
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -7,7 +8,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -28,16 +29,18 @@ logger = logging.getLogger(__name__)
 
 
 def get_or_create_portfolio(enrollment) -> Portfolio:
-    """The enrollment's portfolio, created on first use.
-
-    Creating is one INSERT that ignores a conflict, so two first requests at once both end
-    with the one row and no savepoint is needed; then the portfolio is fetched.
-    """
+    """The enrollment's portfolio, created on first use (see create_portfolio)."""
     try:
         return Portfolio.objects.get(enrollment=enrollment)
     except Portfolio.DoesNotExist:
-        Portfolio.objects.bulk_create([Portfolio(enrollment=enrollment)], ignore_conflicts=True)
+        create_portfolio(enrollment)
         return Portfolio.objects.get(enrollment=enrollment)
+
+
+def create_portfolio(enrollment) -> None:
+    """Create the enrollment's portfolio unless it exists: one INSERT that ignores a conflict, so two
+    first requests at once both end with the one row and no savepoint is needed."""
+    Portfolio.objects.bulk_create([Portfolio(enrollment=enrollment)], ignore_conflicts=True)
 
 
 def display_value(prompt: Prompt, answer: Answer | None) -> str:
@@ -144,7 +147,9 @@ def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version
     now = timezone.now()
     if expected_version == 0:
         try:
-            with transaction.atomic():
+            # One INSERT: in autocommit a conflict fails only that statement. Inside a caller's
+            # transaction a savepoint keeps the transaction usable after the conflict.
+            with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
                 return Answer.objects.create(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=1)
         except IntegrityError:
             pass

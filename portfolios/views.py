@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.services import get_enrollment_or_404
 from gallery.models import Entry
-from portfolios.caching import portfolio_urls, worksheet_page
+from portfolios.caching import course_prompts, portfolio_urls, worksheet_page
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
     PortfolioTextForm,
@@ -24,10 +24,18 @@ from portfolios.forms import (
     display_json_value,
     portfolio_text_field,
 )
-from portfolios.models import Portfolio, Prompt, portfolio_with_entry, worksheet_answers, worksheet_portfolio
+from portfolios.models import (
+    Portfolio,
+    Prompt,
+    portfolio_of,
+    portfolio_with_entry,
+    worksheet_answers,
+    worksheet_portfolio,
+)
 from portfolios.services import (
     VersionConflict,
     compile_portfolio,
+    create_portfolio,
     get_or_create_portfolio,
     has_current_pdf,
     missing_required,
@@ -42,6 +50,16 @@ READ_ONLY_MESSAGE = "Your access to this course has ended, so your portfolio can
 
 def _portfolio_for(enrollment) -> Portfolio:
     portfolio = get_or_create_portfolio(enrollment)
+    portfolio.enrollment = enrollment
+    return portfolio
+
+
+def _existing_or_new(enrollment, lookup) -> Portfolio:
+    """The enrollment's portfolio as `lookup()` reads it, created first if the learner has none yet."""
+    portfolio = lookup()
+    if portfolio is None:
+        create_portfolio(enrollment)
+        portfolio = lookup()
     portfolio.enrollment = enrollment
     return portfolio
 
@@ -65,11 +83,7 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, READ_ONLY_MESSAGE)
         return redirect(worksheet.get_absolute_url())
-    portfolio = worksheet_portfolio(enrollment.pk, worksheet.pk)
-    if portfolio is None:  # the learner's first page that needs one
-        get_or_create_portfolio(enrollment)
-        portfolio = worksheet_portfolio(enrollment.pk, worksheet.pk)
-    portfolio.enrollment = enrollment
+    portfolio = _existing_or_new(enrollment, lambda: worksheet_portfolio(enrollment.pk, worksheet.pk))
     answers = worksheet_answers(portfolio.pk, worksheet.pk)
     prompts = worksheet.prompts.all()
     missing = []
@@ -109,10 +123,12 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
 def autosave_answer(request, course_slug: str, prompt_id: int):
     """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy)."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    prompt = get_object_or_404(Prompt, pk=prompt_id, worksheet__course=enrollment.course)
+    prompt = course_prompts(enrollment.course).get(prompt_id)
+    if prompt is None:
+        raise Http404("This course has no such question.")
     if enrollment.is_read_only:
         return JsonResponse({"ok": False, "errors": [READ_ONLY_MESSAGE]}, status=403)
-    portfolio = _portfolio_for(enrollment)
+    portfolio = _existing_or_new(enrollment, lambda: portfolio_of(enrollment.pk))
     try:
         value, image, version = clean_single_answer(prompt, request.POST, request.FILES)
     except ValidationError as error:
@@ -154,11 +170,7 @@ def autosave_text(request, course_slug: str, field: str):
 @require_http_methods(["GET", "POST"])
 def portfolio_detail(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = portfolio_with_entry(enrollment.pk)
-    if portfolio is None:
-        get_or_create_portfolio(enrollment)
-        portfolio = portfolio_with_entry(enrollment.pk)
-    portfolio.enrollment = enrollment
+    portfolio = _existing_or_new(enrollment, lambda: portfolio_with_entry(enrollment.pk))
     initial = {f"{name}_version": getattr(portfolio, f"{name}_version") for name in PORTFOLIO_TEXT_FIELDS}
     conflicts = {}
     status = 200

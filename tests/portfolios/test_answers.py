@@ -1,3 +1,4 @@
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -136,6 +137,20 @@ def test_two_first_saves_from_two_tabs_conflict_instead_of_overwriting(enrolled_
     assert autosave(enrolled_client, course, prompt, "Tab one").status_code == 200
     assert autosave(enrolled_client, course, prompt, "Tab two", version=0).status_code == 409
     assert Answer.objects.get().value == "Tab one"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_saves_conflict_in_autocommit_too(enrolled_client, course, prompts):
+    """Outside a transaction (as in production) the first save is one INSERT with no savepoint;
+    the second tab's INSERT fails alone and the endpoint still answers with the server's copy."""
+    from django.db import connection
+
+    prompt = prompts["short_text"]
+    assert not connection.in_atomic_block
+    assert autosave(enrolled_client, course, prompt, "Tab one").status_code == 200
+    conflict = autosave(enrolled_client, course, prompt, "Tab two", version=0)
+    assert conflict.status_code == 409 and conflict.json()["value"] == "Tab one"
+    assert autosave(enrolled_client, course, prompt, "Tab two again", version=1).json()["version"] == 2
 
 
 # --- the form without JavaScript --------------------------------------------------------
