@@ -42,11 +42,12 @@ def rules_key(user_id: int, course_id: int) -> str:
     return f"gallery:rules-accepted:{user_id}:{course_id}"
 
 
-def has_accepted_rules(user, course) -> bool:
+def has_accepted_rules(user, course, *, remembered=None) -> bool:
     """Acceptance is kept for good, so a yes is remembered in the cache (forgotten only if the
-    row is deleted, gallery/apps.py); a no is asked again each time."""
+    row is deleted, gallery/apps.py); a no is asked again each time. `remembered`: the cached
+    value when the caller has already read rules_key() (with other keys, in one round trip)."""
     key = rules_key(user.pk, course.pk)
-    if cache.get(key):
+    if remembered or (remembered is None and cache.get(key)):
         return True
     accepted = RulesAcceptance.objects.filter(user=user, course=course).exists()
     if accepted:

@@ -149,10 +149,14 @@ def _published_grid_html(request, context: dict):
     return html, None
 
 
-def _entry_body_html(entry: Entry) -> str:
+def _entry_body_key(entry: Entry) -> str:
+    return f"gallery:entry-body:{entry.pk}:{entry.updated_at.timestamp():.6f}"
+
+
+def _entry_body_html(entry: Entry, found: dict | None = None) -> str:
     """Cover, texts and snapshot: the same for every reader until the entry is saved again."""
-    key = f"gallery:entry-body:{entry.pk}:{entry.updated_at.timestamp():.6f}"
-    html = cache.get(key)
+    key = _entry_body_key(entry)
+    html = found.get(key) if found is not None else cache.get(key)
     if html is None:
         entry.refresh_from_db(fields=LIST_DEFERRED)  # one query, only on a miss
         html = render_to_string("gallery/includes/entry_body.html", {"entry": entry, "worksheets": entry.snapshot_worksheets()})
@@ -179,13 +183,15 @@ def _format_dates(objects, field: str, *, with_time: bool) -> None:
         setattr(obj, f"{field}_text", text)
 
 
-def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None, reply_to=None, status=200):
-    """The entry page; a failed comment comes back here with its text and the error."""
+def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None, reply_to=None, status=200, found=None):
+    """The entry page; a failed comment comes back here with its text and the error.
+
+    `found`: what entry_detail already read from the cache in one round trip (_entry_cache_keys)."""
     reply_form = form if reply_to is not None else None
     context = {
         "course": course,
         "entry": entry,
-        "body_html": _entry_body_html(entry),
+        "body_html": _entry_body_html(entry, found),
         "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
         "reply_form": reply_form,
         "reply_to": reply_to,
@@ -193,7 +199,7 @@ def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None,
         "is_moderator": _is_moderator(request.user),
         "can_post": entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only),
     }
-    html = _threads_html(request, context, cacheable=form is None)
+    html = _threads_html(request, context, cacheable=form is None, found=found)
     context["threads_html"] = html.replace(CSRF_PLACEHOLDER, csrf_input(request))
     return render(request, "gallery/entry_detail.html", context, status=status)
 
@@ -202,7 +208,7 @@ def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None,
 CSRF_PLACEHOLDER = "\x00csrf-input\x00"
 
 
-def _threads_html(request, context: dict, *, cacheable: bool) -> str:
+def _threads_html(request, context: dict, *, cacheable: bool, found: dict | None = None) -> str:
     """The discussion's threads with every comment's buttons and reply forms.
 
     Kept in the cache per viewer, under the entry's comments version (changed by any comment
@@ -214,7 +220,7 @@ def _threads_html(request, context: dict, *, cacheable: bool) -> str:
     key = None
     if cacheable:
         comments_key = comments_version_key(entry.pk)
-        versions = cache.get_many([comments_key, USERS_VERSION_KEY])
+        versions = found if found is not None else cache.get_many([comments_key, USERS_VERSION_KEY])
         if comments_key not in versions:
             versions[comments_key] = time.time_ns()
             cache.add(comments_key, versions[comments_key], None)
@@ -258,8 +264,11 @@ def _threads_html(request, context: dict, *, cacheable: bool) -> str:
 def entry_detail(request, course_slug, pk):
     course, enrollment = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
-    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course)
-    return _render_entry(request, course, enrollment, entry, needs_rules=needs_rules)
+    # The shared body, the threads' versions and the reader's rules acceptance in one cache round trip.
+    rules_key = services.rules_key(request.user.pk, course.pk)
+    found = cache.get_many([_entry_body_key(entry), comments_version_key(entry.pk), USERS_VERSION_KEY, rules_key])
+    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course, remembered=found.get(rules_key))
+    return _render_entry(request, course, enrollment, entry, needs_rules=needs_rules, found=found)
 
 
 @login_required
