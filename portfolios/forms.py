@@ -164,6 +164,23 @@ def answer_field(prompt: Prompt) -> forms.Field:
     raise ValueError(f"Unknown prompt kind {kind!r}")
 
 
+# The hidden copy-version of every prompt: one field object serves them all (fields are only read).
+VERSION_FIELD = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+
+def shared_answer_field(prompt: Prompt) -> forms.Field:
+    """answer_field(prompt), made once per prompt instance and then reused.
+
+    The worksheet page's prompts are shared by every request for a course version
+    (portfolios.caching), and a form only reads its fields (rendering and cleaning make new
+    dicts), so the fields need not be rebuilt, nor deep-copied as declared fields are, per request.
+    """
+    field = prompt.__dict__.get("_answer_field")
+    if field is None:
+        field = prompt.__dict__["_answer_field"] = answer_field(prompt)
+    return field
+
+
 def to_json_value(prompt: Prompt, cleaned):
     """What Answer.value stores for a cleaned value (JSON: text, list of text, number or null)."""
     if prompt.kind == Prompt.Kind.IMAGE:
@@ -197,8 +214,8 @@ class WorksheetForm(forms.Form):
             initial[version_name(prompt)] = answer.version if answer else 0
         super().__init__(*args, initial=initial, **kwargs)
         for prompt in self.prompts:
-            self.fields[field_name(prompt)] = answer_field(prompt)
-            self.fields[version_name(prompt)] = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+            self.fields[field_name(prompt)] = shared_answer_field(prompt)
+            self.fields[version_name(prompt)] = VERSION_FIELD
 
     def save(self, portfolio: Portfolio, answers: dict) -> dict:
         """Save every valid field that changed, each with its own version check.

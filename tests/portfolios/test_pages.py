@@ -194,3 +194,18 @@ def test_portfolio_texts_save_without_javascript_and_show_conflicts(enrolled_cli
     assert "Summary v1" in html and "Stale tab summary" in html and "changed somewhere else" in html
     portfolio = Portfolio.objects.get(enrollment=enrollment)
     assert (portfolio.summary, portfolio.summary_version) == ("Summary v1", 1)
+
+
+def test_a_failed_submit_leaves_nothing_behind_for_the_next_reader(enrolled_client, course, worksheet, prompts, other_learner):
+    """Worksheet forms share their field objects (portfolios.forms.shared_answer_field): one
+    learner's errors and values must not reach the next page rendered with the same fields."""
+    url = worksheet.get_absolute_url()
+    enrolled_client.get(url)  # the shared prompts (and their fields) are made
+    data = {f"version_{p.pk}": 0 for p in prompts.values()}
+    data.update({f"prompt_{prompts['short_text'].pk}": "x" * 61, f"prompt_{prompts['number'].pk}": "many"})
+    failed = enrolled_client.post(url, data)
+    assert failed.status_code == 400 and 'aria-invalid="true"' in failed.content.decode()
+    factories.enroll(other_learner, course)
+    enrolled_client.force_login(other_learner)
+    html = enrolled_client.get(url).content.decode()
+    assert "aria-invalid" not in html and "x" * 61 not in html and "many" not in html
