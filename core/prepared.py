@@ -10,7 +10,7 @@ statement (config/settings.py: server_side_binding), so the server stops plannin
 """
 
 from django.apps import apps
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Value
 
 
@@ -73,7 +73,10 @@ class PreparedRows:
         """The rows as lists of converted values, columns in the models' field order (then the
         extras), without making instances: for a page that only reads a few values per row."""
         sql, converters, _sizes, _extras = self._prepare()
-        with connection.cursor() as cursor:
+        # The connection itself, not the proxy: `connection.x` looks the alias up in a
+        # context-local on every access, and the loops below would do that per value.
+        db = connections[DEFAULT_DB_ALIAS]
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         result = []
@@ -81,7 +84,7 @@ class PreparedRows:
             values = []
             for value, (functions, expression) in zip(row, converters, strict=True):
                 for function in functions:
-                    value = function(value, expression, connection)
+                    value = function(value, expression, db)
                 values.append(value)
             result.append(values)
         return result
@@ -95,7 +98,7 @@ class PreparedRows:
             for model, names, pk_index in sizes:
                 chunk = values[start : start + len(names)]
                 start += len(names)
-                instances.append(None if chunk[pk_index] is None else model.from_db(connection.alias, names, chunk))
+                instances.append(None if chunk[pk_index] is None else model.from_db(DEFAULT_DB_ALIAS, names, chunk))
             for name, value in zip(extras, values[start:], strict=True):
                 setattr(instances[0], name, value)
             result.append(tuple(instances))
