@@ -11,7 +11,8 @@ PROBE = (
     "import json, django; from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
     "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
-    "'debug': s.DEBUG, 'email': s.EMAIL_BACKEND, 'serializer': s.CELERY_TASK_SERIALIZER}))"
+    "'debug': s.DEBUG, 'email': s.EMAIL_BACKEND, 'serializer': s.CELERY_TASK_SERIALIZER, "
+    "'options': s.DATABASES['default'].get('OPTIONS', {}), 'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS')}))"
 )
 
 
@@ -66,3 +67,13 @@ def test_production_with_its_secrets_uses_smtp_email():
     )
     assert s["email"].endswith("smtp.EmailBackend")
     assert s["debug"] is False
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    url = "postgres://atelier@db.example.com:5432/atelier"
+    s = load_settings(DATABASE_URL=url)
+    assert s["options"]["server_side_binding"] is True and s["options"]["prepare_threshold"] == 5
+    assert s["health"] is True
+    s = load_settings(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0", DB_CONN_HEALTH_CHECKS="0")
+    assert "server_side_binding" not in s["options"] and "prepare_threshold" not in s["options"]
+    assert s["health"] is False
