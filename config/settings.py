@@ -169,7 +169,8 @@ if DATABASE_URL:
     # statement, so PostgreSQL stops planning it again. Planning was most of the server's work
     # (0.1–0.3 ms against 0.02–0.06 ms to run each lookup); the server's CPU per worksheet page
     # fell from 0.93 to 0.40 ms under `make bench`. Django turns them off unless asked, for
-    # connection poolers: DB_PREPARED_STATEMENTS=0 behind PgBouncer in transaction mode older than 1.21.
+    # connection poolers: DB_PREPARED_STATEMENTS=0 behind PgBouncer in transaction mode unless it
+    # is 1.21 or newer with max_prepared_statements set above 0 (0 was its default until 1.24).
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)

@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -110,21 +111,39 @@ def entry_list(request, course_slug):
 GRID_TIMEOUT = 10 * 60
 
 
+def _html_timeout(seconds: int) -> int:
+    """How long cached HTML that holds media URLs may live: with uploads on S3 behind signed URLs
+    (AWS_QUERYSTRING_AUTH), well inside the URLs' lifetime, so a cached page never links an expired one."""
+    if getattr(settings, "AWS_QUERYSTRING_AUTH", False):
+        return min(seconds, getattr(settings, "AWS_QUERYSTRING_EXPIRE", 3600) // 2)
+    return seconds
+
+
+def _with_versions(found: dict, keys: list) -> dict:
+    """Fill in each version key the cache does not hold with a new version, stored for the next
+    request: a missing key read as a constant would let HTML cached under it come back after
+    the key is bumped and then evicted."""
+    for key in keys:
+        if key not in found:
+            found[key] = time.time_ns()
+            cache.add(key, found[key], None)
+    return found
+
+
 def _published_grid_html(request, context: dict):
     """The unsearched list's count, cards and page links, the same for every learner: (html, None),
     or (None, the empty page) while no one has published.
 
-    Kept in the cache per course, sort and page under the course's list version (changed by any
-    entry saved or deleted and any comment recount, gallery/apps.py) and the users version (a
-    renamed author), with the course's count in the same round trip: a learner's visit then costs
-    two cache reads instead of the page's query, 48 model instances and 24 cards rendered.
+    Kept in the cache per course, sort, page and entry count under the course's list version
+    (changed by any entry saved or deleted and any comment recount, gallery/apps.py) and the users
+    version (a renamed author), with the count in the same round trip: a learner's visit then costs
+    two cache reads instead of the page's query, 48 model instances and 24 cards rendered. The
+    count is in the key because its own cache can briefly hold a count read just before a change
+    committed: the HTML made from it must not outlive it.
     """
     course, sort = context["course"], context["sort"]
     version_key, count_key = list_version_key(course.pk), published_count_key(course.pk)
-    found = cache.get_many([version_key, USERS_VERSION_KEY, count_key])
-    if version_key not in found:
-        found[version_key] = time.time_ns()
-        cache.add(version_key, found[version_key], None)
+    found = _with_versions(cache.get_many([version_key, USERS_VERSION_KEY, count_key]), [version_key, USERS_VERSION_KEY])
     paginator = Paginator(PublishedEntries(course.pk, sort), PAGE_SIZE)
     if count_key in found:
         paginator.count = found[count_key]
@@ -137,7 +156,7 @@ def _published_grid_html(request, context: dict):
     except EmptyPage:
         number = paginator.num_pages
     key = ":".join(str(part) for part in (
-        "gallery:grid", course.pk, course.slug, sort, number, found[version_key], found.get(USERS_VERSION_KEY, 0),
+        "gallery:grid", course.pk, course.slug, sort, number, paginator.count, found[version_key], found[USERS_VERSION_KEY],
         timezone.get_current_timezone_name(),
     ))
     html = cache.get(key)
@@ -145,7 +164,7 @@ def _published_grid_html(request, context: dict):
         page = paginator.page(number)
         _format_dates(page.object_list, "published_at", with_time=False)
         html = render_to_string("gallery/includes/entry_grid.html", {**context, "page": page}, request)
-        cache.set(key, html, GRID_TIMEOUT)
+        cache.set(key, html, _html_timeout(GRID_TIMEOUT))
     return html, None
 
 
@@ -160,7 +179,7 @@ def _entry_body_html(entry: Entry, found: dict | None = None) -> str:
     if html is None:
         entry.refresh_from_db(fields=LIST_DEFERRED)  # one query, only on a miss
         html = render_to_string("gallery/includes/entry_body.html", {"entry": entry, "worksheets": entry.snapshot_worksheets()})
-        cache.set(key, html, 24 * 60 * 60)
+        cache.set(key, html, _html_timeout(24 * 60 * 60))
     # Jinja2 escaped every value as it rendered the body (autoescape is on, core/jinja2.py), so the
     # page prints this string with |safe.
     return html
@@ -221,11 +240,9 @@ def _threads_html(request, context: dict, *, cacheable: bool, found: dict | None
     if cacheable:
         comments_key = comments_version_key(entry.pk)
         versions = found if found is not None else cache.get_many([comments_key, USERS_VERSION_KEY])
-        if comments_key not in versions:
-            versions[comments_key] = time.time_ns()
-            cache.add(comments_key, versions[comments_key], None)
+        _with_versions(versions, [comments_key, USERS_VERSION_KEY])
         key = ":".join(str(part) for part in (
-            "gallery:threads", entry.pk, versions[comments_key], versions.get(USERS_VERSION_KEY, 0), user.pk,
+            "gallery:threads", entry.pk, context["course"].slug, versions[comments_key], versions[USERS_VERSION_KEY], user.pk,
             user.is_staff, context["is_moderator"], context["can_post"], context["needs_rules"],
             timezone.get_current_timezone_name(),
         ))
@@ -256,7 +273,7 @@ def _threads_html(request, context: dict, *, cacheable: bool, found: dict | None
         "reply_to_id": reply_to.pk if reply_to else None,
     })
     if key:
-        cache.set(key, html, 10 * 60)
+        cache.set(key, html, _html_timeout(10 * 60))
     return html
 
 

@@ -73,3 +73,54 @@ def test_a_learner_whose_entry_is_hidden_still_sees_it_listed(entry, author_clie
     assert cards(peer_client.get(url)) == []
     html = author_client.get(url).content.decode()
     assert entry.title in html and "Hidden by a moderator" in html
+
+
+def test_the_cached_cards_follow_the_count_when_a_stale_count_expires(entry, make_entry, peer_client, course):
+    """The count's own cache can hold a number read just before a publish committed (for its
+    five minutes); the cards made from it must go with it."""
+    from django.core.cache import cache
+
+    from gallery.models import published_count_key
+
+    url = f"/gallery/{course.slug}/"
+    make_entry("A newer entry", published_at=timezone.now())
+    cache.set(published_count_key(course.pk), 1, 300)  # what the race leaves behind
+    assert "1 entry" in peer_client.get(url).content.decode()
+    cache.delete(published_count_key(course.pk))  # its timeout passes
+    assert "2 entries" in peer_client.get(url).content.decode()
+
+
+def test_an_evicted_users_version_does_not_bring_back_an_old_name(entry, learner, peer_client, course):
+    from django.core.cache import cache
+
+    from accounts.backends import USERS_VERSION_KEY
+
+    url = f"/gallery/{course.slug}/"
+    cache.delete(USERS_VERSION_KEY)
+    assert learner.public_name in peer_client.get(url).content.decode()
+    learner.display_name = "Lee Renamed"
+    learner.save(update_fields=["display_name"])
+    cache.delete(USERS_VERSION_KEY)  # evicted
+    html = peer_client.get(url).content.decode()
+    assert "Lee Renamed" in html
+
+
+def test_the_comment_threads_follow_a_renamed_course(entry, peer, peer_client, course):
+    services.post_comment(entry, peer, "The audience research section is convincing.")
+    old = f"/gallery/{course.slug}/"
+    html = peer_client.get(entry.get_absolute_url()).content.decode()
+    assert old in html[html.index('class="comment'):]
+    course.slug = "micro-influence-renamed"
+    course.save()
+    entry.refresh_from_db()
+    html = peer_client.get(entry.get_absolute_url()).content.decode()
+    threads = html[html.index('class="comment'):]
+    assert "/gallery/micro-influence-renamed/" in threads and old not in threads
+
+
+def test_cached_html_with_signed_media_urls_expires_before_the_urls(settings):
+    from gallery.views import _html_timeout
+
+    assert _html_timeout(24 * 60 * 60) == 24 * 60 * 60  # local media: URLs do not expire
+    settings.AWS_QUERYSTRING_AUTH, settings.AWS_QUERYSTRING_EXPIRE = True, 3600
+    assert _html_timeout(24 * 60 * 60) == 1800 and _html_timeout(600) == 600
