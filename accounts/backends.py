@@ -10,22 +10,18 @@ Password changes therefore still end other sessions (Django compares the session
 with the fresh copy), and deactivated users are refused as before.
 """
 
-import time
-
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import backends
 from django.core.cache import cache
 from django.db import transaction
 
+from core.cache import bump_version
+
 TIMEOUT = 10 * 60
 DELETED = "deleted"
-# Changes whenever any user is saved or deleted: caches of HTML that prints people's names
-# (the gallery's comment threads) put it in their keys.
+# Changes whenever a user's name is saved or a user is deleted: caches of HTML that prints
+# people's names (the gallery list, an entry's comment threads) put it in their keys.
 USERS_VERSION_KEY = "auth:users-version"
-
-
-def bump_users_version() -> None:
-    cache.set(USERS_VERSION_KEY, time.time_ns(), None)
 
 
 def user_key(user_id) -> str:
@@ -74,16 +70,13 @@ NAME_FIELDS = {"display_name", "first_name", "last_name", "username"}
 def user_saved(sender, instance, update_fields=None, **kwargs):
     key = user_key(instance.pk)
     cache.delete(key)
-    renames = update_fields is None or not NAME_FIELDS.isdisjoint(update_fields)
-    if renames:
-        bump_users_version()
+    if update_fields is None or not NAME_FIELDS.isdisjoint(update_fields):
+        bump_version(USERS_VERSION_KEY)
 
     def store_fresh_copy():
         fresh = sender._default_manager.filter(pk=instance.pk).first()
         if fresh is not None:
             cache.set(key, fresh, TIMEOUT)
-        if renames:
-            bump_users_version()
 
     transaction.on_commit(store_fresh_copy)
 
@@ -91,10 +84,5 @@ def user_saved(sender, instance, update_fields=None, **kwargs):
 def user_deleted(sender, instance, **kwargs):
     key = user_key(instance.pk)
     cache.set(key, DELETED, TIMEOUT)
-    bump_users_version()
-
-    def after_commit():
-        cache.set(key, DELETED, TIMEOUT)
-        bump_users_version()
-
-    transaction.on_commit(after_commit)
+    bump_version(USERS_VERSION_KEY)
+    transaction.on_commit(lambda: cache.set(key, DELETED, TIMEOUT))

@@ -9,11 +9,12 @@ def _forget_published_count(sender, instance, **kwargs):
 
     def forget():
         sender.objects.forget_published_count(instance.course_id)
-        bump_list_version(instance.course_id)
 
-    # Now, and again once the change commits, so a count or page read meanwhile does not stay behind.
+    # Now, and again once the change commits, so a count read meanwhile does not stay behind
+    # (the list version does the same by itself).
     forget()
     transaction.on_commit(forget)
+    bump_list_version(instance.course_id)
 
 
 def _forget_rules_acceptance(sender, instance, **kwargs):
@@ -26,7 +27,6 @@ def _bump_comments_version(sender, instance, **kwargs):
     from gallery.models import bump_comments_version
 
     bump_comments_version(instance.entry_id)
-    transaction.on_commit(lambda: bump_comments_version(instance.entry_id))
 
 
 class GalleryConfig(AppConfig):

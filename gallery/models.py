@@ -1,14 +1,14 @@
-import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core.cache import bump_version
 from core.prepared import PreparedRows
 from courses.models import Course
 from portfolios.models import Portfolio
@@ -135,9 +135,8 @@ class Entry(models.Model):
             comment_count=Coalesce(models.Subquery(visible), 0)
         )
         self.refresh_from_db(fields=["comment_count"])
-        # The list's cards print the count (gallery.views._published_grid_html); now and after the commit.
+        # The list's cards print the count (gallery.views._published_grid_html).
         bump_list_version(self.course_id)
-        transaction.on_commit(lambda: bump_list_version(self.course_id))
 
     def snapshot_worksheets(self) -> list[dict]:
         """The snapshot's worksheets ready to show: only answered prompts, links only for web addresses."""
@@ -252,7 +251,7 @@ def list_version_key(course_id: int) -> str:
 
 def bump_list_version(course_id: int) -> None:
     """Mark a course's gallery list as changed: an entry saved or deleted, a comment count recounted."""
-    cache.set(list_version_key(course_id), time.time_ns(), None)
+    bump_version(list_version_key(course_id))
 
 
 def comments_version_key(entry_id: int) -> str:
@@ -261,7 +260,7 @@ def comments_version_key(entry_id: int) -> str:
 
 def bump_comments_version(entry_id: int) -> None:
     """Mark an entry's comments as changed (any save or delete of one, gallery/apps.py)."""
-    cache.set(comments_version_key(entry_id), time.time_ns(), None)
+    bump_version(comments_version_key(entry_id))
 
 
 class CommentQuerySet(models.QuerySet):

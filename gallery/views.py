@@ -1,4 +1,3 @@
-import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from markupsafe import Markup
 
 from accounts.backends import USERS_VERSION_KEY
+from core.cache import with_versions
 from courses.models import Course
 from courses.services import get_enrollment_or_404
 from gallery import services
@@ -119,17 +119,6 @@ def _html_timeout(seconds: int) -> int:
     return seconds
 
 
-def _with_versions(found: dict, keys: list) -> dict:
-    """Fill in each version key the cache does not hold with a new version, stored for the next
-    request: a missing key read as a constant would let HTML cached under it come back after
-    the key is bumped and then evicted."""
-    for key in keys:
-        if key not in found:
-            found[key] = time.time_ns()
-            cache.add(key, found[key], None)
-    return found
-
-
 def _published_grid_html(request, context: dict):
     """The unsearched list's count, cards and page links, the same for every learner: (html, None),
     or (None, the empty page) while no one has published.
@@ -143,7 +132,7 @@ def _published_grid_html(request, context: dict):
     """
     course, sort = context["course"], context["sort"]
     version_key, count_key = list_version_key(course.pk), published_count_key(course.pk)
-    found = _with_versions(cache.get_many([version_key, USERS_VERSION_KEY, count_key]), [version_key, USERS_VERSION_KEY])
+    found = with_versions(cache.get_many([version_key, USERS_VERSION_KEY, count_key]), [version_key, USERS_VERSION_KEY])
     paginator = Paginator(PublishedEntries(course.pk, sort), PAGE_SIZE)
     if count_key in found:
         paginator.count = found[count_key]
@@ -205,7 +194,7 @@ def _format_dates(objects, field: str, *, with_time: bool) -> None:
 def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None, reply_to=None, status=200, found=None):
     """The entry page; a failed comment comes back here with its text and the error.
 
-    `found`: what entry_detail already read from the cache in one round trip (_entry_cache_keys)."""
+    `found`: what entry_detail already read from the cache in one round trip."""
     reply_form = form if reply_to is not None else None
     context = {
         "course": course,
@@ -240,7 +229,7 @@ def _threads_html(request, context: dict, *, cacheable: bool, found: dict | None
     if cacheable:
         comments_key = comments_version_key(entry.pk)
         versions = found if found is not None else cache.get_many([comments_key, USERS_VERSION_KEY])
-        _with_versions(versions, [comments_key, USERS_VERSION_KEY])
+        with_versions(versions, [comments_key, USERS_VERSION_KEY])
         key = ":".join(str(part) for part in (
             "gallery:threads", entry.pk, context["course"].slug, versions[comments_key], versions[USERS_VERSION_KEY], user.pk,
             user.is_staff, context["is_moderator"], context["can_post"], context["needs_rules"],
