@@ -486,17 +486,14 @@ class Enrollment(models.Model):
         self.save(update_fields=fields)
 
 
-_LEARNER_ENROLLMENT = (
-    [("e", Enrollment), ("c", Course), ("o", Offering)],
-    "FROM {e} e INNER JOIN {c} c ON c.id = e.course_id INNER JOIN {o} o ON o.id = e.offering_id"
-    " WHERE e.user_id = %s AND c.slug = %s AND c.is_published AND ",
-)
-_learner_enrollment = PreparedRows(_LEARNER_ENROLLMENT[0], _LEARNER_ENROLLMENT[1] + "e.status <> %s")
-_current_learner_enrollment = PreparedRows(_LEARNER_ENROLLMENT[0], _LEARNER_ENROLLMENT[1] + "e.status IN (%s, %s)")
+# Enrollments with their course and offering.
+_ENROLLMENT_ROWS = [("e", Enrollment), ("c", Course), ("o", Offering)]
+_ENROLLMENT_JOIN = "FROM {e} e INNER JOIN {c} c ON c.id = e.course_id INNER JOIN {o} o ON o.id = e.offering_id"
+_IN_PUBLISHED_COURSE = f"{_ENROLLMENT_JOIN} WHERE e.user_id = %s AND c.slug = %s AND c.is_published AND "
+_learner_enrollment = PreparedRows(_ENROLLMENT_ROWS, _IN_PUBLISHED_COURSE + "e.status <> %s")
+_current_learner_enrollment = PreparedRows(_ENROLLMENT_ROWS, _IN_PUBLISHED_COURSE + "e.status IN (%s, %s)")
 _user_enrollments = PreparedRows(
-    [("e", Enrollment), ("c", Course), ("o", Offering)],
-    "FROM {e} e INNER JOIN {c} c ON c.id = e.course_id INNER JOIN {o} o ON o.id = e.offering_id"
-    " WHERE e.user_id = %s ORDER BY e.last_activity_at DESC, e.enrolled_at DESC",
+    _ENROLLMENT_ROWS, f"{_ENROLLMENT_JOIN} WHERE e.user_id = %s ORDER BY e.last_activity_at DESC, e.enrolled_at DESC"
 )
 _enrollment_in_course = PreparedRows(
     [("e", Enrollment), ("o", Offering)],

@@ -206,11 +206,9 @@ def portfolio_with_entry(enrollment_id: int) -> Portfolio | None:
     if not rows:
         return None
     portfolio, entry = rows[0]
+    Portfolio.entry.related.set_cached_value(portfolio, entry)  # None: known to have no entry
     if entry is not None:
         type(entry).portfolio.field.set_cached_value(entry, portfolio)
-        Portfolio.entry.related.set_cached_value(portfolio, entry)
-    else:
-        Portfolio.entry.related.set_cached_value(portfolio, None)
     return portfolio
 
 
