@@ -72,7 +72,10 @@ class PreparedRows:
     def values(self, params: list) -> list[list]:
         """The rows as lists of converted values, columns in the models' field order (then the
         extras), without making instances: for a page that only reads a few values per row."""
-        sql, converters, _sizes, _extras = self._prepare()
+        return self._values(self._prepare(), params)
+
+    def _values(self, prepared: tuple, params: list) -> list[list]:
+        sql, converters, _sizes, _extras = prepared
         # The connection itself, not the proxy: `connection.x` looks the alias up in a
         # context-local on every access, and the loops below would do that per value.
         db = connections[DEFAULT_DB_ALIAS]
@@ -91,9 +94,10 @@ class PreparedRows:
 
     def rows(self, params: list) -> list[tuple]:
         """The rows as tuples of instances, one per model (None for a LEFT JOIN that found nothing)."""
-        _sql, _converters, sizes, extras = self._prepare()
+        prepared = self._prepare()
+        _sql, _converters, sizes, extras = prepared
         result = []
-        for values in self.values(params):
+        for values in self._values(prepared, params):
             instances, start = [], 0
             for model, names, pk_index in sizes:
                 chunk = values[start : start + len(names)]
