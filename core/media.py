@@ -7,6 +7,7 @@ the bucket serves the files (see README).
 """
 
 import mimetypes
+import posixpath
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,10 @@ PRIVATE_PREFIXES = ("portfolios/", "gallery/pdf/", "lessons/")
 
 @require_GET
 def serve_media(request, path: str):
+    # Decide on the normal form only, and refuse any other spelling of a path: a check on the
+    # raw text would let "./lessons/…", "x/../lessons/…" or "gallery//pdf/…" past the prefix test.
+    if not path or posixpath.normpath(path) != path or path.startswith("/") or "\\" in path:
+        raise Http404("No such file.")
     if path.startswith(PRIVATE_PREFIXES) and not request.user.is_staff:
         raise Http404("No such file.")
     try:

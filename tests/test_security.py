@@ -78,6 +78,18 @@ def test_private_files_are_only_served_through_their_checked_views(client, learn
         assert client.get(f"/media/{stored}").status_code == 200
 
 
+def test_private_files_cannot_be_reached_through_another_spelling_of_their_path(client, learner):
+    stored = default_storage.save("lessons/documents/ebook.pdf", ContentFile(b"%PDF-1.4 private"))
+    entry_pdf = default_storage.save("gallery/pdf/entry.pdf", ContentFile(b"%PDF-1.4 private"))
+    gallery_tail = entry_pdf.removeprefix("gallery/")
+    for spelling in [f"./{stored}", f"x/../{stored}", f"%2e/{stored}", f"gallery//{gallery_tail}",
+                     stored.replace("/", "//", 1), f"{stored}/.", stored.replace("/", "\\", 1)]:
+        client.logout()
+        assert client.get(f"/media/{spelling}").status_code == 404, spelling
+        client.force_login(learner)
+        assert client.get(f"/media/{spelling}").status_code == 404, spelling
+
+
 def test_bandit_finds_nothing_of_medium_severity_or_above():
     """The code half of `make audit` (pip-audit needs the network, so it stays in the Makefile)."""
     result = subprocess.run(
