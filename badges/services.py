@@ -3,15 +3,14 @@
 import secrets
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.services import notify
 from badges.models import Award, BadgeClass
 from badges.openbadges import recipient_identity
+from core.emails import send_templated_email
 from courses.caching import course_key, shared
 from courses.models import Course, Enrollment, SessionCompletion
 from gallery.models import Comment, Entry
@@ -190,11 +189,4 @@ def announce_new_award(award: Award) -> None:
         "mine_url": settings.SITE_URL + "/badges/",
         "site_name": settings.SITE_NAME,
     }
-    subject = render_to_string("emails/badge_awarded_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/badge_awarded_body.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("emails/badge_awarded_body.html", context), "text/html")
-    message.send()
+    send_templated_email("badge_awarded", user.email, context)

@@ -5,6 +5,7 @@ Celery tasks in-process, local-memory cache). Production sets DJANGO_ENV=product
 the variables listed in README.md; missing essentials stop the start-up with a clear error.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -195,18 +196,30 @@ else:
     }
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise --------------------------
+# core/cache.py lists every key. The code version is part of every key, so a release whose
+# templates or cached shapes changed never reads what the previous one stored.
+
+
+def _code_version() -> str:
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted(BASE_DIR.glob("templates/**/*.*")) + sorted(BASE_DIR.glob("*/*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 REDIS_URL = env_str("REDIS_URL")
+_CACHE_PREFIX = f"{env_str('CACHE_KEY_PREFIX', 'atelier')}:{_code_version()}"
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "atelier"),
+            "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": _CACHE_PREFIX}}
 
 # --- allauth ----------------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}

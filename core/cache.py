@@ -1,22 +1,52 @@
-"""The Redis cache backend, keeping one client per connection pool; and the version keys that
-cached HTML is stored under.
+"""Every cache key of the site: what it holds and what makes it change.
 
-Django's RedisCacheClient builds a new `redis.Redis` object for every cache call, and each
-one copies about 170 response callbacks into a fresh dict. A page makes two or three cache
-calls (the session, the shared course data), so that was a measurable slice of every request.
-A `redis.Redis` object holds no connection of its own (it borrows one from the pool per
-command) and is safe to share, so the client is built once per pool and reused.
+One idea, key-based expiration. Only what many viewers share is cached, under a key that
+names the object shown and its `updated_at`. A change to a child touches its parent (each
+app's receivers call `touch` for its own models), so the next read builds under a new key;
+the old copy is never read again and expires after TIMEOUT. The code version is part of
+every key (settings.CACHES KEY_PREFIX), so a release never reads a shape or a template
+fragment that an older release stored. Nothing is cached per viewer: who is logged in,
+their answers, their unread count and every right to see something come from the database.
+
+Cached values are read with `cache.get_or_set` and template fragments with `{% cache %}`;
+each caller gets its own copy and never changes what was stored.
+
+Keys (holds; changes when):
+- `course_key(course, "sessions")`: the sessions with their lessons; the course is touched (a
+  session, lesson, outcome, staff member, offering, worksheet, prompt or badge saved or deleted).
+- `course_key(course, "offerings")`: the active offerings; the course is touched.
+- `course_key(course, "worksheets")`: the worksheets with their prompts; the course is touched.
+- fragment `course-body` (course.pk, course.updated_at): the course page's shared part; the
+  course is touched.
+- fragment `gallery-grid` (course.pk, sort, page, latest entry change, entry count): one page of
+  gallery cards; an entry is saved or deleted, its comment count changes, or its author is
+  renamed (each touches the entry).
+- fragment `entry-body` (entry.pk, entry.updated_at): an entry's published snapshot; the entry
+  is published again or edited.
+
+The Redis backend below keeps one client per connection pool.
 """
 
-import time
-
-from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from django.db import transaction
+from django.utils import timezone
+
+TIMEOUT = 24 * 60 * 60
+
+
+def course_key(course, name: str) -> str:
+    return f"course:{course.pk}:{name}:{course.updated_at.timestamp():.6f}"
+
+
+def touch(queryset) -> None:
+    """Give the rows a new `updated_at`, so every key built from it changes."""
+    queryset.update(updated_at=timezone.now())
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a `redis.Redis` object per call; one per pool is enough (it holds no
+    connection of its own and is safe to share)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
@@ -35,23 +65,22 @@ class RedisCache(DjangoRedisCache):
         self._class = ReusingRedisCacheClient
 
 
-# --- version keys --------------------------------------------------------------------------
-# HTML shared between requests (the gallery list, an entry's comment threads) is cached under
-# keys that include one or more versions; a change gives a version a new value, so the old
-# copies are never read again and expire on their own.
-
-
+# Transitional: the per-viewer version keys below go with the caches that use them.
 def bump_version(key: str) -> None:
-    """Give the version a new value now, and again once the current transaction commits, so a
-    copy made meanwhile from the rows as they were before the commit is not read afterwards."""
+    import time
+
+    from django.core.cache import cache
+    from django.db import transaction
+
     cache.set(key, time.time_ns(), None)
     transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
 def with_versions(found: dict, keys: list) -> dict:
-    """Fill in each version key the cache does not hold (`found`: a get_many result) with a new
-    version, stored for the next request: a missing key read as a constant would let HTML
-    cached under it come back after the key is bumped and then evicted."""
+    import time
+
+    from django.core.cache import cache
+
     for key in keys:
         if key not in found:
             found[key] = time.time_ns()

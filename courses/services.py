@@ -5,12 +5,11 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.emails import send_templated_email
 from courses.models import Course, Enrollment, Lesson, Offering, enrollment_in_course, learner_enrollment
 
 
@@ -272,13 +271,8 @@ def send_pace_reminder(enrollment: Enrollment, progress, now: datetime | None = 
         "dashboard_url": settings.SITE_URL + reverse("learn:dashboard"),
         "unsubscribe_url": unsubscribe_url,
     }
-    subject = render_to_string("emails/pace_reminder_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string("emails/pace_reminder_body.txt", context),
-        to=[user.email],
+    send_templated_email(
+        "pace_reminder", user.email, context,
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
-    message.attach_alternative(render_to_string("emails/pace_reminder_body.html", context), "text/html")
-    message.send()
     return True

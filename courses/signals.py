@@ -1,10 +1,14 @@
 """Touch Course.updated_at whenever the content shown to every learner changes (courses/caching.py)."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from courses.caching import touch_course
 from courses.models import LearningOutcome, Lesson, Offering, Session, StaffMember
+
+# Sent after a learner's stored progress was recomputed (user_id, course_id); apps above
+# courses (badges) connect to it in their own apps.py instead of being imported here.
+progress_recomputed = Signal()
 
 
 @receiver([post_save, post_delete], sender=Session)

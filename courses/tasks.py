@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.models import Enrollment, LessonCompletion, recompute_enrollment_progress
+from courses.signals import progress_recomputed
 
 
 @shared_task(acks_late=True)
@@ -15,9 +16,7 @@ def recompute_progress(enrollment_id: int) -> int | None:
     enrollment = recompute_enrollment_progress(enrollment_id)
     if enrollment is None:
         return None
-    from badges.services import queue_badge_evaluation
-
-    queue_badge_evaluation(enrollment.user_id, enrollment.course_id)
+    progress_recomputed.send(sender=Enrollment, user_id=enrollment.user_id, course_id=enrollment.course_id)
     return enrollment.progress_percent
 
 

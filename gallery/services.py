@@ -10,18 +10,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Notification, User
 from accounts.services import notify
-from badges.services import queue_badge_evaluation
+from core.emails import send_templated_email
 from core.images import reencode, square_thumbnail
 from core.markdown import render_markdown
 from gallery.models import Comment, Entry, Report, RulesAcceptance, snapshot_pdf_path
+from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
 from portfolios.services import compile_portfolio
 
@@ -142,7 +141,7 @@ def publish_entry(
     entry.save()
     transaction.on_commit(lambda: _delete_files(old_files))
     render_entry_pdf.delay_on_commit(entry.pk)
-    queue_badge_evaluation(entry.author_id, entry.course_id)
+    entry_published.send(sender=Entry, user_id=entry.author_id, course_id=entry.course_id)
     return entry
 
 
@@ -230,7 +229,7 @@ def post_comment(entry: Entry, author: User, body: str, *, parent: Comment | Non
     )
     entry.refresh_comment_count()
     _notify_about_comment(comment)
-    queue_badge_evaluation(author.pk, entry.course_id)
+    comment_posted.send(sender=Comment, user_id=author.pk, course_id=entry.course_id)
     return comment
 
 
@@ -324,15 +323,8 @@ def send_gallery_digest(user_id: int) -> int:
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
     }
-    subject = " ".join(render_to_string("emails/gallery_digest_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/gallery_digest_body.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("emails/gallery_digest_body.html", context), "text/html")
     try:
-        message.send()
+        send_templated_email("gallery_digest", user.email, context)
     except Exception:
         # Release the claim so the task's retry sends them.
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=None)

@@ -24,6 +24,7 @@ from portfolios.models import (
     portfolio_pdf_path,
     portfolio_submissions,
 )
+from portfolios.signals import worksheet_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -197,15 +198,13 @@ def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> 
     When complete: record the submission (once), complete the worksheet's lesson and queue
     badge evaluation. Submitting again is harmless.
     """
-    from badges.services import queue_badge_evaluation
-
     answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio, prompt__worksheet=worksheet)}
     missing = missing_required(worksheet, answers)
     if missing:
         return missing
     WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)
     enrollment.complete_lesson(worksheet.lesson)
-    queue_badge_evaluation(enrollment.user_id, enrollment.course_id)
+    worksheet_submitted.send(sender=WorksheetSubmission, user_id=enrollment.user_id, course_id=enrollment.course_id)
     return []
 
 
