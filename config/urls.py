@@ -1,6 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+# The admin signs in through allauth's login, so its rate limits hold there too (set before
+# admin.site.urls is read: the URLs keep the view they were built with).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

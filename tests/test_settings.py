@@ -12,7 +12,7 @@ PROBE = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
     "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
     "'debug': s.DEBUG, 'email': s.EMAIL_BACKEND, 'serializer': s.CELERY_TASK_SERIALIZER, "
-    "'options': s.DATABASES['default'].get('OPTIONS', {}), 'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS')}))"
+    "'options': s.DATABASES['default'].get('OPTIONS', {}), 'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), 'proxies': s.ALLAUTH_TRUSTED_PROXY_COUNT}))"
 )
 
 
@@ -67,6 +67,14 @@ def test_production_with_its_secrets_uses_smtp_email():
     )
     assert s["email"].endswith("smtp.EmailBackend")
     assert s["debug"] is False
+
+
+def test_client_addresses_come_from_one_proxy_in_production_and_none_in_development():
+    production = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "atelier.example",
+                  "CSRF_TRUSTED_ORIGINS": "https://atelier.example"}
+    assert load_settings(**production)["proxies"] == 1
+    assert load_settings(**production, TRUSTED_PROXY_COUNT="2")["proxies"] == 2
+    assert load_settings()["proxies"] == 0
 
 
 def test_postgresql_prepares_statements_unless_told_not_to():
