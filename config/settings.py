@@ -254,6 +254,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every task has a hard time limit (a task may set a lower one). Redis hands an unacknowledged
+# job to another worker only after the visibility timeout, so a job held by a killed worker
+# waits that long: keep it just above the longest hard limit, never below it (a job still
+# running would then be delivered twice).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Static and media files -------------------------------------------------------------
