@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-pdf audit prod-local fixtures clean
+.PHONY: run test lint lint-imports bench bench-pdf audit prod-local fixtures clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-pdf: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+## make lint-imports: the import-linter contracts in .importlinter (each app imports only the apps below it)
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports
+
 ## make fixtures: rebuild fixtures/course.json and its PDFs and images from fixtures/content/
 fixtures: $(STAMP)
 	$(PY) manage.py build_course_fixtures
@@ -55,8 +59,9 @@ fixtures: $(STAMP)
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles
 
-## make bench: seed 10,000 learners (once), load-test every key page under gunicorn with wrk, append to
-## bench/results.md. DATABASE_URL selects PostgreSQL, REDIS_URL adds the badge latency; see bench/run.py.
+## make bench: seed 10,000 learners (once, bench/seed.py), load-test every key page under gunicorn with wrk,
+## append to bench/results.md. DATABASE_URL selects PostgreSQL, REDIS_URL adds the badge latency,
+## BENCH_CONNECTIONS=64 loads harder; see bench/run.py.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "bench: installing wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py

@@ -169,7 +169,7 @@ class AwardAdmin(admin.ModelAdmin):
             award = award_badge(
                 form.cleaned_data["recipient"],
                 form.cleaned_data["badge"],
-                awarded_by=request.user,
+                by=request.user,
                 reason=form.cleaned_data["reason"],
                 evidence_url=form.cleaned_data["evidence_url"],
             )

@@ -1,10 +1,5 @@
 from django.apps import AppConfig
-
-
-def _evaluate_badges(sender, user_id, course_id, **kwargs):
-    from badges.services import queue_badge_evaluation  # badges' own module, loaded after the app registry
-
-    queue_badge_evaluation(user_id, course_id)
+from django.db.models.signals import post_delete, post_save
 
 
 class BadgesConfig(AppConfig):
@@ -12,8 +7,13 @@ class BadgesConfig(AppConfig):
     name = 'badges'
 
     def ready(self):
-        # Badges sit above every other app: each event that can earn a badge is a signal sent
-        # below, and the evaluation is queued here, so no lower app imports badges.
+        """Badges sit above every other app: what can earn a badge is a signal sent below and
+        connected here, so no lower app imports badges. Badges also keep their course's cache
+        keys current themselves (core/cache.py)."""
+        # Imported here, not at the top: these modules load models, which Django allows only
+        # once the app registry is ready.
+        from badges import receivers
+        from badges.models import BadgeClass
         from courses.signals import progress_recomputed
         from gallery.signals import comment_posted, entry_published
         from portfolios.signals import worksheet_submitted
@@ -24,4 +24,6 @@ class BadgesConfig(AppConfig):
             ("entry", entry_published),
             ("comment", comment_posted),
         ]:
-            signal.connect(_evaluate_badges, dispatch_uid=f"evaluate-badges-on-{name}")
+            signal.connect(receivers.evaluate_badges, dispatch_uid=f"evaluate-badges-on-{name}")
+        post_save.connect(receivers.touch_course, sender=BadgeClass, dispatch_uid="touch-course-on-badge-save")
+        post_delete.connect(receivers.touch_course, sender=BadgeClass, dispatch_uid="touch-course-on-badge-delete")

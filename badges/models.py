@@ -1,12 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.markdown import render_markdown
-from core.prepared import PreparedRows
 from courses.models import Course
 
 
@@ -17,6 +17,13 @@ def badge_image_path(instance, filename: str) -> str:
 class BadgeClassQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def to_earn(self, *, course_ids, held_ids):
+        """The active badges of these courses that are not held, in each course's order.
+
+        A revoked award stays among the held ones: a revocation is not undone by showing the
+        badge as still to earn."""
+        return self.active().filter(course_id__in=course_ids).exclude(pk__in=held_ids).order_by("order", "pk")
 
 
 class BadgeClass(models.Model):
@@ -62,6 +69,17 @@ class AwardQuerySet(models.QuerySet):
         """Awards anyone may see: not revoked and not made private by the learner."""
         return self.valid().filter(is_public=True)
 
+    def visible_to(self, user):
+        """Awards whose page `user` may open: every public one (a revoked one says so on its page)
+        and, for a logged-in learner, their own private ones too."""
+        if user.is_authenticated:
+            return self.filter(Q(is_public=True) | Q(recipient=user))
+        return self.filter(is_public=True)
+
+    def for_recipient(self, user):
+        """A learner's awards, revoked ones included, with their badge classes, oldest first."""
+        return self.filter(recipient=user).select_related("badge").order_by("awarded_at", "pk")
+
 
 class Award(models.Model):
     """An Open Badges 2.0 assertion: one badge class earned by one learner."""
@@ -99,45 +117,7 @@ class Award(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("badges:award", args=[self.uuid])
 
-    def is_visible_to(self, user) -> bool:
-        """A private award is seen only by its owner; a public one by anyone (revoked ones say so)."""
-        return self.is_public or (user.is_authenticated and user.pk == self.recipient_id)
-
     def set_public(self, is_public: bool) -> None:
         self.is_public = is_public
         self.save(update_fields=["is_public"])
 
-
-# --- the badge pages' lookups, prepared once (core.prepared) --------------------------------
-
-_AWARDS_OF = PreparedRows(
-    [("a", Award), ("b", BadgeClass)],
-    "FROM {a} a INNER JOIN {b} b ON b.id = a.badge_id WHERE a.recipient_id = %s ORDER BY a.awarded_at, a.id",
-)
-_AWARD_PAGE = PreparedRows(
-    [("a", Award), ("b", BadgeClass), ("c", Course), ("u", settings.AUTH_USER_MODEL)],
-    "FROM {a} a INNER JOIN {b} b ON b.id = a.badge_id INNER JOIN {c} c ON c.id = b.course_id"
-    " INNER JOIN {u} u ON u.id = a.recipient_id WHERE a.uuid = %s",
-)
-
-
-def awards_of(user_id: int) -> list[Award]:
-    """The learner's awards, revoked ones included, with their badge classes, oldest first."""
-    awards = []
-    for award, badge in _AWARDS_OF.rows([user_id]):
-        Award.badge.field.set_cached_value(award, badge)
-        awards.append(award)
-    return awards
-
-
-def award_with_badge(award_uuid) -> Award | None:
-    """The award with its badge class, the badge's course and the recipient loaded, or None."""
-    value = Award._meta.get_field("uuid").get_db_prep_value(award_uuid, connection)
-    rows = _AWARD_PAGE.rows([value])
-    if not rows:
-        return None
-    award, badge, course, recipient = rows[0]
-    BadgeClass.course.field.set_cached_value(badge, course)
-    Award.badge.field.set_cached_value(award, badge)
-    Award.recipient.field.set_cached_value(award, recipient)
-    return award

@@ -8,31 +8,20 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.services import notify
+from badges import tasks
 from badges.models import Award, BadgeClass
 from badges.openbadges import recipient_identity
 from core.emails import send_templated_email
-from courses.caching import course_key, shared
-from courses.models import Course, Enrollment, SessionCompletion
+from courses.models import Enrollment, SessionCompletion
 from gallery.models import Comment, Entry
 from portfolios.models import WorksheetSubmission
 
 Rule = BadgeClass.Rule
 
 
-def active_course_badges(course: Course) -> list[BadgeClass]:
-    """The course's active badges, the same for every learner: cached per course version
-    (courses.caching.shared; read only). Saving or deleting a badge touches its course
-    (courses/signals.py), so an edit shows at once."""
-    return shared(
-        course_key(course, "badges"), lambda: list(BadgeClass.objects.active().filter(course_id=course.pk))
-    )
-
-
 def queue_badge_evaluation(user_id: int, course_id: int) -> None:
-    """Enqueue evaluate_badges once the current transaction commits (the apps' events call this)."""
-    from badges.tasks import evaluate_badges
-
-    transaction.on_commit(lambda: evaluate_badges.delay(user_id, course_id))
+    """Enqueue evaluate_badges once the current transaction commits (the lower apps' events call this)."""
+    tasks.evaluate_badges.delay_on_commit(user_id, course_id)
 
 
 def evaluate_badges_for(user_id: int, course_id: int) -> list[Award]:
@@ -133,8 +122,10 @@ class _LearnerFacts:
         )
 
 
-def award_badge(user, badge: BadgeClass, *, awarded_by=None, reason: str = "", evidence_url: str = "") -> Award | None:
+def award_badge(user, badge: BadgeClass, *, by=None, reason: str = "", evidence_url: str = "") -> Award | None:
     """Give `badge` to `user`; return the new award, or None when they already hold it.
+
+    `by` is the staff member who awarded it by hand (Award.awarded_by; None when a rule did).
 
     The unique constraint on (badge, recipient) decides: a second or concurrent call fails its
     insert inside a savepoint and returns None, so nobody is awarded (or emailed) twice. After
@@ -145,7 +136,7 @@ def award_badge(user, badge: BadgeClass, *, awarded_by=None, reason: str = "", e
             award = Award.objects.create(
                 badge=badge,
                 recipient=user,
-                awarded_by=awarded_by,
+                awarded_by=by,
                 reason=reason,
                 evidence_url=evidence_url,
                 salt=(salt := secrets.token_hex(16)),
@@ -153,14 +144,14 @@ def award_badge(user, badge: BadgeClass, *, awarded_by=None, reason: str = "", e
             )
     except IntegrityError:
         return None
-    from badges.tasks import announce_award
-
-    announce_award.delay_on_commit(award.pk)
+    tasks.announce_award.delay_on_commit(award.pk)
     return award
 
 
-def revoke_award(award: Award, reason: str, by=None) -> Award:
-    """Revoke an award: its assertion then answers 410 Gone and it leaves the learner's profile."""
+def revoke_award(award: Award, reason: str, *, by=None) -> Award:
+    """Revoke an award: its assertion then answers 410 Gone and it leaves the learner's profile.
+
+    `by` is the staff member who revoked it (Award.revoked_by)."""
     if award.is_revoked:
         return award
     award.is_revoked = True

@@ -1,7 +1,7 @@
 from celery import shared_task
 
+from badges import services
 from badges.models import Award, BadgeClass
-from badges.services import announce_new_award, evaluate_badges_for
 from courses.models import Enrollment
 
 RECONCILE_CHUNK = 500
@@ -10,14 +10,14 @@ RECONCILE_CHUNK = 500
 @shared_task(acks_late=True)
 def evaluate_badges(user_id: int, course_id: int) -> int:
     """Award the badges whose rules now hold; idempotent through the award's unique constraint."""
-    return len(evaluate_badges_for(user_id, course_id))
+    return len(services.evaluate_badges_for(user_id, course_id))
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def announce_award(award_id: int) -> None:
     award = Award.objects.select_related("badge", "recipient").filter(pk=award_id, is_revoked=False).first()
     if award is not None:
-        announce_new_award(award)
+        services.announce_new_award(award)
 
 
 @shared_task

@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import conditional_page, require_POST
 
 from badges import openbadges
-from badges.models import Award, BadgeClass, award_with_badge, awards_of
-from badges.services import active_course_badges
-from courses.models import Enrollment, user_enrollments
+from badges.models import Award, BadgeClass
+from courses.models import Course, Enrollment
+
+# My badges shows a section for every course the learner has not withdrawn from.
+SHOWS_BADGES = [status for status in Enrollment.Status if status != Enrollment.Status.WITHDRAWN]
 
 
 def _json_ld(data: dict, status: int = 200) -> HttpResponse:
@@ -18,41 +20,33 @@ def _json_ld(data: dict, status: int = 200) -> HttpResponse:
     return response
 
 
-def _award_for(request, award_uuid) -> Award:
-    """The award if this visitor may see it; a private award is a 404 to everyone but its owner."""
-    award = award_with_badge(award_uuid)
-    if award is None:
-        raise Http404("No such badge award.")
-    if not award.is_visible_to(request.user):
-        raise Http404("This badge is private.")
-    return award
+def get_award_or_404(user, award_uuid, *, own=False) -> Award:
+    """The award with its badge, the badge's course and the recipient, if `user` may see it (with
+    `own`, only if it is theirs). A private award is a 404 to everyone but its owner."""
+    awards = Award.objects.filter(recipient=user) if own else Award.objects.visible_to(user)
+    return get_object_or_404(awards.select_related("badge__course", "recipient"), uuid=award_uuid)
 
 
 @login_required
 def mine(request):
     """Earned badges (with date and sharing controls) and badges still to earn, grouped by course."""
-    enrollments = sorted(
-        (e for e in user_enrollments(request.user.pk) if e.status != Enrollment.Status.WITHDRAWN),
-        key=lambda e: e.course.title,
-    )
-    awards = awards_of(request.user.pk)
-    held = {award.badge_id for award in awards}
-    groups = {e.course_id: {"course": e.course, "earned": [], "to_earn": []} for e in enrollments}
+    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES)
+    sections = {course.pk: {"course": course, "earned": [], "to_earn": []} for course in courses}
     other = {"course": None, "earned": [], "to_earn": []}
+    awards = list(Award.objects.for_recipient(request.user))
     for award in awards:
-        groups.get(award.badge.course_id, other)["earned"].append(award)
-    for enrollment in enrollments:
-        groups[enrollment.course_id]["to_earn"] = [
-            badge for badge in active_course_badges(enrollment.course) if badge.pk not in held
-        ]
-    sections = list(groups.values()) + ([other] if other["earned"] else [])
+        sections.get(award.badge.course_id, other)["earned"].append(award)
+    held = [award.badge_id for award in awards]
+    for badge in BadgeClass.objects.to_earn(course_ids=list(sections), held_ids=held):
+        sections[badge.course_id]["to_earn"].append(badge)
+    sections = list(sections.values()) + ([other] if other["earned"] else [])
     return render(request, "badges/award_list.html", {"sections": sections, "earned_count": len(awards)})
 
 
 @require_POST
 @login_required
 def award_visibility(request, award_uuid):
-    award = get_object_or_404(Award, uuid=award_uuid, recipient=request.user)
+    award = get_award_or_404(request.user, award_uuid, own=True)
     award.set_public(request.POST.get("is_public") == "1")
     if award.is_public:
         messages.success(request, f"“{award.badge.name}” is public: anyone with the link can see and verify it.")
@@ -68,7 +62,7 @@ def award_visibility(request, award_uuid):
 # ETag from the content: verifiers and visitors re-fetching an unchanged badge get a 304.
 @conditional_page
 def award_detail(request, award_uuid):
-    award = _award_for(request, award_uuid)
+    award = get_award_or_404(request.user, award_uuid)
     context = {
         "award": award,
         "badge": award.badge,
@@ -82,7 +76,7 @@ def award_detail(request, award_uuid):
 
 
 def baked_png(request, award_uuid):
-    award = _award_for(request, award_uuid)
+    award = get_award_or_404(request.user, award_uuid)
     if award.is_revoked:
         return HttpResponse("This badge was revoked.", status=410, content_type="text/plain")
     data = openbadges.bake_png(award.badge.image, openbadges.assertion_json(award))
@@ -103,7 +97,7 @@ def badge_class(request, slug):
 
 @conditional_page
 def assertion(request, award_uuid):
-    award = _award_for(request, award_uuid)
+    award = get_award_or_404(request.user, award_uuid)
     if award.is_revoked:
         return _json_ld(openbadges.revoked_assertion_json(award), status=410)
     return _json_ld(openbadges.assertion_json(award))

@@ -1,7 +1,7 @@
 """`make bench`: every key page under gunicorn, as a logged-in learner, on 10,000 learners.
 
-Steps: production settings → collectstatic → migrate → seed_bench (skipped when the
-database already holds that many bench learners) → gunicorn (config/gunicorn.py) on a free
+Steps: production settings → collectstatic → migrate → django.setup() and bench/seed.py
+(skipped when the database already holds that many bench learners) → gunicorn (config/gunicorn.py) on a free
 loopback port → for each page: queries per request (in-process test client, same database)
 and a bounded wrk run → the portfolio PDF render time (bench/pdf_render.py) → the
 lesson-completion-to-badge latency with a real Celery worker (when REDIS_URL is set) → one
@@ -12,7 +12,7 @@ Environment (all optional):
   REDIS_URL           Redis for cache, sessions and Celery; needed for the badge latency figure
   BENCH_LEARNERS      learners to seed (default 10000)
   BENCH_DURATION      seconds of wrk per page (default 8)
-  BENCH_CONNECTIONS   concurrent connections (default 16)
+  BENCH_CONNECTIONS   concurrent connections (default 16; the p95 bar is judged at 16 or fewer)
   BENCH_THREADS       wrk threads (default 2)
   BENCH_PAGES         comma-separated labels to run only some pages, e.g. "bare view,course page"
   BENCH_BADGE_SAMPLES completions timed for the badge latency (default 20)
@@ -36,8 +36,21 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlencode
 
+import django
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+# The apps' modules are imported inside the functions that use them: main() first sets the
+# production environment the settings read, and models import only after django.setup().
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 COURSE_SLUG = "introduction-to-micro-influence"
@@ -71,7 +84,8 @@ PAGES = [
     Page("public badge page", "badges:award", lambda c: [c.award_uuid]),
 ]
 BASELINE = PAGES[0].label
-TARGET_SHARE, TARGET_P95_MS = 0.10, 100.0
+# The issue's bar: at least 10% of the bare view's req/s, and p95 under 100 ms at 16 connections.
+TARGET_SHARE, TARGET_P95_MS, TARGET_CONNECTIONS = 0.10, 100.0, 16
 # The completing request for the badge latency; Enrollment.complete_lesson when it is missing.
 COMPLETE_URL_NAME = "learn:complete"
 
@@ -127,8 +141,8 @@ def production_env() -> dict:
         SECURE_SSL_REDIRECT="0",
         MEDIA_ROOT=str(DATA / "media"),
         LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
-        # One prefix per database: cached rows (the logged-in user, course data) name rows by id,
-        # and an SQLite run and a PostgreSQL run share this machine's Redis.
+        # One prefix per database: cached values name rows by id, and an SQLite run and a
+        # PostgreSQL run share this machine's Redis.
         CACHE_KEY_PREFIX="atelier-bench-" + ("postgres" if env.get("DATABASE_URL") else "sqlite"),
         GUNICORN_MAX_REQUESTS="0",
         PYTHONUNBUFFERED="1",
@@ -142,6 +156,16 @@ def manage(env: dict, *args: str) -> float:
     started = time.monotonic()
     print(f"$ manage.py {' '.join(args)}", flush=True)
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    return time.monotonic() - started
+
+
+def seed(learners: int) -> float:
+    """bench/seed.py in this process (Django is set up by now); returns the seconds it took."""
+    from bench.seed import Command  # imports every app's models: only after django.setup()
+
+    started = time.monotonic()
+    print(f"$ bench/seed.py --learners {learners}", flush=True)
+    call_command(Command(), "--learners", str(learners))
     return time.monotonic() - started
 
 
@@ -186,11 +210,6 @@ def stop(proc: subprocess.Popen | None) -> None:
 
 def make_session(user) -> str:
     """A logged-in session written straight into the session store, as login() would."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -200,10 +219,8 @@ def make_session(user) -> str:
 
 
 def build_context() -> Context:
-    from django.conf import settings
-
     from badges.models import Award
-    from core.management.commands.seed_bench import bench_learners
+    from bench.seed import bench_learners
     from courses.models import Lesson
     from gallery.models import Entry
     from portfolios.models import Portfolio, Prompt, Worksheet
@@ -238,10 +255,6 @@ def build_context() -> Context:
 
 def autosave_requests(ctx: Context, path: Path) -> int:
     """One line per (learner, text prompt): a first save (version 0) that the server accepts."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
     lines = []
     for user, cookie in ctx.savers[1:]:  # the first saver is kept for the in-process query count
         for prompt_id in ctx.text_prompt_ids:
@@ -268,10 +281,6 @@ def cleanup(ctx: Context) -> None:
 
 def count_queries(page: Page, url: str, ctx: Context) -> tuple[int, int]:
     """Queries for one request in steady state (second request), through the test client."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     client = Client()
     if page.method == "POST":
         user = ctx.savers[0][0]
@@ -318,8 +327,6 @@ def run_wrk(base: str, url: str, ctx: Context, requests_file: Path | None) -> di
 
 
 def measure_pages(base: str, ctx: Context, tmp: Path) -> list[Row]:
-    from django.urls import NoReverseMatch, reverse
-
     only = {label.strip().lower() for label in os.environ.get("BENCH_PAGES", "").split(",") if label.strip()}
     rows = []
     for page in PAGES:
@@ -371,9 +378,6 @@ def badge_latency(env: dict, base: str, tmp: Path) -> str:
     """Seconds from the completing request to the Award row, with a real worker; p50/p95."""
     if not env.get("REDIS_URL"):
         return "not available (REDIS_URL is not set: no real Celery worker to time)"
-    from django.conf import settings
-    from django.urls import NoReverseMatch, reverse
-
     from accounts.models import User
     from badges.models import Award, BadgeClass
     from courses.models import Course, Enrollment, Lesson, LessonCompletion, recompute_enrollment_progress
@@ -451,7 +455,8 @@ def fmt(value, digits=1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def table(rows: list[Row]) -> str:
+def table(rows: list[Row], connections: int = TARGET_CONNECTIONS) -> str:
+    judge_p95 = connections <= TARGET_CONNECTIONS
     baseline = next((r.rps for r in rows if r.label == BASELINE and r.rps), None)
     lines = [
         "| page | req/s | p50 ms | p95 ms | p99 ms | queries | × baseline | target | note |",
@@ -461,15 +466,18 @@ def table(rows: list[Row]) -> str:
         ratio = f"{r.rps / baseline:.0%}" if (r.rps and baseline) else "—"
         queries = "—" if r.queries is None else str(r.queries)
         lines.append(f"| {r.label} | {fmt(r.rps, 0)} | {fmt(r.p50)} | {fmt(r.p95)} | {fmt(r.p99)} | {queries} | {ratio} "
-                     f"| {meets_target(r, baseline)} | {r.note} |")
+                     f"| {meets_target(r, baseline, judge_p95=judge_p95)} | {r.note} |")
     return "\n".join(lines)
 
 
-def meets_target(row: Row, baseline: float | None) -> str:
-    """Issue 8's bar for a key page: at least 10% of the baseline's req/s, with p95 under 100 ms."""
+def meets_target(row: Row, baseline: float | None, *, judge_p95: bool = True) -> str:
+    """A key page meets the bar with at least 10% of the baseline's req/s and, when judged (at 16
+    connections or fewer, where the bar is set), a p95 under 100 ms. With more connections the
+    latency mostly measures the queue in front of the workers, so only the share counts."""
     if row.label == BASELINE or not (row.rps and baseline and row.p95 is not None):
         return ""
-    return "met" if row.rps >= TARGET_SHARE * baseline and row.p95 < TARGET_P95_MS else "missed"
+    fast_enough = row.p95 < TARGET_P95_MS or not judge_p95
+    return "met" if row.rps >= TARGET_SHARE * baseline and fast_enough else "missed"
 
 
 def git_revision() -> str:
@@ -494,12 +502,10 @@ def main() -> int:
     timings = {
         "collectstatic": manage(env, "collectstatic", "--noinput", "--verbosity", "0"),
         "migrate": manage(env, "migrate", "--noinput", "--verbosity", "0"),
-        "seed": manage(env, "seed_bench", "--learners", str(learners)),
     }
     sys.path.insert(0, str(ROOT))
-    import django
-
     django.setup()
+    timings["seed"] = seed(learners)
     ctx = build_context()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -523,7 +529,7 @@ def main() -> int:
                      f"{env_int('BENCH_DURATION', 8)} s per page; gunicorn config/gunicorn.py; "
                      f"{os.cpu_count()} CPUs. Queries: one request in-process after a warm-up request.")
     report = "\n".join([
-        heading, "", settings_line, "", table(rows), "",
+        heading, "", settings_line, "", table(rows, env_int("BENCH_CONNECTIONS", 16)), "",
         f"- Portfolio PDF: {pdf}",
         f"- Lesson completion → badge visible: {badge}",
         f"- Setup: collectstatic {timings['collectstatic']:.0f} s, migrate {timings['migrate']:.0f} s, "

@@ -11,16 +11,15 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-# One process per core measured best on 2 cores (bench/results.md): more processes only add
-# context switches, and the threads cover the short waits on the database and Redis.
+# One process per core: more processes only add context switches, and the threads cover the
+# short waits on the database and Redis.
 workers = int(os.environ.get("GUNICORN_WORKERS") or max(2, min(multiprocessing.cpu_count(), 4)))
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 # A gthread worker accepts connections until it holds worker_connections (default 1,000), so
-# one process could take every keep-alive connection while the other sat idle: on 2 cores that
-# halved a page's throughput in some `make bench` runs and not others. Capping each worker at
-# twice its threads spreads the connections over the processes; the proxy in front keeps
-# the number of connections small anyway.
+# one process could take every keep-alive connection while the others sat idle. Capping each
+# worker at twice its threads spreads the connections over the processes; the proxy in front
+# keeps the number of connections small anyway.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or threads * 2)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 10
@@ -40,8 +39,8 @@ def post_fork(server, worker):
     The app is loaded before the fork (preload_app); freezing what exists then moves it out
     of the collector's generations, so a full collection no longer walks every module,
     template and cached course object. Collections also run less often: a page allocates
-    thousands of short-lived objects, and with the default threshold (700) the collector
-    ran several times per request, with an occasional full pass that showed as a latency spike.
+    many short-lived objects, and with the default threshold (700) the collector would run
+    within most requests, with an occasional full pass that shows as a latency spike.
     """
     import gc
 

@@ -23,6 +23,10 @@ Keys (holds; changes when):
   renamed (each touches the entry).
 - fragment `entry-body` (entry.pk, entry.updated_at): an entry's published snapshot; the entry
   is published again or edited.
+- Badges keep no key of their own: My badges, the award page and the Open Badges documents
+  read the database, so a revocation or a visibility change shows at once. The course page
+  lists the course's badges, so badges/apps.py touches the course when a badge class is saved
+  or deleted.
 
 The Redis backend below keeps one client per connection pool.
 """

@@ -96,7 +96,7 @@ def test_the_assertion_keeps_the_email_the_badge_was_awarded_to(client, award, l
 
 def test_manual_award_carries_its_evidence_and_reason(client, learner, session_badge, admin_user):
     award = award_badge(
-        learner, session_badge, awarded_by=admin_user, reason="Ran the live workshop.", evidence_url="https://example.com/w"
+        learner, session_badge, by=admin_user, reason="Ran the live workshop.", evidence_url="https://example.com/w"
     )
 
     assertion = _get_json(client, f"{SITE}/badges/assertions/{award.uuid}.json")

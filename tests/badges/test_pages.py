@@ -38,10 +38,16 @@ def test_my_badges_runs_a_constant_number_of_queries(
     for badge in badges[:3]:
         award_badge(learner, badge)
 
-    enrolled_client.get("/badges/")  # fills the per-course badge, user and unread-count caches
-    # session, enrollments + courses, awards + badges
-    with django_assert_num_queries(3):
-        assert enrolled_client.get("/badges/").status_code == 200
+    other_course = factories.make_course()
+    factories.enroll(learner, other_course)
+    award_badge(learner, make_badge(other_course, rule=BadgeClass.Rule.SESSION_COMPLETED, rule_param=1))
+    make_badge(other_course, rule=BadgeClass.Rule.COURSE_COMPLETED)
+
+    enrolled_client.get("/badges/")  # fills the user and unread-count caches
+    # session, enrollments + courses, awards + badges, badges still to earn (all courses at once)
+    with django_assert_num_queries(4):
+        html = enrolled_client.get("/badges/").content.decode()
+    assert html.count('class="earned-badge') == 4 and html.count('class="to-earn-badge') == 4
 
 
 def test_my_badges_shows_a_badge_edit_at_once_despite_the_cached_badge_list(enrolled_client, course, make_badge):
@@ -158,3 +164,29 @@ def test_public_award_page_runs_one_query_for_a_visitor(client, learner, session
 
     with django_assert_num_queries(1):  # award + badge + course + recipient
         assert client.get(award.get_absolute_url()).status_code == 200
+
+
+def test_the_page_of_a_manual_badge_that_belongs_to_no_course_opens(client, learner, make_badge, admin_user):
+    award = award_badge(learner, make_badge(None, name="Community Helper"), by=admin_user, reason="Ran the meetup.")
+
+    response = client.get(award.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "<h1>Community Helper</h1>" in response.content.decode()
+    assert client.get(f"/badges/assertions/{award.uuid}.json").status_code == 200
+
+
+def test_a_revoked_award_shows_as_revoked_at_once_on_its_page_and_on_my_badges(
+    enrolled_client, client, learner, session_badge
+):
+    award = award_badge(learner, session_badge)
+    assert client.get(award.get_absolute_url()).status_code == 200
+    assert "Make private" in enrolled_client.get("/badges/").content.decode()
+
+    revoke_award(award, "Awarded by mistake.")
+
+    response = client.get(award.get_absolute_url())
+    assert response.status_code == 410
+    assert "It is no longer valid." in response.content.decode()
+    html = enrolled_client.get("/badges/").content.decode()
+    assert "This badge was revoked: Awarded by mistake." in html and "Make private" not in html

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from badges.models import Award
 from badges.services import award_badge
-from courses.models import Lesson
+from courses.models import Course, Lesson
 from tests.badges.conftest import make_badge  # noqa: F401 - the fixture
 
 
@@ -99,3 +99,18 @@ def test_templates_come_from_the_cached_loader_with_debug_off(settings):
     settings.DEBUG = False
     loaders = engines["django"].engine.loaders
     assert loaders[0][0] == "django.template.loaders.cached.Loader"
+
+
+def test_saving_or_deleting_a_badge_class_touches_its_course_and_a_course_less_badge_touches_nothing(
+    course, make_badge  # noqa: F811
+):
+    def stamp():
+        return Course.objects.values_list("updated_at", flat=True).get(pk=course.pk)
+
+    before = stamp()
+    badge = make_badge(course, name="Toucher")
+    after_save = stamp()
+    assert after_save > before
+    badge.delete()
+    assert stamp() > after_save
+    make_badge(None, name="No course")  # a manual badge of no course: nothing to touch, no error

@@ -1,4 +1,4 @@
-"""Query budgets of every key page on the seed_bench dataset: at most 12, and the same at any size.
+"""Query budgets of every key page on the bench dataset (bench/seed.py): at most 12, and the same at any size.
 
 Each page is counted exactly as `make bench` counts it (bench.run.count_queries: the second
 request of a logged-in bench learner, after a warm-up request), first with 100 learners, then
@@ -12,13 +12,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bench import run
+from bench import seed as bench_seed
 
 BUDGET = 12
 LARGE = int(os.environ.get("BENCH_QUERY_TEST_LEARNERS") or 10000)
 
 
 def seed(learners: int, *args) -> None:
-    call_command("seed_bench", "--learners", str(learners), *args, stdout=io.StringIO())
+    call_command(bench_seed.Command(), "--learners", str(learners), *args, stdout=io.StringIO())
 
 
 def page_query_counts() -> dict[str, int]:
@@ -43,7 +44,7 @@ def test_every_key_page_keeps_its_query_count_from_100_to_many_learners(db, sett
     # request first, so the user and the header's unread count come from the cache): course
     # page 3, My learning 3, outline 3, session 3, lesson 3, worksheet 4, autosave 10 (a
     # learner's first save, who has no portfolio yet), portfolio 5, gallery list 4, gallery
-    # entry 4, My badges 3, public badge page 2.
+    # entry 4, My badges 4, public badge page 2.
     assert all(count <= BUDGET for count in large.values()), large
     print(f"query counts, 100 learners: {small}\n{LARGE} learners: {large}")
     assert large == small

@@ -1,4 +1,4 @@
-"""seed_bench builds data the app itself would have written, at any size."""
+"""bench/seed.py builds data the app itself would have written, at any size."""
 
 import io
 
@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from badges.models import Award, BadgeClass
-from core.management.commands.seed_bench import COURSE_SLUG, bench_learners
+from bench import seed as bench_seed
+from bench.seed import COURSE_SLUG, bench_learners
 from courses.models import Enrollment, Lesson, SessionCompletion, recompute_enrollment_progress
 from gallery.models import Comment, Entry
 from portfolios.models import Answer, Portfolio
@@ -19,7 +20,7 @@ from portfolios.models import Answer, Portfolio
 
 def seed(learners: int, *args) -> str:
     out = io.StringIO()
-    call_command("seed_bench", "--learners", str(learners), *args, stdout=out)
+    call_command(bench_seed.Command(), "--learners", str(learners), *args, stdout=out)
     return out.getvalue()
 
 

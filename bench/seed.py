@@ -1,9 +1,13 @@
 """Build the benchmark dataset: N learners on the real course, with everything they produce.
 
-`python manage.py seed_bench --learners 10000` gives, at that size, about: 10,000 learners
-enrolled with a realistic progress spread (many stop in sessions 1-3, a few finish),
-100,000 worksheet answers, 5,000 published gallery entries, 50,000 comments and 20,000
-badge awards. Every count scales with --learners, so tests build the same shape with 50.
+`make bench` runs it (bench/run.py, after django.setup()); tests call it with
+`call_command(seed.Command(), "--learners", "50")`. At 10,000 learners it gives about:
+10,000 learners enrolled with a realistic progress spread (many stop in sessions 1-3, a few
+finish), 100,000 worksheet answers, 5,000 published gallery entries, 50,000 comments and
+20,000 badge awards. Every count scales with --learners, so tests build the same shape with 50.
+
+It lives in bench/, outside the apps, because it writes every app's rows; it imports models
+at the top, so import it only once Django is set up.
 
 The data is consistent the way the app would have written it: progress fields match the
 LessonCompletion rows, SessionCompletion rows exist for complete sessions, comment_count
@@ -161,8 +165,8 @@ class Command(BaseCommand):
         """Refresh the planner's statistics after the bulk load.
 
         Production gets this from autovacuum over time; a freshly seeded benchmark would
-        otherwise be measured with empty statistics (PostgreSQL then misjudges the gallery
-        list as 8 rows, picks the wrong index and sorts 5,000 entries: 10 ms instead of 0.1 ms).
+        otherwise be measured with empty statistics, and PostgreSQL then misjudges the size of
+        the gallery and picks the wrong index for its list.
         """
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
