@@ -65,9 +65,10 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     enrollments = Enrollment.objects.for_learner(user, course_slug)
     if not include_read_only:
         enrollments = enrollments.current()
-    enrollment = enrollments.first()
-    if enrollment is None:
-        raise Http404("You are not enrolled in this course.")
+    try:
+        enrollment = enrollments.get()
+    except Enrollment.DoesNotExist:
+        raise Http404("You are not enrolled in this course.") from None
     enrollment.user = user  # it is this user: no query for enrollment.user
     return enrollment
 
