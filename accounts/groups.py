@@ -4,6 +4,9 @@ Kept in one place: the migration creates the group, and `load_course` (and the t
 call `sync_instructors_group` again, since a flushed test database loses rows made by migrations.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 INSTRUCTOR_PERMISSIONS = {
     # app label: {model: actions}
     "courses": {
@@ -38,9 +41,6 @@ INSTRUCTOR_PERMISSIONS = {
 
 
 def sync_instructors_group(apps=None, schema_editor=None):
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
-
     in_migration = apps is not None
     apps = apps or global_apps
     for app_config in apps.get_app_configs():

@@ -1,7 +1,6 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -62,30 +61,6 @@ class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
-    def unread_count(self, user_id: int) -> int:
-        """The header's unread count, kept in the cache so most pages skip the query.
-
-        Every change of a user's notifications forgets the count (accounts/apps.py connects
-        save and delete; bulk updates call forget_unread_count). The short timeout bounds
-        the one race left: a count computed just before a new notification was stored.
-        """
-        key = unread_key(user_id)
-        count = cache.get(key)
-        if count is None:
-            count = self.filter(user_id=user_id, read_at__isnull=True).count()
-            cache.set(key, count, UNREAD_TIMEOUT)
-        return count
-
-    def forget_unread_count(self, user_id: int) -> None:
-        cache.delete(unread_key(user_id))
-
-
-UNREAD_TIMEOUT = 60
-
-
-def unread_key(user_id: int) -> str:
-    return f"notifications:unread:{user_id}"
-
 
 class Notification(models.Model):
     """An on-site message for one user (gallery comments, replies, badges)."""
@@ -113,3 +88,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def mark_read(self) -> None:
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            self.save(update_fields=["read_at"])

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import Notification, User
-from badges.models import Award
 
 
 @login_required
@@ -26,11 +25,7 @@ def public_profile(request, username):
     profile = get_object_or_404(User, username=username, is_active=True)
     if not profile.profile_is_public and profile != request.user:
         raise Http404("This profile is private.")
-    awards = (
-        Award.objects.filter(recipient=profile, is_public=True, is_revoked=False)
-        .select_related("badge")
-        .order_by("-awarded_at")
-    )
+    awards = profile.awards.filter(is_public=True, is_revoked=False).select_related("badge").order_by("-awarded_at")
     return render(request, "accounts/profile_public.html", {"profile": profile, "awards": awards})
 
 
@@ -45,9 +40,7 @@ def notification_list(request):
 def notification_open(request, pk):
     """Mark one notification as read and go to what it is about (only ever a page of this site)."""
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    notification.mark_read()
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("accounts:notifications")
@@ -57,6 +50,5 @@ def notification_open(request, pk):
 @login_required
 def notifications_mark_read(request):
     Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
-    Notification.objects.forget_unread_count(request.user.pk)
     messages.success(request, "All notifications are marked as read.")
     return redirect("accounts:notifications")

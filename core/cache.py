@@ -12,12 +12,15 @@ Cached values are read with `cache.get_or_set` and template fragments with `{% c
 each caller gets its own copy and never changes what was stored.
 
 Keys (holds; changes when):
-- `course_key(course, "sessions")`: the sessions with their lessons; the course is touched (a
-  session, lesson, outcome, staff member, offering, worksheet, prompt or badge saved or deleted).
-- `course_key(course, "offerings")`: the active offerings; the course is touched.
+- `course_key(course, "sessions")` (courses/caching.py): the sessions with their lessons (and a
+  lesson's worksheet); the course is touched (a session, lesson, outcome, staff member or
+  offering saved or deleted, by courses/apps.py; a worksheet, prompt or badge, by the receivers
+  portfolios and badges connect).
+- `course_key(course, "offerings")` (courses/caching.py): the active offerings; the course is
+  touched.
 - `course_key(course, "worksheets")`: the worksheets with their prompts; the course is touched.
-- fragment `course-body` (course.pk, course.updated_at): the course page's shared part; the
-  course is touched.
+- fragment `course-body` (course.pk, course.updated_at; templates/courses/course_detail.html):
+  the course page's shared part; the course is touched.
 - fragment `gallery-grid` (course.pk, sort, page, latest entry change, entry count): one page of
   gallery cards; an entry is saved or deleted, its comment count changes, or its author is
   renamed (each touches the entry).

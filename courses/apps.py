@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class CoursesConfig(AppConfig):
@@ -6,6 +7,11 @@ class CoursesConfig(AppConfig):
     name = 'courses'
 
     def ready(self):
-        from courses import signals
+        # The receivers use the models, which can be imported only once the registry is ready.
+        from courses.signals import course_part_changed, lesson_changed
 
-        signals.connect_other_apps()
+        parts = [(name, course_part_changed) for name in ("Session", "LearningOutcome", "StaffMember", "Offering")]
+        for name, receiver in [*parts, ("Lesson", lesson_changed)]:
+            model = self.get_model(name)
+            post_save.connect(receiver, sender=model, dispatch_uid=f"touch-course-{name}-save")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"touch-course-{name}-delete")

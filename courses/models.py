@@ -1,20 +1,19 @@
 import re
 import uuid
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django_countries.fields import CountryField
 
+from core.files import validate_pdf
 from core.markdown import render_markdown
-from core.prepared import PreparedRows
 
 
 @deconstructible
@@ -96,10 +95,11 @@ class Course(models.Model):
         return [c.name for c in self.unavailable_countries]
 
     def sessions_with_lessons(self):
-        """Sessions in order with their lessons prefetched: two queries whatever the size."""
-        return self.sessions.prefetch_related(
-            Prefetch("lessons", queryset=Lesson.objects.order_by("order", "pk"))
-        )
+        """Sessions in order with their lessons (and a lesson's worksheet) prefetched: two queries
+        whatever the size. Django sets each session's course and each lesson's session on the
+        way, so their URLs need no query."""
+        lessons = Lesson.objects.select_related("worksheet__course").order_by("order", "pk")
+        return self.sessions.prefetch_related(Prefetch("lessons", queryset=lessons))
 
     @property
     def target_duration(self) -> timedelta:
@@ -254,8 +254,7 @@ class Session(models.Model):
         return f"Session {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        # Sessions from the per-course cache carry their URL (courses/caching.py).
-        return self.__dict__.get("_absolute_url") or reverse("learn:session", args=[self.course.slug, self.number])
+        return reverse("learn:session", args=[self.course.slug, self.number])
 
     def summary_html(self) -> str:
         return render_markdown(self.summary)
@@ -300,34 +299,14 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        # Lessons from the per-course outline cache carry their URL (courses/caching.py).
-        return self.__dict__.get("_absolute_url") or reverse(
-            "learn:lesson", args=[self.session.course.slug, self.session.number, self.slug]
-        )
-
-    @property
-    def url(self) -> str:
-        """get_absolute_url() for templates (lessons of the cached outline carry it already)."""
-        return self.get_absolute_url()
+        return reverse("learn:lesson", args=[self.session.course.slug, self.session.number, self.slug])
 
     def clean(self):
         if self.document:
-            from core.files import validate_pdf
-
             validate_pdf(self.document)
 
     def body_html(self) -> str:
         return render_markdown(self.body)
-
-    @property
-    def kind_label(self) -> str:
-        """get_kind_display() without its cost (pages print it for every lesson)."""
-        return LESSON_KIND_LABELS.get(self.kind, self.kind)
-
-    @cached_property
-    def meta_line(self) -> str:
-        """"Video · 20 min · optional", as the lesson lists show it (computed once per cached lesson)."""
-        return f"{self.kind_label} · {self.estimated_minutes} min" + ("" if self.is_required else " · optional")
 
     @property
     def is_worksheet(self) -> bool:
@@ -346,8 +325,6 @@ class Lesson(models.Model):
         return ""
 
 
-LESSON_KIND_LABELS = dict(Lesson.Kind.choices)
-
 # youtube.com/watch?v=ID, youtu.be/ID, youtube.com/embed/ID, /shorts/ID, /live/ID, m.youtube.com, -nocookie.
 YOUTUBE_ID = re.compile(
     r"(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:[^#]*&)?v=|embed/|shorts/|live/|v/)|youtu\.be/)([A-Za-z0-9_-]{11})"
@@ -357,6 +334,11 @@ VIMEO_ID = re.compile(r"vimeo\.com/(?:video/|channels/[\w-]+/|groups/[\w-]+/vide
 
 
 # --- Enrollment -------------------------------------------------------------------------
+
+
+# Re-reading the same lesson within this window does not write the enrollment again: Resume
+# already points there, and last activity is kept to the minute.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
 class EnrollmentQuerySet(models.QuerySet):
@@ -369,6 +351,25 @@ class EnrollmentQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self.filter(user=user)
+
+    def with_course(self):
+        """Course and offering in the same query: every learner page shows both."""
+        return self.select_related("course", "offering")
+
+    def for_learner(self, user, course_slug: str):
+        """The learner's enrollment in the published course, unless withdrawn (one row at most)."""
+        return (
+            self.with_course()
+            .filter(user=user, course__slug=course_slug, course__is_published=True)
+            .exclude(status=Enrollment.Status.WITHDRAWN)
+        )
+
+    def most_recent_first(self):
+        return self.order_by("-last_activity_at", "-enrolled_at")
+
+    def due_to_expire(self, now: datetime | None = None):
+        """Active enrollments whose access has ended."""
+        return self.filter(status=Enrollment.Status.ACTIVE, access_expires_at__lte=now or timezone.now())
 
 
 class Enrollment(models.Model):
@@ -420,32 +421,32 @@ class Enrollment(models.Model):
         )
 
     def complete_lesson(self, lesson: Lesson) -> bool:
-        """Record a completion (idempotent) and recompute progress after commit.
+        """Transitional: portfolios/services.py, bench/run.py and tests/badges still call this; they
+        call courses.services.complete_lesson instead once merged, and the lead deletes this."""
+        from courses import services  # transitional (see above): services imports this module
 
-        The unique constraint decides between two simultaneous requests: one inserts,
-        the other gets IntegrityError and changes nothing. Returns True when this call
-        created the completion.
+        return services.complete_lesson(self, lesson)
+
+    def record_completion(self, lesson: Lesson) -> bool:
+        """Record a completion (idempotent); True when this call created it.
+
+        The unique constraint decides between two simultaneous requests: one inserts, the
+        other gets IntegrityError and changes nothing. Progress is recomputed by the caller
+        (courses.services.complete_lesson queues it).
         """
-        from courses.tasks import recompute_progress
-
         self._check_lesson(lesson)
         try:
             with transaction.atomic():
                 LessonCompletion.objects.create(enrollment=self, lesson=lesson)
         except IntegrityError:
             return False
-        self.touch(lesson)
-        recompute_progress.delay_on_commit(self.pk)
+        self.remember_lesson(lesson)
         return True
 
-    def uncomplete_lesson(self, lesson: Lesson) -> bool:
-        """Remove a completion (idempotent) and recompute progress after commit."""
-        from courses.tasks import recompute_progress
-
+    def remove_completion(self, lesson: Lesson) -> bool:
+        """Remove a completion (idempotent); True when there was one."""
         self._check_lesson(lesson)
         deleted, _ = LessonCompletion.objects.filter(enrollment=self, lesson=lesson).delete()
-        if deleted:
-            recompute_progress.delay_on_commit(self.pk)
         return bool(deleted)
 
     def _check_lesson(self, lesson: Lesson) -> None:
@@ -453,91 +454,30 @@ class Enrollment(models.Model):
             raise ValueError(f"Lesson {lesson.pk} is not part of course {self.course_id}.")
 
     def completed_lesson_ids(self) -> set[int]:
-        """Ids of the lessons this learner completed (every learner page needs them).
+        return set(self.completions.values_list("lesson_id", flat=True))
 
-        One plain SELECT on an indexed column: through the ORM, building this query took
-        several times longer than running it, on every page view.
-        """
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT lesson_id FROM courses_lessoncompletion WHERE enrollment_id = %s", [self.pk])
-            return {row[0] for row in cursor.fetchall()}
-
-    @staticmethod
-    def completed_lesson_ids_of_user(user_id: int) -> dict[int, set[int]]:
-        """{enrollment id: ids of the lessons completed} for all of one learner's enrollments."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT c.enrollment_id, c.lesson_id FROM courses_lessoncompletion c"
-                " INNER JOIN courses_enrollment e ON e.id = c.enrollment_id WHERE e.user_id = %s",
-                [user_id],
-            )
-            done: dict[int, set[int]] = {}
-            for enrollment_id, lesson_id in cursor.fetchall():
-                done.setdefault(enrollment_id, set()).add(lesson_id)
-            return done
-
-    def touch(self, lesson: Lesson | None = None) -> None:
+    def remember_lesson(self, lesson: Lesson) -> None:
         """Remember the last lesson viewed (for Resume) and the time of activity."""
         self.last_activity_at = timezone.now()
-        fields = ["last_activity_at"]
-        if lesson is not None:
-            self.last_lesson = lesson
-            fields.append("last_lesson")
-        self.save(update_fields=fields)
+        self.last_lesson = lesson
+        self.save(update_fields=["last_activity_at", "last_lesson"])
+
+    def view_lesson(self, lesson: Lesson) -> None:
+        """A lesson page was shown: remember it, unless this is a reload of the same lesson
+        within ACTIVITY_RESOLUTION."""
+        if (
+            self.last_lesson_id != lesson.pk
+            or self.last_activity_at is None
+            or timezone.now() - self.last_activity_at > ACTIVITY_RESOLUTION
+        ):
+            self.remember_lesson(lesson)
 
 
-# Enrollments with their course and offering.
-_ENROLLMENT_ROWS = [("e", Enrollment), ("c", Course), ("o", Offering)]
-_ENROLLMENT_JOIN = "FROM {e} e INNER JOIN {c} c ON c.id = e.course_id INNER JOIN {o} o ON o.id = e.offering_id"
-_IN_PUBLISHED_COURSE = f"{_ENROLLMENT_JOIN} WHERE e.user_id = %s AND c.slug = %s AND c.is_published AND "
-_learner_enrollment = PreparedRows(_ENROLLMENT_ROWS, _IN_PUBLISHED_COURSE + "e.status <> %s")
-_current_learner_enrollment = PreparedRows(_ENROLLMENT_ROWS, _IN_PUBLISHED_COURSE + "e.status IN (%s, %s)")
-_user_enrollments = PreparedRows(
-    _ENROLLMENT_ROWS, f"{_ENROLLMENT_JOIN} WHERE e.user_id = %s ORDER BY e.last_activity_at DESC, e.enrolled_at DESC"
-)
-_enrollment_in_course = PreparedRows(
-    [("e", Enrollment), ("o", Offering)],
-    "FROM {e} e INNER JOIN {o} o ON o.id = e.offering_id WHERE e.course_id = %s AND e.user_id = %s",
-)
-_published_course = PreparedRows([("c", Course)], "FROM {c} c WHERE c.slug = %s AND c.is_published")
-
-
-def _enrollment_of(enrollment, course=None, offering=None):
-    if course is not None:
-        Enrollment.course.field.set_cached_value(enrollment, course)
-    if offering is not None:
-        Enrollment.offering.field.set_cached_value(enrollment, offering)
-    return enrollment
-
-
-def learner_enrollment(user_id: int, course_slug: str, *, current_only: bool = False) -> "Enrollment | None":
-    """The learner's enrollment (course and offering loaded) in the published course, unless withdrawn.
-
-    With current_only, only active or completed ones (not expired). One row at most: one
-    enrollment per learner and course.
-    """
-    if current_only:
-        rows = _current_learner_enrollment.rows(
-            [user_id, course_slug, Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED]
-        )
-    else:
-        rows = _learner_enrollment.rows([user_id, course_slug, Enrollment.Status.WITHDRAWN])
-    return _enrollment_of(*rows[0]) if rows else None
-
-
-def user_enrollments(user_id: int) -> list["Enrollment"]:
-    """All of a learner's enrollments, course and offering loaded, the most recently active first."""
-    return [_enrollment_of(*row) for row in _user_enrollments.rows([user_id])]
-
-
-def enrollment_in_course(user_id: int, course: Course) -> "Enrollment | None":
-    """The learner's enrollment in this course, whatever its status, with its offering."""
-    rows = _enrollment_in_course.rows([course.pk, user_id])
-    return _enrollment_of(rows[0][0], course, rows[0][1]) if rows else None
-
-
-def published_course(slug: str) -> Course | None:
-    return next((row[0] for row in _published_course.rows([slug])), None)
+def user_enrollments(user_id: int) -> list[Enrollment]:
+    """Transitional: badges/views.py still imports it; the badges branch reads
+    `Enrollment.objects.for_user(user).with_course().most_recent_first()` instead, and the lead
+    removes this at the merge."""
+    return list(Enrollment.objects.filter(user_id=user_id).with_course().most_recent_first())
 
 
 class LessonCompletion(models.Model):

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from courses.models import Enrollment, Lesson, Session
+from courses.caching import sessions_with_lessons
+from courses.models import Enrollment, Lesson, LessonCompletion, Session
 
 
 @dataclass
@@ -27,10 +29,6 @@ class SessionProgress:
     @property
     def number(self) -> int:
         return self.session.number
-
-    @property
-    def url(self) -> str:
-        return self.session.get_absolute_url()
 
     # Computed once per page: the templates ask for these for every lesson row and schedule cell.
     @cached_property
@@ -157,6 +155,17 @@ class CourseProgress:
     def session_progress(self, number: int) -> SessionProgress | None:
         return next((sp for sp in self.sessions if sp.number == number), None)
 
+    def session_neighbours(self, current: SessionProgress) -> tuple[SessionProgress | None, SessionProgress | None]:
+        """Previous and next session."""
+        index = self.sessions.index(current)
+        previous = self.sessions[index - 1] if index else None
+        following = self.sessions[index + 1] if index + 1 < len(self.sessions) else None
+        return previous, following
+
+    def lesson(self, number: int, slug: str) -> Lesson | None:
+        """The lesson of session `number` with this slug, or None."""
+        return next((lesson for lesson in self.lessons if lesson.slug == slug and lesson.session.number == number), None)
+
     def is_done(self, lesson: Lesson) -> bool:
         return lesson.pk in self.done_ids
 
@@ -196,13 +205,26 @@ class CourseProgress:
 
 
 def progress_for(enrollment: Enrollment, *, now=None) -> CourseProgress:
-    """Fetch what CourseProgress needs for one enrollment: sessions, lessons, completions.
+    """Fetch what CourseProgress needs for one enrollment: the course's sessions and lessons
+    (from the per-course cache, courses/caching.py) and one query for the completions."""
+    return CourseProgress(enrollment, sessions_with_lessons(enrollment.course), enrollment.completed_lesson_ids(), now=now)
 
-    Sessions and lessons (with their worksheet, so the lesson page links to it for free) come
-    from the per-course cache (courses/caching.py): one query for the completions.
-    """
-    from courses.caching import sessions_with_lessons
 
-    sessions = sessions_with_lessons(enrollment.course)
-    done_ids = enrollment.completed_lesson_ids()
-    return CourseProgress(enrollment, sessions, done_ids, now=now)
+def learning_overview(user) -> tuple[list[CourseProgress], list[Enrollment]]:
+    """My learning: progress in each current course (the most recently active first), and the
+    courses the learner left. Two queries whatever the number of courses: the enrollments
+    (with course and offering) and their completions."""
+    enrollments = (
+        Enrollment.objects.for_user(user)
+        .with_course()
+        .most_recent_first()
+        .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("enrollment_id", "lesson_id")))
+    )
+    current, left = [], []
+    for enrollment in enrollments:
+        if enrollment.status == Enrollment.Status.WITHDRAWN:
+            left.append(enrollment)
+        else:
+            done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
+            current.append(CourseProgress(enrollment, sessions_with_lessons(enrollment.course), done_ids))
+    return current, left

@@ -1,16 +1,15 @@
-"""Enrollment operations shared by the course page, the enroll view, admin and tasks."""
+"""Enrollment operations shared by the course page, the learner pages, admin and tasks."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
-from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.http import Http404
 from django.utils import timezone
 
-from core.emails import send_templated_email
-from courses.models import Course, Enrollment, Lesson, Offering, enrollment_in_course, learner_enrollment
+from courses.models import Course, Enrollment, Lesson, Offering
+from courses.reminders import reminder_unsubscribe_token  # noqa: F401 - transitional: tests/security imports it from here
+from courses.tasks import recompute_progress
 
 
 @dataclass
@@ -49,7 +48,7 @@ def enrollment_state(course: Course, user, *, offerings: list[Offering] | None =
             (o for o in offerings if not o.is_adaptive and o.starts_on and o.starts_on <= today), None
         )
     if user.is_authenticated:
-        state.enrollment = enrollment_in_course(user.pk, course)
+        state.enrollment = course.enrollments.for_user(user).select_related("offering").first()
         if user.country and not course.is_available_in(user.country.code):
             state.restricted_country = user.country.name
         state.needs_country = not user.country and bool(course.unavailable_countries)
@@ -57,18 +56,40 @@ def enrollment_state(course: Course, user, *, offerings: list[Offering] | None =
 
 
 def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = True) -> Enrollment:
-    """The one access check for learner pages: the user's own enrollment in a published course.
+    """The one access check for learner pages: the user's own enrollment in a published course,
+    with its course and offering.
 
     Anyone else (not logged in is handled by @login_required; not enrolled, withdrawn,
     another learner's course) gets a 404, so foreign ids reveal nothing.
     """
-    from django.http import Http404
-
-    enrollment = learner_enrollment(user.pk, course_slug, current_only=not include_read_only)
-    if enrollment is None:
-        raise Http404("You are not enrolled in this course.")
-    Enrollment.user.field.set_cached_value(enrollment, user)  # it is this user: no query for enrollment.user
+    enrollments = Enrollment.objects.for_learner(user, course_slug)
+    if not include_read_only:
+        enrollments = enrollments.current()
+    try:
+        enrollment = enrollments.get()
+    except Enrollment.DoesNotExist:
+        raise Http404("You are not enrolled in this course.") from None
+    enrollment.user = user  # it is this user: no query for enrollment.user
     return enrollment
+
+
+# --- Completing lessons ------------------------------------------------------------------
+
+
+def complete_lesson(enrollment: Enrollment, lesson: Lesson) -> bool:
+    """Record the completion (idempotent) and recompute progress after the commit."""
+    created = enrollment.record_completion(lesson)
+    if created:
+        recompute_progress.delay_on_commit(enrollment.pk)
+    return created
+
+
+def uncomplete_lesson(enrollment: Enrollment, lesson: Lesson) -> bool:
+    """Remove the completion (idempotent) and recompute progress after the commit."""
+    deleted = enrollment.remove_completion(lesson)
+    if deleted:
+        recompute_progress.delay_on_commit(enrollment.pk)
+    return deleted
 
 
 # --- Enrolling and withdrawing ---------------------------------------------------------
@@ -175,8 +196,6 @@ def _dates(course: Course, offering: Offering) -> dict:
 
 def _rejoin(enrollment: Enrollment, offering: Offering) -> Enrollment:
     """Enrolling again: same offering and still current is a no-op; otherwise move or reactivate."""
-    from courses.tasks import recompute_progress
-
     is_current = enrollment.status in (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
     access_left = enrollment.access_expires_at is None or enrollment.access_expires_at > timezone.now()
     if enrollment.offering_id == offering.pk and is_current and access_left:
@@ -213,66 +232,3 @@ def withdraw(enrollment: Enrollment) -> Enrollment:
 
 class _Anonymous:
     is_authenticated = False
-
-
-# --- Expiry and pace reminders -------------------------------------------------------------
-
-
-def expire_due_enrollments(now: datetime | None = None) -> int:
-    """Mark active enrollments whose access has ended as expired (progress is kept). Returns the count."""
-    now = now or timezone.now()
-    return Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, access_expires_at__lte=now).update(
-        status=Enrollment.Status.EXPIRED
-    )
-
-
-# A little under a week, so a weekly job that runs a few minutes early does not skip a week.
-REMINDER_INTERVAL = timedelta(days=6)
-UNSUBSCRIBE_SALT = "courses.pace-reminders.unsubscribe"
-
-
-def reminder_unsubscribe_token(user) -> str:
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def user_id_from_unsubscribe_token(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-
-
-def send_pace_reminder(enrollment: Enrollment, progress, now: datetime | None = None) -> bool:
-    """Email one learner who is behind, at most once per REMINDER_INTERVAL; True when sent.
-
-    The claim is a conditional update of last_reminder_at, so two runs of the weekly job
-    (or a retry) never send the same learner two reminders.
-    """
-    now = now or timezone.now()
-    user = enrollment.user
-    if not user.wants_pace_reminders or not user.email or not progress.is_behind or enrollment.is_read_only:
-        return False
-    claimed = (
-        Enrollment.objects.filter(pk=enrollment.pk, last_reminder_at=enrollment.last_reminder_at)
-        .exclude(last_reminder_at__gt=now - REMINDER_INTERVAL)
-        .update(last_reminder_at=now)
-    )
-    if not claimed:
-        return False
-    token = reminder_unsubscribe_token(user)
-    unsubscribe_url = settings.SITE_URL + reverse("learn:unsubscribe", args=[token])
-    resume = progress.resume_lesson
-    context = {
-        "user": user,
-        "course": enrollment.course,
-        "progress": progress,
-        "behind": progress.behind_sessions,
-        "resume_url": settings.SITE_URL + (resume.get_absolute_url() if resume else reverse("learn:dashboard")),
-        "dashboard_url": settings.SITE_URL + reverse("learn:dashboard"),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    send_templated_email(
-        "pace_reminder", user.email, context,
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
-    return True

@@ -1,5 +1,4 @@
 import hashlib
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from csp.decorators import csp_replace
@@ -15,11 +14,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_POST
 
-from courses import caching, services
+from courses import caching, reminders, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm
-from courses.models import Course, Enrollment, Lesson, published_course, user_enrollments
-from courses.progress import CourseProgress, progress_for
+from courses.models import Course, Lesson
+from courses.progress import CourseProgress, learning_overview, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 
 
@@ -28,6 +27,15 @@ def catalog(request):
     if len(courses) == 1:
         return redirect(courses[0])
     return render(request, "courses/course_list.html", {"courses": courses})
+
+
+def _course_and_open_offerings(request, slug) -> tuple[Course, list]:
+    """The published course and its offerings open now, read once per request: the ETag and the
+    page both need them."""
+    if not hasattr(request, "course_page"):
+        course = get_object_or_404(Course.objects.published(), slug=slug)
+        request.course_page = (course, caching.open_offerings(course))
+    return request.course_page
 
 
 def _course_page_etag(request, slug):
@@ -39,11 +47,7 @@ def _course_page_etag(request, slug):
     """
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return None
-    course = published_course(slug)
-    if course is None:
-        return None
-    offerings = caching.open_offerings(course)
-    request._course_page = (course, offerings)  # the view reuses both: no extra query
+    course, offerings = _course_and_open_offerings(request, slug)
     opening = [(o.pk, o.mode, o.starts_on) for o in offerings]
     raw = f"{course.pk}|{course.updated_at.timestamp()}|{opening}|{timezone.localdate()}|{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
@@ -51,16 +55,13 @@ def _course_page_etag(request, slug):
 
 @condition(etag_func=_course_page_etag)
 def course_detail(request, slug):
-    course, offerings = getattr(request, "_course_page", (None, None))
-    if course is None:
-        course = published_course(slug)
-        if course is None:
-            raise Http404("No such course.")
-        offerings = caching.open_offerings(course)
+    course, offerings = _course_and_open_offerings(request, slug)
     state = enrollment_state(course, request.user, offerings=offerings)
+    sessions = caching.sessions_with_lessons(course)
     context = {
         "course": course,
-        "body": caching.course_page_body(course),
+        "sessions": sessions,
+        "lesson_count": sum(len(session.lessons.all()) for session in sessions),
         "state": state,
         "enroll_form": EnrollForm(course) if state.needs_country else None,
     }
@@ -111,18 +112,8 @@ def withdraw(request, slug):
 
 @login_required
 def dashboard(request):
-    current, left = [], []
-    for enrollment in user_enrollments(request.user.pk):
-        if enrollment.status == Enrollment.Status.WITHDRAWN:
-            left.append(enrollment)
-        else:
-            current.append(enrollment)
-    done_ids = Enrollment.completed_lesson_ids_of_user(request.user.pk) if current else {}
-    current = [
-        CourseProgress(enrollment, caching.sessions_with_lessons(enrollment.course), done_ids.get(enrollment.pk, set()))
-        for enrollment in current
-    ]
-    return render(request, "courses/enrollment_list.html", {"progresses": current, "left": left})
+    progresses, left = learning_overview(request.user)
+    return render(request, "courses/enrollment_list.html", {"progresses": progresses, "left": left})
 
 
 @login_required
@@ -138,34 +129,24 @@ def session_detail(request, course_slug, number):
     current = progress.session_progress(number)
     if current is None:
         raise Http404("This course has no such session.")
-    index = progress.sessions.index(current)
-    context = {
-        "progress": progress,
-        "current": current,
-        "previous": progress.sessions[index - 1] if index else None,
-        "next": progress.sessions[index + 1] if index + 1 < len(progress.sessions) else None,
-    }
+    previous, following = progress.session_neighbours(current)
+    context = {"progress": progress, "current": current, "previous": previous, "next": following}
     return render(request, "courses/session_detail.html", context)
 
 
 # --- The lesson player ------------------------------------------------------------------
 
 
-# Re-reading the same lesson within this window does not write the enrollment again: Resume
-# already points here, and last activity is kept to the minute (one UPDATE less per reload).
-ACTIVITY_RESOLUTION = timedelta(minutes=1)
-
-
 def _lesson_or_404(progress: CourseProgress, number: int, lesson_slug: str) -> Lesson:
-    for lesson in progress.lessons:
-        if lesson.slug == lesson_slug and lesson.session.number == number:
-            return lesson
-    raise Http404("This course has no such lesson.")
+    lesson = progress.lesson(number, lesson_slug)
+    if lesson is None:
+        raise Http404("This course has no such lesson.")
+    return lesson
 
 
 def _locked_page(request, progress, lesson):
-    sp = progress.session_progress(lesson.session.number)
-    return render(request, "courses/lesson_locked.html", {"progress": progress, "current": sp, "lesson": lesson}, status=403)
+    context = {"progress": progress, "current": progress.session_progress(lesson.session.number), "lesson": lesson}
+    return render(request, "courses/lesson_locked.html", context, status=403)
 
 
 @login_required
@@ -175,12 +156,7 @@ def lesson_detail(request, course_slug, number, lesson_slug):
     lesson = _lesson_or_404(progress, number, lesson_slug)
     if progress.is_lesson_locked(lesson):
         return _locked_page(request, progress, lesson)
-    if (
-        enrollment.last_lesson_id != lesson.pk
-        or enrollment.last_activity_at is None
-        or timezone.now() - enrollment.last_activity_at > ACTIVITY_RESOLUTION
-    ):
-        enrollment.touch(lesson)
+    enrollment.view_lesson(lesson)
     previous, following = progress.neighbours(lesson)
     context = {
         "progress": progress,
@@ -189,7 +165,6 @@ def lesson_detail(request, course_slug, number, lesson_slug):
         "is_done": progress.is_done(lesson),
         "previous": previous,
         "next": following,
-        "worksheet_url": lesson.worksheet.get_absolute_url() if hasattr(lesson, "worksheet") else "",
     }
     return render(request, "courses/lesson_detail.html", context)
 
@@ -203,10 +178,10 @@ def _change_completion(request, course_slug, number, lesson_slug, *, complete: b
     if enrollment.is_read_only:
         messages.error(request, "Your access to this course has ended, so your progress can no longer change.")
     elif complete:
-        enrollment.complete_lesson(lesson)
+        services.complete_lesson(enrollment, lesson)
         messages.success(request, f"“{lesson.title}” is marked as complete.")
     else:
-        enrollment.uncomplete_lesson(lesson)
+        services.uncomplete_lesson(enrollment, lesson)
         messages.info(request, f"“{lesson.title}” is marked as not complete.")
     return redirect(lesson)
 
@@ -267,7 +242,7 @@ def unsubscribe_reminders(request, token):
     CSRF-exempt on purpose: mail clients' one-click unsubscribe (RFC 8058) POSTs without a
     CSRF token, and the signed token in the URL already proves the request came from the email.
     """
-    user_id = services.user_id_from_unsubscribe_token(token)
+    user_id = reminders.user_id_from_unsubscribe_token(token)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     if user is None:
         return render(request, "courses/reminders_unsubscribe.html", {"invalid": True}, status=404)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 
+from config.celery import app
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still work there.
@@ -50,10 +53,6 @@ def _test_settings(settings, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _eager_celery_and_clean_cache():
     """Tasks run in-process unless a test asks for the real worker; the cache starts empty."""
-    from django.core.cache import cache
-
-    from config.celery import app
-
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     cache.clear()
@@ -111,8 +110,6 @@ def enrolled_client(client, learner, enrollment):
 
 
 def _database_env() -> dict:
-    from django.db import connection
-
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return {"SQLITE_PATH": str(db["NAME"]), "DATABASE_URL": ""}
@@ -129,8 +126,6 @@ def celery_worker(transactional_db):
     Tasks sent during the test go through Redis to this process; the test waits for
     their effects in the database.
     """
-    from config.celery import app
-
     app.conf.task_always_eager = False
     app.control.purge()
     env = {**os.environ, **_database_env(), "DJANGO_SETTINGS_MODULE": "config.settings"}

@@ -3,8 +3,10 @@
 import itertools
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from accounts.groups import sync_instructors_group
 from accounts.models import User
 from courses.models import Course, Enrollment, LearningOutcome, Lesson, Offering, Session, StaffMember
 
@@ -16,15 +18,11 @@ def make_user(*, email: str | None = None, password: str = "correct-horse-42", *
     email = email or f"user{n}@example.com"
     fields.setdefault("username", email.split("@")[0] + str(n))
     user = User.objects.create_user(email=email, password=password, **fields)
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
 
 def make_instructor(**fields) -> User:
-    from accounts.groups import sync_instructors_group
-
     user = make_user(is_staff=True, **fields)
     user.groups.add(sync_instructors_group())
     return user

@@ -41,10 +41,12 @@ def test_every_key_page_keeps_its_query_count_from_100_to_many_learners(db, sett
     seed(LARGE, "--reset")
     large = page_query_counts()
     # Measured (SQLite, database sessions, so each count includes the session row; a warm-up
-    # request first, so the user and the header's unread count come from the cache): course
-    # page 3, My learning 3, outline 3, session 3, lesson 3, worksheet 4, autosave 10 (a
-    # learner's first save, who has no portfolio yet), portfolio 5, gallery list 4, gallery
-    # entry 4, My badges 4, public badge page 2.
+    # request first). Every logged-in page reads the user and, where the header shows, its
+    # unread count: course page 5 (session, user, course, enrollment, unread), My learning 5
+    # (session, user, enrollments, completions, unread), outline, session and lesson 5 each
+    # (session, user, enrollment, completions, unread); worksheet 6, autosave 9 (a learner's
+    # first save, who has no portfolio yet), portfolio 7, gallery list 5, gallery entry 5,
+    # My badges 5, public badge page 4.
     assert all(count <= BUDGET for count in large.values()), large
     print(f"query counts, 100 learners: {small}\n{LARGE} learners: {large}")
     assert large == small

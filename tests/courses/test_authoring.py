@@ -1,6 +1,7 @@
 """Instructors author in the admin without being superusers."""
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Lesson
 
@@ -48,8 +49,6 @@ def test_learner_cannot_open_the_admin(client, learner):
 
 
 def test_uploaded_document_must_be_a_real_pdf(client, instructor, course):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(instructor)
     session = course.sessions.get(number=2)
     response = client.post(

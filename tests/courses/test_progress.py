@@ -5,6 +5,7 @@ import pytest
 from django.db import connection, transaction
 
 from courses.models import Enrollment, Lesson, LessonCompletion, SessionCompletion, recompute_enrollment_progress
+from courses.services import complete_lesson, uncomplete_lesson
 from courses.tasks import recompute_progress
 from tests import factories
 from tests.conftest import wait_for
@@ -17,10 +18,10 @@ def lessons_of(course):
 def test_completing_a_lesson_enqueues_the_progress_task_on_commit(enrollment, course, django_capture_on_commit_callbacks):
     lesson = lessons_of(course)[0]
     with django_capture_on_commit_callbacks() as callbacks:
-        assert enrollment.complete_lesson(lesson) is True
+        assert complete_lesson(enrollment, lesson) is True
     assert len(callbacks) == 1
     with django_capture_on_commit_callbacks() as callbacks:
-        assert enrollment.complete_lesson(lesson) is False  # already complete: nothing new to do
+        assert complete_lesson(enrollment, lesson) is False  # already complete: nothing new to do
     assert callbacks == []
     assert LessonCompletion.objects.filter(enrollment=enrollment).count() == 1
 
@@ -60,7 +61,7 @@ def test_uncompleting_reopens_the_session_and_the_course(enrollment, course):
     for lesson in lessons:
         LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
     recompute_progress(enrollment.pk)
-    enrollment.uncomplete_lesson(lessons[0])
+    uncomplete_lesson(enrollment, lessons[0])
     recompute_progress(enrollment.pk)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
@@ -113,7 +114,7 @@ def test_concurrent_completions_are_counted_once_on_postgresql(learner):
         try:
             own = Enrollment.objects.get(pk=enrollment.pk)
             barrier.wait(timeout=10)
-            results.append(own.complete_lesson(lesson))
+            results.append(complete_lesson(own, lesson))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -169,8 +170,8 @@ def test_a_real_celery_worker_recomputes_progress_after_a_completion(celery_work
     factories.make_offering(course)
     enrollment = factories.enroll(learner, course)
     lessons = lessons_of(course)
-    enrollment.complete_lesson(lessons[0])  # autocommit: enqueued at once, runs in the worker
-    enrollment.complete_lesson(lessons[1])
+    complete_lesson(enrollment, lessons[0])  # autocommit: enqueued at once, runs in the worker
+    complete_lesson(enrollment, lessons[1])
 
     def progressed():
         enrollment.refresh_from_db()

@@ -2,11 +2,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrollment, Lesson, LessonCompletion
-from courses.services import reminder_unsubscribe_token
+from courses.reminders import reminder_unsubscribe_token
+from courses.services import enroll
 from courses.tasks import expire_enrollments, send_pace_reminders
 from tests import factories
 
@@ -94,8 +96,6 @@ def test_learners_who_turned_reminders_off_get_none(behind, learner):
 def test_expired_withdrawn_and_future_enrollments_get_no_reminder(behind, other_learner, course):
     Enrollment.objects.filter(pk=behind.pk).update(status=Enrollment.Status.WITHDRAWN)
     future = factories.make_future_offering(course, days=5)
-    from courses.services import enroll
-
     enroll(other_learner, course, future)
     assert send_pace_reminders() == 0
 
@@ -115,8 +115,6 @@ def test_the_unsubscribe_link_asks_then_stops_reminders_without_login(client, be
 
 
 def test_the_unsubscribe_form_posts_with_csrf_when_enforced(behind, learner):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     url = reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(learner)])
     # Mail clients' one-click unsubscribe posts without a CSRF token: the signed URL is the proof.

@@ -1,9 +1,10 @@
-"""Build fixtures/course.json (and its PDFs and badge images) from fixtures/content/.
+"""Build fixtures/course.json (and its PDFs) and fixtures/demo_users.json from fixtures/content/.
 
 The written course lives as Markdown and JSON in fixtures/content/ so authors can edit it
-as text; this command turns it into a `loaddata` fixture with stable primary keys, renders
-each ebook to a small PDF with WeasyPrint, and draws each badge image with Pillow. Run it
-after editing the content (`make fixtures`) and commit what it writes.
+as text; this command turns it into a `loaddata` fixture with stable primary keys and renders
+each ebook to a small PDF with WeasyPrint. The badges (fixtures/badges.json and their images)
+are built by the badges app's own command, since courses imports nothing above it. Run both
+after editing the content (`make fixtures`) and commit what they write.
 """
 
 import json
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.utils.text import slugify
+from weasyprint import CSS, HTML
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 CONTENT = FIXTURES / "content"
@@ -82,11 +84,7 @@ class Command(BaseCommand):
         (FIXTURES / "course.json").write_text(json.dumps(objects, indent=1, ensure_ascii=False) + "\n")
         users = self.user_objects()
         (FIXTURES / "demo_users.json").write_text(json.dumps(users, indent=1, ensure_ascii=False) + "\n")
-        badges = self.badge_objects()
-        (FIXTURES / "badges.json").write_text(json.dumps(badges, indent=1, ensure_ascii=False) + "\n")
-        self.stdout.write(
-            f"Wrote {len(objects)} course objects, {len(users)} user objects and {len(badges)} badges."
-        )
+        self.stdout.write(f"Wrote {len(objects)} course objects and {len(users)} user objects.")
 
     # --- the course ---------------------------------------------------------------------
 
@@ -210,7 +208,6 @@ class Command(BaseCommand):
 
     def render_ebook(self, key: str, title: str, text: str) -> str:
         """Render one ebook to fixtures/media/lessons/documents/<key>.pdf; return its media name."""
-        from weasyprint import CSS, HTML
 
         body = md.markdown(text, extensions=["extra", "sane_lists"])
         html = (
@@ -243,27 +240,6 @@ class Command(BaseCommand):
             objects.append(
                 {"model": "account.emailaddress", "pk": pk,
                  "fields": {"user": pk, "email": email, "verified": True, "primary": True}}
-            )
-        return objects
-
-    # --- badges -------------------------------------------------------------------------
-
-    def badge_objects(self) -> list[dict]:
-        from badges.images import draw_badge_png
-
-        objects = []
-        for order, badge in enumerate(json.loads((CONTENT / "badges.json").read_text()), start=1):
-            name = f"badges/{badge['slug']}.png"
-            target = MEDIA / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(draw_badge_png(badge["name"], badge["color"], badge["emblem"]))
-            objects.append(
-                {"model": "badges.badgeclass", "pk": order,
-                 "fields": {"course": 1, "slug": badge["slug"], "name": badge["name"],
-                            "description": badge["description"], "criteria": badge["criteria"], "image": name,
-                            "rule": badge["rule"], "rule_param": badge["rule_param"], "order": order,
-                            "is_active": True, "created_at": "2024-05-01T00:00:00Z",
-                            "updated_at": "2024-05-01T00:00:00Z"}}
             )
         return objects
 
