@@ -8,7 +8,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from courses.models import Course, Enrollment, Lesson, Offering
-from courses.reminders import reminder_unsubscribe_token  # noqa: F401 - transitional: tests/security imports it from here
 from courses.tasks import recompute_progress
 
 

@@ -12,7 +12,8 @@ PROBE = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
     "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
     "'debug': s.DEBUG, 'email': s.EMAIL_BACKEND, 'serializer': s.CELERY_TASK_SERIALIZER, "
-    "'options': s.DATABASES['default'].get('OPTIONS', {}), 'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), 'proxies': s.ALLAUTH_TRUSTED_PROXY_COUNT}))"
+    "'options': s.DATABASES['default'].get('OPTIONS', {}), 'health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), "
+    "'proxies': s.ALLAUTH_TRUSTED_PROXY_COUNT}))"
 )
 
 

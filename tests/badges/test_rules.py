@@ -5,6 +5,7 @@ from badges.models import Award, BadgeClass
 from badges.services import award_badge, evaluate_badges_for, revoke_award
 from badges.tasks import evaluate_badges, reconcile_awards
 from courses.models import Enrollment, Lesson
+from courses.services import complete_lesson
 from gallery.models import Comment, Entry
 from portfolios.models import Portfolio, Worksheet, WorksheetSubmission
 from tests import factories
@@ -55,7 +56,7 @@ def test_session_completion_through_lessons_awards_the_badge_via_the_progress_ta
 ):
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in Lesson.objects.filter(session__course=course, session__number=1):
-            enrollment.complete_lesson(lesson)
+            complete_lesson(enrollment, lesson)
 
     assert _awarded(learner) == {session_badge.slug}
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from courses.services import reminder_unsubscribe_token
+from courses.reminders import reminder_unsubscribe_token
 from tests.security.world import World, build_world
 
 ROLES = ["anonymous", "not_enrolled", "enrolled_owner", "other_enrolled", "instructor", "admin"]
