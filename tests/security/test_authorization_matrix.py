@@ -372,7 +372,8 @@ def _admin_cells(world, user):
     cells = []
     for name, (build, staff_code) in ADMIN_SITE_PAGES.items():
         if name == "admin:login":
-            code = staff_code if is_staff else 200
+            # allauth's login serves the admin too: visitors are sent to it, a signed-in non-staff user is refused
+            code = staff_code if is_staff else (403 if user and user.is_active else LOGIN)
         elif name == "admin:logout":
             code = staff_code if is_staff else REDIRECT  # non-staff are sent to the admin index, then to log in
         else:
