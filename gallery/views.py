@@ -36,6 +36,12 @@ def _get_entry(request, course, pk: int) -> Entry:
     return get_object_or_404(Entry.objects.visible_to(request.user).select_related("author", "course"), course=course, pk=pk)
 
 
+def _get_comment(request, entry: Entry, comment_pk: int) -> Comment:
+    """One of the entry's comments, if this reader may see it (Comment.objects.visible_to)."""
+    comments = Comment.objects.visible_to(request.user).select_related("author", "entry__course")
+    return get_object_or_404(comments, pk=comment_pk, entry=entry)
+
+
 def _is_moderator(user) -> bool:
     return user.is_staff and user.is_instructor
 
@@ -67,7 +73,8 @@ def entry_list(request, course_slug):
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
     # Unsearched, every learner whose own entry (if any) is in the gallery sees the same cards: those are cached.
     shared = not query and not request.user.is_staff and (own is None or own.is_visible_to_peers)
-    grid = (Entry.objects.published() if shared else Entry.objects.visible_to(request.user).search(query)).for_grid(course, sort)
+    entries = Entry.objects.published() if shared else Entry.objects.visible_to(request.user).search(query)
+    grid = entries.for_grid(course, sort)
     stats = grid.stats()
     paginator = Paginator(grid, PAGE_SIZE)
     paginator.count = stats["count"]  # stats() counted them: no second COUNT query
@@ -89,13 +96,16 @@ def _render_entry(request, course, enrollment, entry, *, failed=None, reply_to=N
     comment_id = reply_to.pk if reply_to else request.GET.get("comment")
     number = threads.page_of(comment_id, THREADS_PER_PAGE) if comment_id else request.GET.get("page")
     page = Paginator(threads.with_replies(request.user), THREADS_PER_PAGE).get_page(number)
+
+    def reply_form(thread):
+        if thread == reply_to:
+            return failed
+        return ReplyForm(thread=thread, needs_rules=needs_rules) if can_post else None
+
     context = {
         "course": course, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
         "form": failed if failed and not reply_to else CommentForm(needs_rules=needs_rules),
-        "threads": [
-            (thread, failed if thread == reply_to else ReplyForm(thread=thread, needs_rules=needs_rules) if can_post else None)
-            for thread in page
-        ],
+        "threads": [(thread, reply_form(thread)) for thread in page],
         "is_moderator": _is_moderator(request.user), "fragment_timeout": _fragment_timeout(),
     }
     return render(request, "gallery/entry_detail.html", context, status=status)
@@ -217,8 +227,7 @@ def comment_delete(request, course_slug, pk, comment_pk):
 def report(request, course_slug, pk, comment_pk=None):
     course, _ = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
-    comments = Comment.objects.visible_to(request.user).select_related("entry__course")
-    comment = get_object_or_404(comments, pk=comment_pk, entry=entry) if comment_pk else None
+    comment = _get_comment(request, entry, comment_pk) if comment_pk else None
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])
@@ -236,8 +245,7 @@ def moderate(request, course_slug, pk, comment_pk=None):
     entry = _get_entry(request, course, pk)
     if not _is_moderator(request.user):
         raise PermissionDenied("Only instructors can hide or restore gallery posts.")
-    comments = Comment.objects.select_related("author", "entry__course")
-    target = get_object_or_404(comments, pk=comment_pk, entry=entry) if comment_pk else entry
+    target = _get_comment(request, entry, comment_pk) if comment_pk else entry
     hide = request.POST.get("action") == "hide"
     resolved = services.moderate(target, hide=hide, by=request.user)
     what = "comment" if comment_pk else "entry"
