@@ -21,11 +21,15 @@ Keys (holds; changes when):
 - `course_key(course, "worksheets")`: the worksheets with their prompts; the course is touched.
 - fragment `course-body` (course.pk, course.updated_at; templates/courses/course_detail.html):
   the course page's shared part; the course is touched.
-- fragment `gallery-grid` (course.pk, sort, page, latest entry change, entry count): one page of
-  gallery cards; an entry is saved or deleted, its comment count changes, or its author is
-  renamed (each touches the entry).
-- fragment `entry-body` (entry.pk, entry.updated_at): an entry's published snapshot; the entry
-  is published again or edited.
+- fragment `gallery-grid` (course.pk, course.updated_at, sort, page, the latest updated_at and
+  the count of the entries every learner sees): one page of the gallery cards that learners
+  share; an entry is published, saved, hidden, unpublished or deleted, its comment count
+  changes (Entry.refresh_comment_count) or its author is renamed (gallery/apps.py touches the
+  author's entries); the course is touched (its slug is in the links).
+- fragment `entry-body` (entry.pk, entry.updated_at): an entry's cover, texts and snapshot, with
+  no names and nothing per viewer; any change to the entry, as above.
+- `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
+  in a fixed window (gallery.services.check_comment_rate); it expires with its window.
 - Badges keep no key of their own: My badges, the award page and the Open Badges documents
   read the database, so a revocation or a visibility change shows at once. The course page
   lists the course's badges, so badges/apps.py touches the course when a badge class is saved

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
 from gallery import services
@@ -11,23 +12,35 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ["is_published", "is_hidden", "course"]
     search_fields = ["title", "author__email", "author__display_name"]
     list_select_related = ["author", "course"]
-    readonly_fields = ["portfolio", "course", "author", "snapshot", "snapshot_pdf", "first_published_at", "published_at", "comment_count"]
+    readonly_fields = [
+        "portfolio", "course", "author", "snapshot", "snapshot_pdf", "first_published_at", "published_at", "comment_count",
+        "moderated_by", "moderated_at",
+    ]
     actions = ["hide", "restore"]
 
     @admin.display(description="On site")
     def view_on_site_link(self, obj):
         return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
 
+    def save_model(self, request, obj, form, change):
+        # Hiding on the form is moderation: it records who did it, tells the author and resolves the reports.
+        if change and "is_hidden" in form.changed_data:
+            hidden, obj.is_hidden = obj.is_hidden, not obj.is_hidden
+            super().save_model(request, obj, form, change)
+            services.moderate(obj, hide=hidden, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
     @admin.action(description="Hide the selected entries from learners")
     def hide(self, request, queryset):
         for entry in queryset:
-            services.set_entry_hidden(entry, True, by=request.user)
+            services.moderate(entry, hide=True, by=request.user)
         self.message_user(request, f"{len(queryset)} entries hidden.", messages.SUCCESS)
 
     @admin.action(description="Restore the selected entries")
     def restore(self, request, queryset):
         for entry in queryset:
-            services.set_entry_hidden(entry, False, by=request.user)
+            services.moderate(entry, hide=False, by=request.user)
         self.message_user(request, f"{len(queryset)} entries restored.", messages.SUCCESS)
 
 
@@ -37,8 +50,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["is_hidden", "is_deleted"]
     search_fields = ["body", "author__email", "author__display_name"]
     list_select_related = ["author", "entry"]
-    readonly_fields = ["entry", "author", "parent", "body", "body_html", "created_at", "edited_at", "is_deleted"]
-    fields = ["entry", "author", "parent", "body", "created_at", "edited_at", "is_hidden", "is_deleted"]
+    readonly_fields = [
+        "entry", "author", "parent", "body", "body_html", "created_at", "edited_at", "is_deleted", "moderated_by", "moderated_at",
+    ]
+    fields = ["entry", "author", "parent", "body", "created_at", "edited_at", "is_hidden", "is_deleted", "moderated_by", "moderated_at"]
     actions = ["hide", "restore"]
 
     @admin.display(description="Comment")
@@ -46,24 +61,23 @@ class CommentAdmin(admin.ModelAdmin):
         return obj.body[:80]
 
     def save_model(self, request, obj, form, change):
-        # Toggling is_hidden on the form goes through the service so the count and the author's notice follow.
+        # Toggling is_hidden on the form is moderation: the count, the author's notice and the reports follow.
         if change and "is_hidden" in form.changed_data:
-            hidden = obj.is_hidden
-            obj.is_hidden = not hidden
-            services.set_comment_hidden(obj, hidden, by=request.user)
+            hidden, obj.is_hidden = obj.is_hidden, not obj.is_hidden
+            services.moderate(obj, hide=hidden, by=request.user)
         else:
             super().save_model(request, obj, form, change)
 
     @admin.action(description="Hide the selected comments from learners")
     def hide(self, request, queryset):
-        for comment in queryset.select_related("entry"):
-            services.set_comment_hidden(comment, True, by=request.user)
+        for comment in queryset.select_related("entry__course", "author"):
+            services.moderate(comment, hide=True, by=request.user)
         self.message_user(request, f"{len(queryset)} comments hidden.", messages.SUCCESS)
 
     @admin.action(description="Restore the selected comments")
     def restore(self, request, queryset):
-        for comment in queryset.select_related("entry"):
-            services.set_comment_hidden(comment, False, by=request.user)
+        for comment in queryset.select_related("entry__course", "author"):
+            services.moderate(comment, hide=False, by=request.user)
         self.message_user(request, f"{len(queryset)} comments restored.", messages.SUCCESS)
 
 
@@ -118,20 +132,25 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide the reported items")
     def hide_item(self, request, queryset):
-        for report in queryset.select_related("entry", "comment__entry"):
-            services.set_report_target_hidden(report, True, by=request.user)
-        self.message_user(request, "The reported items are hidden from learners. Resolve the reports when you are done.", messages.SUCCESS)
+        resolved = sum(
+            services.moderate(report.target, hide=True, by=request.user)
+            for report in queryset.select_related("entry__course", "entry__author", "comment__entry__course", "comment__author")
+        )
+        self.message_user(
+            request, f"The reported items are hidden from learners; {resolved} open report{pluralize(resolved)} on them resolved.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Restore the reported items")
     def restore_item(self, request, queryset):
-        for report in queryset.select_related("entry", "comment__entry"):
-            services.set_report_target_hidden(report, False, by=request.user)
+        for report in queryset.select_related("entry__course", "entry__author", "comment__entry__course", "comment__author"):
+            services.moderate(report.target, hide=False, by=request.user)
         self.message_user(request, "The reported items are visible again.", messages.SUCCESS)
 
     @admin.action(description="Mark the selected reports resolved")
     def resolve(self, request, queryset):
         count = services.resolve_reports(queryset, request.user)
-        self.message_user(request, f"{count} report{'s' if count != 1 else ''} resolved.", messages.SUCCESS)
+        self.message_user(request, f"{count} report{pluralize(count)} resolved.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False

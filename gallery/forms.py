@@ -43,11 +43,17 @@ class PublishForm(forms.Form):
         error_messages={"required": "Please accept the community rules to publish in the gallery."},
     )
 
-    def __init__(self, *args, needs_rules: bool, has_cover: bool, **kwargs):
+    def __init__(self, *args, portfolio, entry, author, needs_rules: bool, **kwargs):
+        """Filled in from the portfolio's texts, or the entry's when the portfolio has none."""
+        kwargs.setdefault("initial", {
+            "title": entry.title if entry else f"{author.public_name}’s micro-influence portfolio",
+            "summary": portfolio.summary or (entry.summary if entry else ""),
+            "critical_evaluation": portfolio.critical_evaluation or (entry.critical_evaluation if entry else ""),
+        })
         super().__init__(*args, **kwargs)
         if not needs_rules:
             del self.fields["accept_rules"]
-        if not has_cover:
+        if not (entry and entry.cover):
             del self.fields["remove_cover"]
 
     def clean_summary(self):
@@ -100,6 +106,17 @@ class CommentForm(forms.Form):
                 "Please shorten it (or split it into two comments)."
             )
         return body
+
+
+class ReplyForm(CommentForm):
+    """The reply box under a thread: its ids name the thread, so every box on the page has its own."""
+
+    def __init__(self, *args, thread, **kwargs):
+        super().__init__(*args, auto_id=f"reply-%s-{thread.pk}", **kwargs)
+        body = self.fields["body"]
+        body.label = "Your reply in this conversation"
+        body.help_text = "Markdown works. Up to 5,000 characters."
+        body.widget.attrs["rows"] = 3
 
 
 class ReportForm(forms.Form):

@@ -1,15 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from core.cache import bump_version
-from core.prepared import PreparedRows
 from courses.models import Course
 from portfolios.models import Portfolio
 
@@ -23,34 +20,21 @@ def snapshot_pdf_path(instance, filename: str) -> str:
     return f"gallery/pdf/{uuid.uuid4().hex}.pdf"
 
 
-PUBLISHED_COUNT_TIMEOUT = 5 * 60
-
-
-def published_count_key(course_id: int) -> str:
-    return f"gallery:published-count:{course_id}"
+# The gallery's sort orders (?sort=), each a full order so pages never overlap.
+SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
 class EntryQuerySet(models.QuerySet):
+    def published(self):
+        """What every learner sees in a gallery."""
+        return self.filter(is_published=True, is_hidden=False)
+
     def visible_to(self, user):
         """Staff see every entry (hidden ones are marked); learners see published, unhidden
         entries plus their own, so an author can still find an entry they unpublished."""
         if user.is_staff:
             return self
         return self.filter(models.Q(is_published=True, is_hidden=False) | models.Q(author=user))
-
-    def published_count(self, course_id: int) -> int:
-        """How many entries every learner sees in the course's gallery (the unsearched list's
-        count), kept in the cache until an entry of the course is saved or deleted
-        (gallery/apps.py). The timeout bounds a count computed just before a change commits."""
-        key = published_count_key(course_id)
-        count = cache.get(key)
-        if count is None:
-            count = self.filter(course_id=course_id, is_published=True, is_hidden=False).count()
-            cache.set(key, count, PUBLISHED_COUNT_TIMEOUT)
-        return count
-
-    def forget_published_count(self, course_id: int) -> None:
-        cache.delete(published_count_key(course_id))
 
     def search(self, text: str):
         text = text.strip()
@@ -63,6 +47,16 @@ class EntryQuerySet(models.QuerySet):
             | models.Q(author__last_name__icontains=text)
             | models.Q(author__username__icontains=text)
         )
+
+    def for_grid(self, course, sort: str):
+        """A course's gallery cards in one of SORTS, each with its author."""
+        return self.filter(course=course).select_related("author").order_by(*SORTS[sort])
+
+    def stats(self) -> dict:
+        """How many entries there are and when the latest of them changed, in one query: the
+        count is the paginator's, and both name the cached grid (any change to a card, its
+        comment count or its author's name gives the entry a new updated_at)."""
+        return self.aggregate(count=models.Count("pk"), latest=models.Max("updated_at"))
 
 
 class Entry(models.Model):
@@ -85,6 +79,11 @@ class Entry(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     comment_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who last hid or restored it.",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     objects = EntryQuerySet.as_manager()
 
@@ -122,7 +121,8 @@ class Entry(models.Model):
         """Recount in one UPDATE: comments that peers can see (not hidden, not deleted).
 
         A recount rather than +1/-1 keeps the number right whatever happened (hide,
-        restore, delete of a comment with replies) and costs one indexed query.
+        restore, delete of a comment with replies) and costs one indexed query. The entry's
+        updated_at moves with it, so the cached grid shows the new count.
         """
         visible = (
             Comment.objects.filter(entry=models.OuterRef("pk"), is_hidden=False, is_deleted=False)
@@ -132,11 +132,9 @@ class Entry(models.Model):
             .values("n")
         )
         Entry.objects.filter(pk=self.pk).update(
-            comment_count=Coalesce(models.Subquery(visible), 0)
+            comment_count=Coalesce(models.Subquery(visible), 0), updated_at=timezone.now()
         )
-        self.refresh_from_db(fields=["comment_count"])
-        # The list's cards print the count (gallery.views._published_grid_html).
-        bump_list_version(self.course_id)
+        self.refresh_from_db(fields=["comment_count", "updated_at"])
 
     def snapshot_worksheets(self) -> list[dict]:
         """The snapshot's worksheets ready to show: only answered prompts, links only for web addresses."""
@@ -162,111 +160,37 @@ class Entry(models.Model):
         return worksheets
 
 
-# --- the gallery list's lookups, prepared once (core.prepared) -------------------------------
-
-# What a card in the list shows, and the author's name columns (User.public_name).
-LIST_COLUMNS = ("title", "cover_small", "published_at", "comment_count", "is_published", "is_hidden", "author")
-NAME_COLUMNS = ("display_name", "first_name", "last_name", "username")
-_OWN_ENTRY = PreparedRows(
-    [("g", Entry, ["is_published", "is_hidden"])],
-    "FROM {g} g INNER JOIN {p} p ON p.id = g.portfolio_id WHERE p.enrollment_id = %s",
-    tables={"p": Portfolio},
-)
-_PUBLISHED_PAGE = "FROM {g} g INNER JOIN {u} u ON u.id = g.author_id WHERE g.course_id = %s AND g.is_published AND NOT g.is_hidden"
-# The sorts' ORDER BY, as the list's ORM ordering writes them (gallery.views.SORTS).
-_PUBLISHED_PAGES = {
-    sort: PreparedRows(
-        [("g", Entry, LIST_COLUMNS), ("u", settings.AUTH_USER_MODEL, NAME_COLUMNS)],
-        f"{_PUBLISHED_PAGE} ORDER BY {order} LIMIT %s OFFSET %s",
-    )
-    for sort, order in {
-        "newest": "g.published_at DESC, g.id DESC",
-        "discussed": "g.comment_count DESC, g.published_at DESC, g.id DESC",
-    }.items()
-}
-
-
-def own_entry(enrollment_id: int) -> "Entry | None":
-    """The learner's own gallery entry (is_published and is_hidden only), or None."""
-    rows = _OWN_ENTRY.rows([enrollment_id])
-    return rows[0][0] if rows else None
-
-
-# The big columns: only the entry page's cached body (gallery.views._entry_body_html) reads them.
-LIST_DEFERRED = ("summary", "critical_evaluation", "snapshot")
-_ENTRY_PAGE = PreparedRows(
-    [("g", Entry, [f.name for f in Entry._meta.concrete_fields if f.name not in LIST_DEFERRED]),
-     ("u", settings.AUTH_USER_MODEL)],
-    "FROM {g} g INNER JOIN {u} u ON u.id = g.author_id WHERE g.course_id = %s AND g.id = %s",
-)
-
-
-def entry_for_reader(course_id: int, pk: int, user) -> "Entry | None":
-    """The course's entry with its author, if this reader may see it (Entry.objects.visible_to's rule):
-    staff see every entry, learners published unhidden ones and their own. The texts and snapshot are deferred."""
-    rows = _ENTRY_PAGE.rows([course_id, pk])
-    if not rows:
-        return None
-    entry, author = rows[0]
-    if not (user.is_staff or entry.is_visible_to_peers or entry.author_id == user.pk):
-        return None
-    Entry.author.field.set_cached_value(entry, author)
-    return entry
-
-
-class PublishedEntries:
-    """A course's published, unhidden entries in one sort order, for the Paginator.
-
-    What every learner sees in the unsearched gallery list: the count comes from the cache
-    (Entry.objects.published_count) and each page is one prepared query, entries with their
-    authors' names (the rest of both rows deferred).
-    """
-
-    ordered = True
-
-    def __init__(self, course_id: int, sort: str):
-        self.course_id = course_id
-        self.query = _PUBLISHED_PAGES[sort]
-
-    def count(self) -> int:
-        return Entry.objects.published_count(self.course_id)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, page: slice) -> list:
-        if not isinstance(page, slice) or page.step is not None or (page.start or 0) < 0 or page.stop is None:
-            raise TypeError("PublishedEntries only takes a page slice such as [24:48].")
-        start = page.start or 0
-        entries = []
-        for entry, author in self.query.rows([self.course_id, max(page.stop - start, 0), start]):
-            Entry.author.field.set_cached_value(entry, author)
-            entries.append(entry)
-        return entries
-
-
-def list_version_key(course_id: int) -> str:
-    return f"gallery:list-version:{course_id}"
-
-
-def bump_list_version(course_id: int) -> None:
-    """Mark a course's gallery list as changed: an entry saved or deleted, a comment count recounted."""
-    bump_version(list_version_key(course_id))
-
-
-def comments_version_key(entry_id: int) -> str:
-    return f"gallery:comments-version:{entry_id}"
-
-
-def bump_comments_version(entry_id: int) -> None:
-    """Mark an entry's comments as changed (any save or delete of one, gallery/apps.py)."""
-    bump_version(comments_version_key(entry_id))
-
-
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Hidden comments stay visible (marked) to staff only."""
         return self if user.is_staff else self.filter(is_hidden=False)
+
+    def threads(self, entry, user):
+        """The entry's conversations this reader sees, oldest first: its top-level comments with
+        their authors, leaving out a deleted one unless replies this reader sees hang under it."""
+        has_replies = models.Exists(self.model.objects.visible_to(user).filter(parent=models.OuterRef("pk")))
+        return (
+            self.visible_to(user)
+            .filter(entry=entry, parent=None)
+            .filter(models.Q(is_deleted=False) | has_replies)
+            .select_related("author")
+        )
+
+    def with_replies(self, user):
+        """Each comment's replies this reader sees, with their authors, as `reply_list` (one query)."""
+        replies = self.model.objects.visible_to(user).select_related("author")
+        return self.prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="reply_list"))
+
+    def page_of(self, comment_id, per_page: int) -> int:
+        """The page of these threads that holds the comment (a reply is on its thread's page); 1 if none does."""
+        try:
+            thread = self.filter(models.Q(pk=comment_id) | models.Q(replies__pk=comment_id)).first()
+        except (TypeError, ValueError):
+            return 1
+        if thread is None:
+            return 1
+        earlier = models.Q(created_at__lt=thread.created_at) | models.Q(created_at=thread.created_at, pk__lt=thread.pk)
+        return self.filter(earlier).count() // per_page + 1
 
 
 class Comment(models.Model):
@@ -281,6 +205,11 @@ class Comment(models.Model):
     is_deleted = models.BooleanField(
         default=False, help_text="Deleted by its author but kept as a placeholder because it has replies."
     )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who last hid or restored it.",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -292,7 +221,8 @@ class Comment(models.Model):
         return f"Comment by {self.author} on {self.entry}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.entry.get_absolute_url()}#comment-{self.pk}"
+        """The entry page that holds this comment (it finds the page of the discussion) at the comment."""
+        return f"{self.entry.get_absolute_url()}?comment={self.pk}#comment-{self.pk}"
 
 
 class Report(models.Model):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -19,6 +19,7 @@ from accounts.services import notify
 from core.emails import send_templated_email
 from core.images import reencode, square_thumbnail
 from core.markdown import render_markdown
+from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
 from gallery.models import Comment, Entry, Report, RulesAcceptance, snapshot_pdf_path
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
@@ -37,29 +38,13 @@ GALLERY_KINDS = (Notification.Kind.COMMENT, Notification.Kind.REPLY, Notificatio
 # --- community rules --------------------------------------------------------------------
 
 
-def rules_key(user_id: int, course_id: int) -> str:
-    return f"gallery:rules-accepted:{user_id}:{course_id}"
-
-
-def has_accepted_rules(user, course, *, remembered=None) -> bool:
-    """Acceptance is kept for good, so a yes is remembered in the cache (forgotten only if the
-    row is deleted, gallery/apps.py); a no is asked again each time. `remembered`: the cached
-    value when the caller has already read rules_key() (with other keys, in one round trip)."""
-    key = rules_key(user.pk, course.pk)
-    if remembered or (remembered is None and cache.get(key)):
-        return True
-    accepted = RulesAcceptance.objects.filter(user=user, course=course).exists()
-    if accepted:
-        cache.set(key, True, 24 * 60 * 60)
-    return accepted
+def has_accepted_rules(user, course) -> bool:
+    return RulesAcceptance.objects.filter(user=user, course=course).exists()
 
 
 def accept_rules(user, course) -> None:
-    try:
-        with transaction.atomic():
-            RulesAcceptance.objects.create(user=user, course=course)
-    except IntegrityError:
-        pass  # accepted before (a second tab): nothing to record
+    """Record the acceptance; one accepted before (a second tab) stays as it is."""
+    RulesAcceptance.objects.get_or_create(user=user, course=course)
 
 
 # --- publishing -------------------------------------------------------------------------
@@ -96,6 +81,7 @@ def _delete_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
+@transaction.atomic
 def publish_entry(
     portfolio: Portfolio,
     *,
@@ -104,18 +90,21 @@ def publish_entry(
     critical_evaluation: str,
     cover: Image.Image | None = None,
     remove_cover: bool = False,
+    accept_rules: bool = False,
 ) -> Entry:
-    """Publish (or re-publish) a portfolio to its course gallery.
+    """Publish (or re-publish) a portfolio to its course gallery, in one transaction.
 
-    1. Take the snapshot: the compiled portfolio, with its images copied, so later edits
+    1. Record the learner's acceptance of the community rules when the form asked for it
+       (`accept_rules`), so the acceptance and the entry exist together or not at all.
+    2. Take the snapshot: the compiled portfolio, with its images copied, so later edits
        to the portfolio do not change what peers see until the learner publishes again.
-    2. Create or update the entry; re-publishing moves it to the top (published_at) and
+    3. Create or update the entry; re-publishing moves it to the top (published_at) and
        keeps its comments and first_published_at.
-    3. After commit: render the snapshot PDF, evaluate badges, delete replaced files.
+    4. After commit: render the snapshot PDF, evaluate badges, delete replaced files.
     """
-    from gallery.tasks import render_entry_pdf
-
     enrollment = portfolio.enrollment
+    if accept_rules:
+        RulesAcceptance.objects.get_or_create(user_id=enrollment.user_id, course_id=enrollment.course_id)
     snapshot = _freeze_snapshot_images(compile_portfolio(portfolio))
     now = timezone.now()
     entry = Entry.objects.filter(portfolio=portfolio).first()
@@ -140,7 +129,7 @@ def publish_entry(
         entry.cover_small.save("small.jpg", square_thumbnail(cover, COVER_SMALL_SIDE, fmt="JPEG"), save=False)
     entry.save()
     transaction.on_commit(lambda: _delete_files(old_files))
-    render_entry_pdf.delay_on_commit(entry.pk)
+    tasks.render_entry_pdf.delay_on_commit(entry.pk)
     entry_published.send(sender=Entry, user_id=entry.author_id, course_id=entry.course_id)
     return entry
 
@@ -209,21 +198,26 @@ def check_comment_rate(user) -> None:
 
 def resolve_parent(entry: Entry, parent_id, viewer) -> Comment | None:
     """The comment a reply attaches to: a reply to a reply attaches to its top-level comment."""
-    if not parent_id:
-        return None
     try:
         parent_id = int(parent_id)
     except (TypeError, ValueError):
         return None
-    parent = Comment.objects.visible_to(viewer).filter(entry=entry, pk=parent_id, is_deleted=False).first()
-    if parent is None:
-        return None
-    if parent.parent_id:
-        return Comment.objects.get(pk=parent.parent_id)
-    return parent
+    visible = Comment.objects.visible_to(viewer).select_related("parent")
+    parent = visible.filter(entry=entry, pk=parent_id, is_deleted=False).first()
+    return parent.parent or parent if parent else None
 
 
-def post_comment(entry: Entry, author: User, body: str, *, parent: Comment | None = None) -> Comment:
+@transaction.atomic
+def post_comment(
+    entry: Entry, author: User, body: str, *, parent: Comment | None = None, accept_rules: bool = False
+) -> Comment:
+    """Post a comment or a reply: RateLimited (and nothing saved) when the author comments too fast.
+
+    With `accept_rules` the author's acceptance of the community rules is recorded with it.
+    """
+    check_comment_rate(author)
+    if accept_rules:
+        RulesAcceptance.objects.get_or_create(user=author, course_id=entry.course_id)
     comment = Comment.objects.create(
         entry=entry, author=author, parent=parent, body=body, body_html=render_markdown(body)
     )
@@ -280,22 +274,14 @@ def _notify_about_comment(comment: Comment) -> None:
 
 
 def schedule_gallery_email(user: User) -> None:
-    """After commit, schedule one digest email per recipient for EMAIL_BATCH_SECONDS from now.
+    """After commit, queue the recipient's digest for EMAIL_BATCH_SECONDS from now.
 
-    A cache flag marks a digest as already scheduled, so a burst of comments queues one
-    task; the task clears the flag before it collects, so nothing that arrives later is missed.
+    Every notification queues one; the first to run sends everything pending and the rest
+    find nothing left (send_gallery_digest claims in the database), so a burst of comments
+    still makes one email.
     """
-    if not user.wants_gallery_emails:
-        return
-    user_id = user.pk
-
-    def schedule():
-        from gallery.tasks import send_gallery_emails
-
-        if cache.add(f"gallery:email-scheduled:{user_id}", 1, timeout=EMAIL_BATCH_SECONDS + 300):
-            send_gallery_emails.apply_async(args=[user_id], countdown=EMAIL_BATCH_SECONDS)
-
-    transaction.on_commit(schedule)
+    if user.wants_gallery_emails:
+        tasks.send_gallery_emails.apply_async_on_commit(args=[user.pk], countdown=EMAIL_BATCH_SECONDS)
 
 
 def send_gallery_digest(user_id: int) -> int:
@@ -304,7 +290,6 @@ def send_gallery_digest(user_id: int) -> int:
     Idempotent: the notifications are claimed (emailed_at set) before the email goes out,
     so a repeated or concurrent run finds nothing left to send.
     """
-    cache.delete(f"gallery:email-scheduled:{user_id}")
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.wants_gallery_emails:
         return 0
@@ -339,40 +324,31 @@ def report_item(reporter: User, reason: str, *, entry: Entry, comment: Comment |
     return Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason)
 
 
-def set_entry_hidden(entry: Entry, hidden: bool, *, by: User | None = None) -> None:
-    if entry.is_hidden == hidden:
-        return
-    entry.is_hidden = hidden
-    entry.save(update_fields=["is_hidden", "updated_at"])
-    if hidden:
-        notify(
-            entry.author,
-            Notification.Kind.MODERATION,
-            f"A moderator hid your gallery entry “{entry.title}” because it may break the community rules.",
-            entry.get_absolute_url(),
-        )
+@transaction.atomic
+def moderate(target: Entry | Comment, *, hide: bool, by: User) -> int:
+    """Hide an entry or a comment from learners, or restore it; returns how many open reports it resolved.
 
-
-def set_comment_hidden(comment: Comment, hidden: bool, *, by: User | None = None) -> None:
-    if comment.is_hidden == hidden:
-        return
-    comment.is_hidden = hidden
-    comment.save(update_fields=["is_hidden"])
-    comment.entry.refresh_comment_count()
-    if hidden:
-        notify(
-            comment.author,
-            Notification.Kind.MODERATION,
-            f"A moderator hid your comment on “{comment.entry.title}” because it may break the community rules.",
-            comment.entry.get_absolute_url(),
-        )
-
-
-def set_report_target_hidden(report: Report, hidden: bool, *, by: User) -> None:
-    if report.comment_id:
-        set_comment_hidden(report.comment, hidden, by=by)
-    else:
-        set_entry_hidden(report.entry, hidden, by=by)
+    The entry page's buttons and the admin's actions all come here.
+    1. Record the change and who made it (moderated_by, moderated_at); a hidden comment
+       leaves its entry's comment count, and the author is told why their post went.
+    2. Hiding resolves the open reports on the target, in the moderator's name.
+    """
+    is_comment = isinstance(target, Comment)
+    entry = target.entry if is_comment else target
+    if target.is_hidden != hide:
+        target.is_hidden, target.moderated_by, target.moderated_at = hide, by, timezone.now()
+        fields = ["is_hidden", "moderated_by", "moderated_at"]
+        target.save(update_fields=fields if is_comment else [*fields, "updated_at"])
+        if is_comment:
+            entry.refresh_comment_count()
+        if hide:
+            what = "comment on" if is_comment else "gallery entry"
+            text = f"A moderator hid your {what} “{entry.title}” because it may break the community rules."
+            notify(target.author, Notification.Kind.MODERATION, text, entry.get_absolute_url())
+    if not hide:
+        return 0
+    reports = Report.objects.filter(comment=target) if is_comment else Report.objects.filter(entry=target, comment=None)
+    return resolve_reports(reports, by)
 
 
 def resolve_reports(reports, by: User) -> int:

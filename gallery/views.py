@@ -1,52 +1,26 @@
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
-from markupsafe import Markup
 
-from accounts.backends import USERS_VERSION_KEY
-from core.cache import with_versions
+from core.cache import TIMEOUT
 from courses.models import Course
 from courses.services import get_enrollment_or_404
 from gallery import services
-from gallery.forms import CommentForm, PublishForm, ReportForm
-from gallery.models import (
-    LIST_COLUMNS,
-    LIST_DEFERRED,
-    NAME_COLUMNS,
-    Comment,
-    Entry,
-    PublishedEntries,
-    Report,
-    comments_version_key,
-    entry_for_reader,
-    list_version_key,
-    own_entry,
-    published_count_key,
-)
+from gallery.forms import CommentForm, PublishForm, ReplyForm, ReportForm
+from gallery.models import SORTS, Comment, Entry
 from gallery.tasks import render_entry_pdf
 from portfolios.services import get_or_create_portfolio
 
 PAGE_SIZE = 24
-# The entry page's comments: what it prints (no markdown source) and the author's name columns.
-AUTHOR_NAME = tuple(f"author__{name}" for name in NAME_COLUMNS)
-COMMENT_COLUMNS = ("parent", "author", "body_html", "created_at", "edited_at", "is_hidden", "is_deleted", *AUTHOR_NAME)
-# The ORM's orderings; gallery.models.PublishedEntries writes the same in SQL.
-SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
+THREADS_PER_PAGE = 50  # top-level comments per page of a discussion, each with its replies
 
 
 def _gallery_access(request, course_slug: str):
@@ -58,11 +32,14 @@ def _gallery_access(request, course_slug: str):
 
 
 def _get_entry(request, course, pk: int) -> Entry:
-    entry = entry_for_reader(course.pk, pk, request.user)
-    if entry is None:
-        raise Http404("There is no such entry in this gallery.")
-    entry.course = course
-    return entry
+    """The course's entry with its author, if this reader may see it (Entry.objects.visible_to)."""
+    return get_object_or_404(Entry.objects.visible_to(request.user).select_related("author", "course"), course=course, pk=pk)
+
+
+def _get_comment(request, entry: Entry, comment_pk: int) -> Comment:
+    """One of the entry's comments, if this reader may see it (Comment.objects.visible_to)."""
+    comments = Comment.objects.visible_to(request.user).select_related("author", "entry__course")
+    return get_object_or_404(comments, pk=comment_pk, entry=entry)
 
 
 def _is_moderator(user) -> bool:
@@ -80,201 +57,65 @@ def _can_post(request, entry: Entry, enrollment) -> bool:
     return True
 
 
-@login_required
-def entry_list(request, course_slug):
-    course, enrollment = _gallery_access(request, course_slug)
-    query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
-    own = own_entry(enrollment.pk) if enrollment else None
-    everyones_view = not (request.user.is_staff or (own is not None and not own.is_visible_to_peers))
-    context = {
-        "course": course,
-        "query": query,
-        "sort": sort,
-        "own_entry": own,
-        "enrollment": enrollment,
-        "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
-        "grid_html": None,
-    }
-    if everyones_view and not query:
-        # The learner's own entry (if any) is published, so "published and not hidden" is the same
-        # set as visible_to(): the same pages for every learner.
-        context["grid_html"], context["page"] = _published_grid_html(request, context)
-    else:
-        entries = Entry.objects.visible_to(request.user) if not everyones_view else Entry.objects.filter(is_published=True, is_hidden=False)
-        entries = entries.filter(course=course).search(query).select_related("author").only(*LIST_COLUMNS, *AUTHOR_NAME)
-        context["page"] = Paginator(entries.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-        _format_dates(context["page"].object_list, "published_at", with_time=False)
-    return render(request, "gallery/entry_list.html", context)
-
-
-GRID_TIMEOUT = 10 * 60
-
-
-def _html_timeout(seconds: int) -> int:
+def _fragment_timeout() -> int:
     """How long cached HTML that holds media URLs may live: with uploads on S3 behind signed URLs
     (AWS_QUERYSTRING_AUTH), well inside the URLs' lifetime, so a cached page never links an expired one."""
     if getattr(settings, "AWS_QUERYSTRING_AUTH", False):
-        return min(seconds, getattr(settings, "AWS_QUERYSTRING_EXPIRE", 3600) // 2)
-    return seconds
+        return min(TIMEOUT, getattr(settings, "AWS_QUERYSTRING_EXPIRE", 3600) // 2)
+    return TIMEOUT
 
 
-def _published_grid_html(request, context: dict):
-    """The unsearched list's count, cards and page links, the same for every learner: (html, None),
-    or (None, the empty page) while no one has published.
-
-    Kept in the cache per course, sort, page and entry count under the course's list version
-    (changed by any entry saved or deleted and any comment recount, gallery/apps.py) and the users
-    version (a renamed author), with the count in the same round trip: a learner's visit then costs
-    two cache reads instead of the page's query, 48 model instances and 24 cards rendered. The
-    count is in the key because its own cache can briefly hold a count read just before a change
-    committed: the HTML made from it must not outlive it.
-    """
-    course, sort = context["course"], context["sort"]
-    version_key, count_key = list_version_key(course.pk), published_count_key(course.pk)
-    found = with_versions(cache.get_many([version_key, USERS_VERSION_KEY, count_key]), [version_key, USERS_VERSION_KEY])
-    paginator = Paginator(PublishedEntries(course.pk, sort), PAGE_SIZE)
-    if count_key in found:
-        paginator.count = found[count_key]
-    if not paginator.count:
-        return None, paginator.get_page(1)
-    try:
-        number = paginator.validate_number(request.GET.get("page"))
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
-        number = paginator.num_pages
-    key = ":".join(str(part) for part in (
-        "gallery:grid", course.pk, course.slug, sort, number, paginator.count, found[version_key], found[USERS_VERSION_KEY],
-        timezone.get_current_timezone_name(),
-    ))
-    html = cache.get(key)
-    if html is None:
-        page = paginator.page(number)
-        _format_dates(page.object_list, "published_at", with_time=False)
-        html = render_to_string("gallery/includes/entry_grid.html", {**context, "page": page}, request)
-        cache.set(key, html, _html_timeout(GRID_TIMEOUT))
-    return html, None
-
-
-def _entry_body_key(entry: Entry) -> str:
-    return f"gallery:entry-body:{entry.pk}:{entry.updated_at.timestamp():.6f}"
-
-
-def _entry_body_html(entry: Entry, found: dict | None = None) -> str:
-    """Cover, texts and snapshot: the same for every reader until the entry is saved again."""
-    key = _entry_body_key(entry)
-    html = found.get(key) if found is not None else cache.get(key)
-    if html is None:
-        entry.refresh_from_db(fields=LIST_DEFERRED)  # one query, only on a miss
-        html = render_to_string("gallery/includes/entry_body.html", {"entry": entry, "worksheets": entry.snapshot_worksheets()})
-        cache.set(key, html, _html_timeout(24 * 60 * 60))
-    # Jinja2 escaped every value as it rendered the body (autoescape is on, core/jinja2.py), so the
-    # page prints this string with |safe.
-    return html
-
-
-def _format_dates(objects, field: str, *, with_time: bool) -> None:
-    """Set `<field>_iso` and `<field>_text` on each object: what the date filter prints for "c" and for
-    "j M Y" (or "j M Y, H:i" with_time), in the current time zone and language, without its per-call
-    format parsing. The gallery list prints two dates per entry and the entry page two per comment."""
-    zone = timezone.get_current_timezone()
-    months = {}
-    for obj in objects:
-        local = getattr(obj, field).astimezone(zone)
-        if local.month not in months:
-            months[local.month] = MONTHS_3[local.month].title()
-        text = f"{local.day} {months[local.month]} {local.year:04d}"
-        if with_time:
-            text = f"{text}, {local.hour:02d}:{local.minute:02d}"
-        setattr(obj, f"{field}_iso", local.isoformat())
-        setattr(obj, f"{field}_text", text)
-
-
-def _render_entry(request, course, enrollment, entry, *, needs_rules, form=None, reply_to=None, status=200, found=None):
-    """The entry page; a failed comment comes back here with its text and the error.
-
-    `found`: what entry_detail already read from the cache in one round trip."""
-    reply_form = form if reply_to is not None else None
+@login_required
+def entry_list(request, course_slug):
+    course, enrollment = _gallery_access(request, course_slug)
+    own = Entry.objects.filter(portfolio__enrollment=enrollment).first() if enrollment else None
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
+    # Unsearched, every learner whose own entry (if any) is in the gallery sees the same cards: those are cached.
+    shared = not query and not request.user.is_staff and (own is None or own.is_visible_to_peers)
+    entries = Entry.objects.published() if shared else Entry.objects.visible_to(request.user).search(query)
+    grid = entries.for_grid(course, sort)
+    stats = grid.stats()
+    paginator = Paginator(grid, PAGE_SIZE)
+    paginator.count = stats["count"]  # stats() counted them: no second COUNT query
     context = {
-        "course": course,
-        "entry": entry,
-        "body_html": _entry_body_html(entry, found),
-        "form": form if form is not None and reply_to is None else CommentForm(needs_rules=needs_rules),
-        "reply_form": reply_form,
-        "reply_to": reply_to,
-        "needs_rules": needs_rules,
-        "is_moderator": _is_moderator(request.user),
-        "can_post": entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only),
+        "course": course, "enrollment": enrollment, "own_entry": own, "query": query, "sort": sort,
+        "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
+        "page": paginator.get_page(request.GET.get("page")), "shared": shared, "latest": stats["latest"],
+        "fragment_timeout": _fragment_timeout(),
     }
-    html = _threads_html(request, context, cacheable=form is None, found=found)
-    context["threads_html"] = html.replace(CSRF_PLACEHOLDER, csrf_input(request))
+    return render(request, "gallery/entry_list.html", context)
+
+
+def _render_entry(request, course, enrollment, entry, *, failed=None, reply_to=None, status=200):
+    """The entry page with one page of its discussion. A comment that failed (`failed`, its form) comes back
+    with its text and errors, in the reply box of its thread (`reply_to`) or in the new-comment box."""
+    can_post = entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only)
+    needs_rules = can_post and enrollment is not None and not services.has_accepted_rules(request.user, course)
+    threads = Comment.objects.threads(entry, request.user)
+    comment_id = reply_to.pk if reply_to else request.GET.get("comment")
+    number = threads.page_of(comment_id, THREADS_PER_PAGE) if comment_id else request.GET.get("page")
+    page = Paginator(threads.with_replies(request.user), THREADS_PER_PAGE).get_page(number)
+
+    def reply_form(thread):
+        if thread == reply_to:
+            return failed
+        return ReplyForm(thread=thread, needs_rules=needs_rules) if can_post else None
+
+    context = {
+        "course": course, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
+        "form": failed if failed and not reply_to else CommentForm(needs_rules=needs_rules),
+        "threads": [(thread, reply_form(thread)) for thread in page],
+        "is_moderator": _is_moderator(request.user), "fragment_timeout": _fragment_timeout(),
+    }
     return render(request, "gallery/entry_detail.html", context, status=status)
-
-
-# Stands for the CSRF input in the cached threads; each response puts in its own.
-CSRF_PLACEHOLDER = "\x00csrf-input\x00"
-
-
-def _threads_html(request, context: dict, *, cacheable: bool, found: dict | None = None) -> str:
-    """The discussion's threads with every comment's buttons and reply forms.
-
-    Kept in the cache per viewer, under the entry's comments version (changed by any comment
-    saved or deleted) and the users version (any name change): a reload costs two cache
-    reads instead of the comments query and their rendering. Not cached when a failed post
-    comes back with its text and errors.
-    """
-    entry, user = context["entry"], request.user
-    key = None
-    if cacheable:
-        comments_key = comments_version_key(entry.pk)
-        versions = found if found is not None else cache.get_many([comments_key, USERS_VERSION_KEY])
-        with_versions(versions, [comments_key, USERS_VERSION_KEY])
-        key = ":".join(str(part) for part in (
-            "gallery:threads", entry.pk, context["course"].slug, versions[comments_key], versions[USERS_VERSION_KEY], user.pk,
-            user.is_staff, context["is_moderator"], context["can_post"], context["needs_rules"],
-            timezone.get_current_timezone_name(),
-        ))
-        html = cache.get(key)
-        if html is not None:
-            return html
-    comments = list(
-        Comment.objects.visible_to(user).filter(entry=entry).select_related("author").only(*COMMENT_COLUMNS)
-    )
-    _format_dates(comments, "created_at", with_time=True)
-    replies = {}
-    for comment in comments:
-        if comment.parent_id:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    threads = []
-    for comment in comments:
-        if comment.parent_id is None:
-            comment.reply_list = replies.get(comment.pk, [])
-            if not comment.is_deleted or comment.reply_list:
-                threads.append(comment)
-    reply_to = context["reply_to"]
-    html = render_to_string("gallery/includes/threads.html", {
-        **context,
-        "threads": threads,
-        "csrf": Markup(CSRF_PLACEHOLDER),  # nosec B704: a fixed string of ours
-        "comments_url": reverse("gallery:comment", args=[context["course"].slug, entry.pk]),
-        "user_id": user.pk,
-        "reply_to_id": reply_to.pk if reply_to else None,
-    })
-    if key:
-        cache.set(key, html, _html_timeout(10 * 60))
-    return html
 
 
 @login_required
 def entry_detail(request, course_slug, pk):
     course, enrollment = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
-    # The shared body, the threads' versions and the reader's rules acceptance in one cache round trip.
-    rules_key = services.rules_key(request.user.pk, course.pk)
-    found = cache.get_many([_entry_body_key(entry), comments_version_key(entry.pk), USERS_VERSION_KEY, rules_key])
-    needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course, remembered=found.get(rules_key))
-    return _render_entry(request, course, enrollment, entry, needs_rules=needs_rules, found=found)
+    return _render_entry(request, course, enrollment, entry)
 
 
 @login_required
@@ -294,35 +135,24 @@ def entry_pdf(request, course_slug, pk):
 @login_required
 def publish(request, course_slug):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    course = enrollment.course
     portfolio = get_or_create_portfolio(enrollment)
     entry = Entry.objects.filter(portfolio=portfolio).first()
-    needs_rules = not services.has_accepted_rules(request.user, course)
-    initial = {
-        "title": entry.title if entry else f"{request.user.public_name}’s micro-influence portfolio",
-        "summary": portfolio.summary or (entry.summary if entry else ""),
-        "critical_evaluation": portfolio.critical_evaluation or (entry.critical_evaluation if entry else ""),
-    }
+    needs_rules = not services.has_accepted_rules(request.user, enrollment.course)
     form = PublishForm(
-        request.POST or None, request.FILES or None, initial=initial,
-        needs_rules=needs_rules, has_cover=bool(entry and entry.cover),
+        request.POST or None, request.FILES or None,
+        portfolio=portfolio, entry=entry, author=request.user, needs_rules=needs_rules,
     )
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, "Your access to this course has ended, so you cannot publish to its gallery.")
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            if needs_rules:
-                services.accept_rules(request.user, course)
-            was_published = bool(entry and entry.is_published)
-            entry = services.publish_entry(
-                portfolio, title=data["title"], summary=data["summary"],
-                critical_evaluation=data["critical_evaluation"], cover=data["cover"],
-                remove_cover=data.get("remove_cover", False),
-            )
+        data, was_published = form.cleaned_data, bool(entry and entry.is_published)
+        entry = services.publish_entry(
+            portfolio, title=data["title"], summary=data["summary"], critical_evaluation=data["critical_evaluation"],
+            cover=data["cover"], remove_cover=data.get("remove_cover", False), accept_rules=needs_rules,
+        )
         messages.success(request, "Your entry is updated in the gallery." if was_published else "Your portfolio is published in the gallery.")
         return redirect(entry)
-    context = {"course": course, "form": form, "entry": entry, "portfolio": portfolio, "needs_rules": needs_rules}
+    context = {"course": enrollment.course, "form": form, "entry": entry, "portfolio": portfolio, "needs_rules": needs_rules}
     return render(request, "gallery/entry_publish.html", context)
 
 
@@ -345,22 +175,21 @@ def comment_create(request, course_slug, pk):
         return redirect(entry)
     parent = services.resolve_parent(entry, request.POST.get("parent"), request.user)
     needs_rules = enrollment is not None and not services.has_accepted_rules(request.user, course)
-    form = CommentForm(request.POST, needs_rules=needs_rules)
+    if parent:
+        form = ReplyForm(request.POST, thread=parent, needs_rules=needs_rules)
+    else:
+        form = CommentForm(request.POST, needs_rules=needs_rules)
     status = 200
     if form.is_valid():
         try:
-            services.check_comment_rate(request.user)
+            comment = services.post_comment(entry, request.user, form.cleaned_data["body"], parent=parent, accept_rules=needs_rules)
         except services.RateLimited as limited:
             form.add_error(None, str(limited))
             status = 429
         else:
-            with transaction.atomic():
-                if needs_rules:
-                    services.accept_rules(request.user, course)
-                comment = services.post_comment(entry, request.user, form.cleaned_data["body"], parent=parent)
             messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
-            return redirect(comment.get_absolute_url())
-    return _render_entry(request, course, enrollment, entry, needs_rules=needs_rules, form=form, reply_to=parent, status=status)
+            return redirect(comment)
+    return _render_entry(request, course, enrollment, entry, failed=form, reply_to=parent, status=status)
 
 
 def _own_comment(request, course_slug, pk, comment_pk):
@@ -379,7 +208,7 @@ def comment_edit(request, course_slug, pk, comment_pk):
     if request.method == "POST" and form.is_valid():
         services.edit_comment(comment, form.cleaned_data["body"])
         messages.success(request, "Your comment is updated.")
-        return redirect(comment.get_absolute_url())
+        return redirect(comment)
     return render(request, "gallery/comment_edit.html", {"comment": comment, "entry": comment.entry, "form": form})
 
 
@@ -396,41 +225,30 @@ def comment_delete(request, course_slug, pk, comment_pk):
 @require_POST
 @login_required
 def report(request, course_slug, pk, comment_pk=None):
-    course, enrollment = _gallery_access(request, course_slug)
+    course, _ = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
-    comment = None
-    if comment_pk is not None:
-        comment = get_object_or_404(Comment.objects.visible_to(request.user), pk=comment_pk, entry=entry)
+    comment = _get_comment(request, entry, comment_pk) if comment_pk else None
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])
     else:
         services.report_item(request.user, form.cleaned_data["reason"], entry=entry, comment=comment)
         messages.success(request, "Thank you. A moderator will look at your report.")
-    return redirect(comment.get_absolute_url() if comment else entry.get_absolute_url())
+    return redirect(comment or entry)
 
 
 @require_POST
 @login_required
 def moderate(request, course_slug, pk, comment_pk=None):
-    """Instructors hide or restore an entry or a comment from the entry page; open reports on it are resolved."""
+    """Instructors hide or restore an entry or a comment from the entry page; hiding resolves the open reports on it."""
     course, _ = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
     if not _is_moderator(request.user):
         raise PermissionDenied("Only instructors can hide or restore gallery posts.")
+    target = _get_comment(request, entry, comment_pk) if comment_pk else entry
     hide = request.POST.get("action") == "hide"
-    with transaction.atomic():
-        if comment_pk is None:
-            services.set_entry_hidden(entry, hide, by=request.user)
-            reports = Report.objects.filter(entry=entry, comment__isnull=True)
-            target_url = entry.get_absolute_url()
-        else:
-            comment = get_object_or_404(Comment, pk=comment_pk, entry=entry)
-            services.set_comment_hidden(comment, hide, by=request.user)
-            reports = Report.objects.filter(comment=comment)
-            target_url = comment.get_absolute_url()
-        resolved = services.resolve_reports(reports, request.user) if hide else 0
+    resolved = services.moderate(target, hide=hide, by=request.user)
     what = "comment" if comment_pk else "entry"
     note = f" {resolved} open report{'s' if resolved != 1 else ''} on it resolved." if resolved else ""
     messages.success(request, (f"The {what} is hidden from learners." if hide else f"The {what} is visible again.") + note)
-    return redirect(target_url)
+    return redirect(target)

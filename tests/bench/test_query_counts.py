@@ -45,8 +45,10 @@ def test_every_key_page_keeps_its_query_count_from_100_to_many_learners(db, sett
     # unread count: course page 5 (session, user, course, enrollment, unread), My learning 5
     # (session, user, enrollments, completions, unread), outline, session and lesson 5 each
     # (session, user, enrollment, completions, unread); worksheet 6, autosave 9 (a learner's
-    # first save, who has no portfolio yet), portfolio 7, gallery list 5, gallery entry 5,
-    # My badges 5, public badge page 4.
+    # first save, who has no portfolio yet), portfolio 7, gallery list 6 (session, user,
+    # enrollment, own entry, the cards' count and latest change, unread; the cards are cached),
+    # gallery entry 9 (session, user, enrollment, entry, rules acceptance, thread count, one page
+    # of threads, their replies, unread; comments are not cached), My badges 6, public badge page 4.
     assert all(count <= BUDGET for count in large.values()), large
     print(f"query counts, 100 learners: {small}\n{LARGE} learners: {large}")
     assert large == small

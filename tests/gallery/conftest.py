@@ -9,6 +9,7 @@ from PIL import Image
 
 from courses.models import Lesson
 from gallery import services
+from gallery.models import Entry
 from portfolios.models import Answer, Prompt, Worksheet
 from portfolios.services import get_or_create_portfolio
 from tests import factories
@@ -112,8 +113,6 @@ def make_entry(course):
         user = factories.make_user(display_name=fields.pop("author_name", "Someone Else"))
         enrollment = factories.enroll(user, course)
         portfolio = get_or_create_portfolio(enrollment)
-        from gallery.models import Entry
-
         return Entry.objects.create(
             portfolio=portfolio, course=course, author=user, title=title, summary=SUMMARY,
             critical_evaluation=EVALUATION, **fields,

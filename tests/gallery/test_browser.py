@@ -3,6 +3,7 @@
 import pytest
 
 from gallery import services
+from portfolios.services import get_or_create_portfolio
 from tests import factories
 from tests.conftest import login_in_browser, screenshot
 from tests.gallery.conftest import EVALUATION, SUMMARY, png_bytes
@@ -24,8 +25,6 @@ def test_learners_publish_comment_reply_and_an_instructor_hides_a_reported_comme
     for n in range(3):  # some neighbours in the grid
         neighbour = factories.make_user(display_name=f"Neighbour {n}")
         enrollment = factories.enroll(neighbour, course)
-        from portfolios.services import get_or_create_portfolio
-
         services.publish_entry(
             get_or_create_portfolio(enrollment), title=f"Ceramics collective plan {n}", summary=SUMMARY, critical_evaluation=EVALUATION
         )

@@ -4,8 +4,11 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from gallery.models import Comment, Entry
+from gallery import services
+from gallery.models import Comment, Entry, RulesAcceptance
+from tests import factories
 from tests.gallery.conftest import client_for
+from tests.gallery.test_query_counts import bulk_comments
 
 
 def comment_url(entry):
@@ -46,8 +49,9 @@ def test_an_overlong_reply_keeps_its_text_in_the_reply_box_it_came_from(peer_cli
     top = Comment.objects.create(entry=entry, author=learner, body="Top", body_html="<p>Top</p>")
     response = peer_client.post(comment_url(entry), {"body": "x" * 5001, "parent": top.pk})
     html = response.content.decode()
-    box = re.search(rf'<textarea id="reply-body-{top.pk}"[^>]*>([^<]*)</textarea>', html)
-    assert box and box.group(1) == "x" * 5001
+    box = re.search(rf'<textarea[^>]* id="reply-body-{top.pk}"[^>]*>([^<]*)</textarea>', html)
+    assert box and box.group(1).strip() == "x" * 5001
+    assert re.search(rf'<details class="reply-box" open>\s*<summary>Reply</summary>\s*<form[^>]*#comment-{top.pk}"', html)
     assert "the limit is 5,000" in html
 
 
@@ -66,9 +70,6 @@ def test_a_reply_cannot_target_a_comment_on_another_entry(peer_client, entry, ma
 
 
 def test_first_comment_needs_the_rules_and_then_records_them(entry, other_learner, course):
-    from gallery.models import RulesAcceptance
-    from tests import factories
-
     factories.enroll(other_learner, course)
     client = client_for(other_learner)
     html = client.get(entry.get_absolute_url()).content.decode()
@@ -227,8 +228,6 @@ def test_a_flood_of_comments_is_slowed_down_with_a_clear_message_and_the_text_ke
 
 
 def test_the_hourly_limit_applies_across_minutes(peer_client, entry, peer, monkeypatch):
-    from gallery import services
-
     clock = {"now": 1_700_000_000.0 - 1_700_000_000.0 % 3600}
     monkeypatch.setattr(services.time, "time", lambda: clock["now"])
     for n in range(30):
@@ -253,16 +252,40 @@ def test_rejected_comments_do_not_use_up_the_rate_limit(peer_client, entry):
     assert peer_client.post(comment_url(entry), {"body": "Real comment"}).status_code == 302
 
 
-def test_comment_count_stays_right_through_hide_restore_and_delete(entry, peer, learner):
-    from gallery import services
-
+def test_comment_count_stays_right_through_hide_restore_and_delete(entry, peer, learner, instructor):
     a = services.post_comment(entry, peer, "a")
     b = services.post_comment(entry, learner, "b", parent=a)
     services.post_comment(entry, peer, "c")
     assert Entry.objects.get(pk=entry.pk).comment_count == 3
-    services.set_comment_hidden(b, True)
+    services.moderate(b, hide=True, by=instructor)
     assert Entry.objects.get(pk=entry.pk).comment_count == 2
-    services.set_comment_hidden(b, False)
+    services.moderate(b, hide=False, by=instructor)
     assert Entry.objects.get(pk=entry.pk).comment_count == 3
     services.delete_comment(a)  # has a reply: kept as a placeholder, not counted
     assert Entry.objects.get(pk=entry.pk).comment_count == 2
+
+
+# --- a long discussion ------------------------------------------------------------------
+
+
+def test_a_long_discussion_is_paged_and_new_comments_and_replies_land_on_their_page(entry, peer, learner, peer_client):
+    bulk_comments(entry, [peer, learner], 120)  # 60 threads of a comment and a reply: two pages
+    first, last = Comment.objects.filter(parent=None).order_by("created_at", "pk")[::59]
+    html = peer_client.get(entry.get_absolute_url()).content.decode()
+    assert "Page 1 of 2" in html and 'href="?page=2#comments"' in html
+    assert f'id="comment-{first.pk}"' in html and f'id="comment-{last.pk}"' not in html
+    page_two = peer_client.get(entry.get_absolute_url() + "?page=2").content.decode()
+    assert f'id="comment-{last.pk}"' in page_two and 'href="?page=1#comments"' in page_two
+
+    posted = peer_client.post(comment_url(entry), {"body": "The newest thought."}, follow=True)
+    assert "The newest thought." in posted.content.decode() and "Page 2 of 2" in posted.content.decode()
+    replied = peer_client.post(comment_url(entry), {"body": "A late reply.", "parent": first.pk}, follow=True)
+    assert "A late reply." in replied.content.decode() and "Page 1 of 2" in replied.content.decode()
+    failed = peer_client.post(comment_url(entry), {"body": "", "parent": last.pk}).content.decode()
+    assert "Page 2 of 2" in failed and '<textarea name="body" cols="40" rows="3"' in failed
+    assert re.search(rf'<details class="reply-box" open>\s*<summary>Reply</summary>\s*<form[^>]*#comment-{last.pk}"', failed)
+
+
+def test_a_link_to_a_comment_that_is_gone_opens_the_first_page(entry, peer_client):
+    for link in ("?comment=999999", "?comment=abc", "?comment="):
+        assert peer_client.get(entry.get_absolute_url() + link).status_code == 200

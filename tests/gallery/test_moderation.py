@@ -42,7 +42,7 @@ def test_an_instructor_hides_a_comment_from_the_entry_page_and_it_disappears_for
 
 def test_an_instructor_restores_a_hidden_comment(entry, learner, instructor, peer):
     comment = services.post_comment(entry, learner, "Fine after all")
-    services.set_comment_hidden(comment, True)
+    services.moderate(comment, hide=True, by=instructor)
     client_for(instructor).post(
         reverse("gallery:moderate_comment", args=[entry.course.slug, entry.pk, comment.pk]), {"action": "restore"}
     )
@@ -54,6 +54,27 @@ def test_an_instructor_hides_an_entry(entry, instructor, peer):
     client_for(instructor).post(reverse("gallery:moderate_entry", args=[entry.course.slug, entry.pk]), {"action": "hide"})
     assert Entry.objects.get(pk=entry.pk).is_hidden
     assert client_for(peer).get(entry.get_absolute_url()).status_code == 404
+
+
+def test_moderation_records_who_hid_or_restored_and_when(entry, learner, instructor, admin_user):
+    comment = services.post_comment(entry, learner, "Borderline")
+    services.moderate(comment, hide=True, by=instructor)
+    services.moderate(entry, hide=True, by=instructor)
+    hidden = Comment.objects.get(pk=comment.pk)
+    assert (hidden.moderated_by, Entry.objects.get(pk=entry.pk).moderated_by) == (instructor, instructor)
+    assert hidden.moderated_at is not None
+    services.moderate(hidden, hide=False, by=admin_user)
+    assert Comment.objects.get(pk=comment.pk).moderated_by == admin_user
+
+
+def test_hiding_resolves_the_open_reports_on_that_item_only(entry, learner, peer, instructor):
+    comment = services.post_comment(entry, learner, "Rude")
+    on_comment = Report.objects.create(reporter=peer, entry=entry, comment=comment, reason="Rude")
+    on_entry = Report.objects.create(reporter=peer, entry=entry, reason="Off topic")
+    assert services.moderate(comment, hide=True, by=instructor) == 1
+    on_comment.refresh_from_db(), on_entry.refresh_from_db()
+    assert (on_comment.status, on_comment.resolved_by, on_entry.status) == (Report.Status.RESOLVED, instructor, Report.Status.OPEN)
+    assert services.moderate(comment, hide=False, by=instructor) == 0
 
 
 def test_staff_outside_the_instructors_group_cannot_hide_from_the_page(entry, user_factory, learner):
@@ -69,6 +90,7 @@ def test_staff_outside_the_instructors_group_cannot_hide_from_the_page(entry, us
 def test_admin_lists_open_reports_and_its_actions_hide_restore_and_resolve(entry, learner, peer, admin_user, rf):
     comment = services.post_comment(entry, learner, "Reported text")
     open_report = Report.objects.create(reporter=peer, entry=entry, comment=comment, reason="Off topic")
+    entry_report = Report.objects.create(reporter=peer, entry=entry, reason="Not sure")
     Report.objects.create(reporter=peer, entry=entry, reason="Old", status=Report.Status.RESOLVED)
     admin = client_for(admin_user)
     changelist = reverse("admin:gallery_report_changelist")
@@ -76,17 +98,34 @@ def test_admin_lists_open_reports_and_its_actions_hide_restore_and_resolve(entry
     assert "Off topic" in html and ">Old<" not in html  # open ones by default
     assert "Old" in admin.get(changelist + "?status=all").content.decode()
 
-    def act(action):
-        return admin.post(changelist, {"action": action, "_selected_action": [open_report.pk]}, follow=True)
+    def act(action, report, query=""):
+        return admin.post(changelist + query, {"action": action, "_selected_action": [report.pk]}, follow=True)
 
-    act("hide_item")
+    # Hiding is moderation, as on the entry page: the item's open reports are resolved with it.
+    assert "1 open report on them resolved" in act("hide_item", open_report).content.decode()
     assert Comment.objects.get(pk=comment.pk).is_hidden
-    act("restore_item")
-    assert not Comment.objects.get(pk=comment.pk).is_hidden
-    act("resolve")
     open_report.refresh_from_db()
     assert open_report.status == Report.Status.RESOLVED and open_report.resolved_by == admin_user
+    act("restore_item", open_report, "?status=resolved")
+    assert not Comment.objects.get(pk=comment.pk).is_hidden
+    act("resolve", entry_report)  # nothing to hide: the report is closed as it is
+    entry_report.refresh_from_db()
+    assert entry_report.status == Report.Status.RESOLVED and entry_report.resolved_by == admin_user
+    assert not Entry.objects.get(pk=entry.pk).is_hidden
     assert site.is_registered(Report)
+
+
+def test_hiding_an_entry_on_its_admin_form_is_moderation(entry, peer, admin_user):
+    Report.objects.create(reporter=peer, entry=entry, reason="Spam")
+    admin = client_for(admin_user)
+    url = reverse("admin:gallery_entry_change", args=[entry.pk])
+    data = {"title": entry.title, "summary": entry.summary, "critical_evaluation": entry.critical_evaluation,
+            "is_published": "on", "is_hidden": "on"}
+    assert admin.post(url, data).status_code == 302
+    hidden = Entry.objects.get(pk=entry.pk)
+    assert hidden.is_hidden and hidden.moderated_by == admin_user
+    assert Report.objects.get().status == Report.Status.RESOLVED
+    assert Notification.objects.filter(user=entry.author, kind=Notification.Kind.MODERATION).exists()
 
 
 def test_instructors_can_use_the_report_admin(entry, learner, peer, instructor):

@@ -6,6 +6,8 @@ from accounts.models import Notification
 from gallery import services
 from gallery.models import Comment
 from gallery.tasks import send_gallery_emails
+from tests import factories
+from tests.conftest import wait_for
 from tests.gallery.conftest import client_for
 
 
@@ -34,8 +36,6 @@ def test_a_reply_notifies_the_comment_author_and_not_the_replier(peer_client, en
 
 
 def test_a_reply_by_a_third_person_notifies_both_the_comment_author_and_the_entry_author(entry, learner, peer, user_factory, course):
-    from tests import factories
-
     third = user_factory(display_name="Tess Third")
     factories.enroll(third, course)
     top = services.post_comment(entry, peer, "Question?")
@@ -109,8 +109,6 @@ def test_an_email_that_fails_to_send_is_retried_with_the_same_notifications(entr
 @pytest.mark.redis
 def test_a_burst_through_the_real_worker_sends_one_email(celery_worker, entry, learner, peer, monkeypatch):
     """Celery on Redis runs the digest after its countdown; four comments make one email."""
-    from tests.conftest import wait_for
-
     monkeypatch.setattr(services, "EMAIL_BATCH_SECONDS", 2)
     for n in range(4):
         services.post_comment(entry, peer, f"Thought {n}")  # transactional test: commits at once

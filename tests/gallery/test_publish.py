@@ -1,9 +1,12 @@
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
 from gallery.models import Comment, Entry, RulesAcceptance
+from gallery.tasks import render_entry_pdf
 from portfolios.models import Answer
 from tests.gallery.conftest import EVALUATION, SUMMARY, png_bytes
 
@@ -79,8 +82,6 @@ def test_snapshot_keeps_the_published_answers_when_the_portfolio_changes_later(p
 
 
 def test_snapshot_copies_answer_images_so_replacing_them_does_not_change_the_entry(portfolio, entry, worksheets):
-    from django.core.files.storage import default_storage
-
     board = Answer.objects.get(portfolio=portfolio, prompt=worksheets["moodboard"])
     snapshot_image = next(p["image"] for w in entry.snapshot["worksheets"] for p in w["prompts"] if p["image"])
     assert snapshot_image != board.image.name
@@ -148,8 +149,6 @@ def test_removing_the_cover_on_republish(author_client, course, portfolio):
 
 
 def test_publish_include_for_the_portfolio_page_links_to_publishing(rf, course, portfolio, entry):
-    from django.template.loader import render_to_string
-
     html = render_to_string("gallery/includes/portfolio_publish.html", {"course": course, "portfolio": portfolio, "entry": entry})
     assert reverse("gallery:publish", args=[course.slug]) in html
     assert entry.get_absolute_url() in html
@@ -158,8 +157,6 @@ def test_publish_include_for_the_portfolio_page_links_to_publishing(rf, course, 
 
 
 def test_render_entry_pdf_stores_the_snapshot_pdf(entry):
-    from gallery.tasks import render_entry_pdf
-
     assert render_entry_pdf(entry.pk) is True
     entry.refresh_from_db()
     assert entry.snapshot_pdf.read(5) == b"%PDF-"

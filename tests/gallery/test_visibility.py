@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from courses.models import Enrollment
 from gallery.models import Comment
 from tests import factories
 from tests.gallery.conftest import client_for
@@ -83,8 +84,6 @@ def test_state_changes_refuse_get(author_client, scene):
 
 
 def test_withdrawn_learner_cannot_see_the_gallery(peer, course, entry):
-    from courses.models import Enrollment
-
     Enrollment.objects.filter(user=peer).update(status=Enrollment.Status.WITHDRAWN)
     assert client_for(peer).get(reverse("gallery:list", args=[course.slug])).status_code == 404
 

@@ -1,0 +1,21 @@
+"""One learner cannot fill the cache: nothing in it is per viewer, so renames and views add no keys."""
+
+from django.core.cache import cache
+
+from tests.gallery.conftest import client_for
+from tests.gallery.test_query_counts import bulk_comments
+
+
+def test_fifty_renames_and_views_of_a_busy_entry_leave_the_cache_the_same_size(entry, peer, learner):
+    bulk_comments(entry, [peer, learner], 300)
+    client = client_for(peer)
+    url = entry.get_absolute_url()
+    sizes = []
+    for n in range(50):
+        peer.display_name = f"Olive the {n}th"
+        peer.save()
+        response = client.get(url)
+        assert response.status_code == 200 and f"Olive the {n}th" in response.content.decode()
+        sizes.append(len(cache._cache))  # the test settings' locmem cache
+    assert sizes[0] > 0  # the entry's shared body is cached
+    assert sizes[-1] == sizes[0], sizes
