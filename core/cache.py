@@ -75,25 +75,3 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
 
-
-# Transitional: the per-viewer version keys below go with the caches that use them.
-def bump_version(key: str) -> None:
-    import time
-
-    from django.core.cache import cache
-    from django.db import transaction
-
-    cache.set(key, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
-
-
-def with_versions(found: dict, keys: list) -> dict:
-    import time
-
-    from django.core.cache import cache
-
-    for key in keys:
-        if key not in found:
-            found[key] = time.time_ns()
-            cache.add(key, found[key], None)
-    return found
