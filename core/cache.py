@@ -15,7 +15,8 @@ Keys (holds; changes when):
 - `course_key(course, "sessions")`: the sessions with their lessons; the course is touched (a
   session, lesson, outcome, staff member, offering, worksheet, prompt or badge saved or deleted).
 - `course_key(course, "offerings")`: the active offerings; the course is touched.
-- `course_key(course, "worksheets")`: the worksheets with their prompts; the course is touched.
+- `course_key(course, "worksheets")` (portfolios.services.course_worksheets): the worksheets with
+  their lessons and prompts; the course is touched (a worksheet or prompt, portfolios/apps.py).
 - fragment `course-body` (course.pk, course.updated_at): the course page's shared part; the
   course is touched.
 - fragment `gallery-grid` (course.pk, sort, page, latest entry change, entry count): one page of

@@ -197,10 +197,10 @@ def test_portfolio_texts_save_without_javascript_and_show_conflicts(enrolled_cli
 
 
 def test_a_failed_submit_leaves_nothing_behind_for_the_next_reader(enrolled_client, course, worksheet, prompts, other_learner):
-    """Worksheet forms share their field objects (portfolios.forms.shared_answer_field): one
-    learner's errors and values must not reach the next page rendered with the same fields."""
+    """The prompts come from the shared cache; each request builds its own form from them, so one
+    learner's errors and values never reach the next page."""
     url = worksheet.get_absolute_url()
-    enrolled_client.get(url)  # the shared prompts (and their fields) are made
+    enrolled_client.get(url)  # the course's prompts are cached
     data = {f"version_{p.pk}": 0 for p in prompts.values()}
     data.update({f"prompt_{prompts['short_text'].pk}": "x" * 61, f"prompt_{prompts['number'].pk}": "many"})
     failed = enrolled_client.post(url, data)

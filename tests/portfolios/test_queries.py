@@ -41,8 +41,7 @@ def test_worksheet_page_query_count_is_constant(enrolled_client, course, workshe
     url = worksheets[0].get_absolute_url()
     enrolled_client.get(url)  # the learner's portfolio exists from the first visit on
     # session, enrollment (+course, offering), portfolio (+its submission of this worksheet),
-    # answers (the worksheet, its prompts, the page's URLs, the user and the header's unread
-    # count come from caches)
+    # answers (the worksheet and its prompts, the user and the header's unread count come from caches)
     with django_assert_num_queries(4):
         assert enrolled_client.get(url).status_code == 200
 
@@ -54,8 +53,8 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
     # session, enrollment (+course, offering), portfolio (+gallery entry), compile: answers,
-    # submissions (worksheets, prompts and URLs from the per-course caches; the learner is
-    # request.user; the user and the unread count from caches)
+    # submissions (worksheets and prompts from the course's cache; the learner is request.user;
+    # the user and the unread count from caches)
     with django_assert_num_queries(5):
         assert enrolled_client.get(url).status_code == 200
 
