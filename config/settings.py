@@ -251,6 +251,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# PDF renders are long and memory-hungry: they have their own queue and worker (Procfile `pdf`),
+# so a burst of them never holds up emails, badges and progress on the default queue.
+CELERY_TASK_ROUTES = {
+    "portfolios.tasks.render_portfolio_pdf": {"queue": "pdf"},
+    "gallery.tasks.render_entry_pdf": {"queue": "pdf"},
+}
 
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "/static/"

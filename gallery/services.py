@@ -19,10 +19,10 @@ from accounts.services import notify
 from core.emails import send_templated_email
 from core.images import reencode, square_thumbnail
 from core.markdown import render_markdown
-from gallery.models import Comment, Entry, Report, RulesAcceptance, snapshot_pdf_path
+from gallery.models import Comment, Entry, Report, RulesAcceptance
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
-from portfolios.services import compile_portfolio
+from portfolios.services import compile_portfolio, render_pdf
 
 COVER_SMALL_SIDE = 480  # square, for the gallery grid
 COVER_LARGE_SIDE = 1400  # longest side, for the entry page
@@ -152,25 +152,12 @@ def unpublish_entry(entry: Entry) -> None:
 
 
 def store_entry_pdf(entry_id: int) -> bool:
-    """Render the entry's snapshot to PDF and store it, unless a re-publish replaced the snapshot meanwhile."""
-    from portfolios.pdf import render_portfolio_pdf_bytes
-
+    """Render the entry's snapshot to PDF (portfolios.services.render_pdf: claimed, and kept when the
+    stored file already shows this snapshot); True when the entry has the PDF of its snapshot."""
     entry = Entry.objects.filter(pk=entry_id).first()
     if entry is None or not entry.snapshot:
         return False
-    compiled_at = entry.snapshot.get("compiled_at")
-    data = render_portfolio_pdf_bytes(entry.snapshot)
-    name = default_storage.save(snapshot_pdf_path(entry, "snapshot.pdf"), ContentFile(data))
-    with transaction.atomic():
-        current = Entry.objects.select_for_update().filter(pk=entry_id).first()
-        if current is None or current.snapshot.get("compiled_at") != compiled_at:
-            default_storage.delete(name)
-            return False
-        previous = current.snapshot_pdf.name
-        Entry.objects.filter(pk=entry_id).update(snapshot_pdf=name)
-    if previous and previous != name:
-        default_storage.delete(previous)
-    return True
+    return render_pdf(entry, entry.snapshot) in ("rendered", "unchanged")
 
 
 # --- comments ---------------------------------------------------------------------------
