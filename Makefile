@@ -29,6 +29,7 @@ run: $(STAMP)
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
 

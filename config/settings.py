@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",  # its jinja2/ widget templates (FORM_RENDERER below)
     "allauth",
     "allauth.account",
     "django_countries",
@@ -109,18 +108,8 @@ _CONTEXT_PROCESSORS = [
     "csp.context_processors.nonce",
     "accounts.context_processors.header",
 ]
-# Jinja2 first: the key learner pages live in jinja2/ (core/jinja2.py says why); a name not
-# found there falls through to the Django templates in templates/ and the apps.
+# One engine for our pages, emails and PDFs (templates/), the admin's and allauth's: Django's.
 TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": True,  # only django.forms ships a jinja2/ folder: the form widgets
-        "OPTIONS": {
-            "environment": "core.jinja2.environment",
-            "context_processors": [*_CONTEXT_PROCESSORS, "core.jinja2.csrf"],
-        },
-    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -130,11 +119,6 @@ TEMPLATES = [
         },
     },
 ]
-
-# Form widgets render through TEMPLATES, so Django's Jinja2 widget templates win and the
-# admin's own widget templates (Django only) still resolve. With the Django engine each
-# widget was a small template of its own at about 0.7 ms; the worksheet renders twenty.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -260,6 +244,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_TIMEZONE = TIME_ZONE
+# PDF renders are long and memory-hungry: they have their own queue and worker (Procfile `pdf`),
+# so a burst of them never holds up emails, badges and progress on the default queue.
+CELERY_TASK_ROUTES = {
+    "portfolios.tasks.render_portfolio_pdf": {"queue": "pdf"},
+    "gallery.tasks.render_entry_pdf": {"queue": "pdf"},
+}
 
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "/static/"

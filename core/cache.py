@@ -18,7 +18,8 @@ Keys (holds; changes when):
   portfolios and badges connect).
 - `course_key(course, "offerings")` (courses/caching.py): the active offerings; the course is
   touched.
-- `course_key(course, "worksheets")`: the worksheets with their prompts; the course is touched.
+- `course_key(course, "worksheets")` (portfolios.services.course_worksheets): the worksheets with
+  their lessons and prompts; the course is touched (a worksheet or prompt, portfolios/apps.py).
 - fragment `course-body` (course.pk, course.updated_at; templates/courses/course_detail.html):
   the course page's shared part; the course is touched.
 - fragment `gallery-grid` (course.pk, course.updated_at, sort, page, the latest updated_at and

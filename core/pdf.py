@@ -83,19 +83,24 @@ class SafeURLFetcher(URLFetcher):
 
     def _read(self, kind: str, path: str) -> bytes:
         if kind == "static":
-            found = finders.find(path)
-            if not found and settings.STATIC_ROOT and (Path(settings.STATIC_ROOT) / path).is_file():
-                found = str(Path(settings.STATIC_ROOT) / path)
-            if not found:
-                raise RefusedURL(f"No static file {path}")
-            with open(found, "rb") as handle:
-                data = handle.read(MAX_ASSET_BYTES + 1)
+            data = read_static(path, limit=MAX_ASSET_BYTES + 1)
         else:
             with default_storage.open(path, "rb") as handle:
                 data = handle.read(MAX_ASSET_BYTES + 1)
         if len(data) > MAX_ASSET_BYTES:
             raise RefusedURL(f"{path} is too large for a PDF")
         return data
+
+
+def read_static(path: str, *, limit: int = -1) -> bytes:
+    """One of our static files (found as in development, else from STATIC_ROOT), up to `limit` bytes."""
+    found = finders.find(path)
+    if not found and settings.STATIC_ROOT and (Path(settings.STATIC_ROOT) / path).is_file():
+        found = str(Path(settings.STATIC_ROOT) / path)
+    if not found:
+        raise RefusedURL(f"No static file {path}")
+    with open(found, "rb") as handle:
+        return handle.read(limit)
 
 
 def html_to_pdf(html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetcher: SafeURLFetcher | None = None) -> bytes:

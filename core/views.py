@@ -3,9 +3,10 @@ from django.http import HttpResponse, JsonResponse
 
 
 def healthz(request):
-    """Liveness for the load balancer: one trivial query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness for the load balancer: the database answers (the backend's own trivial check)."""
+    connection.ensure_connection()
+    if not connection.is_usable():
+        return JsonResponse({"ok": False}, status=503)
     return JsonResponse({"ok": True})
 
 

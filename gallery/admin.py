@@ -13,8 +13,8 @@ class EntryAdmin(admin.ModelAdmin):
     search_fields = ["title", "author__email", "author__display_name"]
     list_select_related = ["author", "course"]
     readonly_fields = [
-        "portfolio", "course", "author", "snapshot", "snapshot_pdf", "first_published_at", "published_at", "comment_count",
-        "moderated_by", "moderated_at",
+        "portfolio", "course", "author", "snapshot", "pdf", "pdf_status", "pdf_requested_at", "pdf_rendered_at",
+        "pdf_error", "pdf_hash", "first_published_at", "published_at", "comment_count", "moderated_by", "moderated_at",
     ]
     actions = ["hide", "restore"]
 

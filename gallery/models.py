@@ -1,23 +1,18 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Course
-from portfolios.models import Portfolio
+from portfolios.models import Portfolio, WithPdf
 
 
 def cover_path(instance, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
     return f"gallery/{uuid.uuid4().hex}.{ext}"
-
-
-def snapshot_pdf_path(instance, filename: str) -> str:
-    return f"gallery/pdf/{uuid.uuid4().hex}.pdf"
 
 
 # The gallery's sort orders (?sort=), each a full order so pages never overlap.
@@ -59,8 +54,12 @@ class EntryQuerySet(models.QuerySet):
         return self.aggregate(count=models.Count("pk"), latest=models.Max("updated_at"))
 
 
-class Entry(models.Model):
-    """A portfolio published to the course gallery, as a snapshot taken at publish time."""
+class Entry(WithPdf):
+    """A portfolio published to the course gallery, as a snapshot taken at publish time.
+
+    Its PDF (WithPdf: `pdf` and its job) shows the snapshot: portfolios.services.request_pdf(entry,
+    entry.snapshot, gallery.tasks.render_entry_pdf) asks for it.
+    """
 
     portfolio = models.OneToOneField(Portfolio, on_delete=models.CASCADE, related_name="entry")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="entries")
@@ -72,7 +71,6 @@ class Entry(models.Model):
     cover_small = models.ImageField(upload_to=cover_path, blank=True)
     cover_large = models.ImageField(upload_to=cover_path, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
-    snapshot_pdf = models.FileField(upload_to=snapshot_pdf_path, blank=True)
     is_published = models.BooleanField(default=True)
     is_hidden = models.BooleanField(default=False)
     first_published_at = models.DateTimeField(default=timezone.now)
@@ -136,29 +134,9 @@ class Entry(models.Model):
         )
         self.refresh_from_db(fields=["comment_count", "updated_at"])
 
-    def snapshot_worksheets(self) -> list[dict]:
-        """The snapshot's worksheets ready to show: only answered prompts, links only for web addresses."""
-        worksheets = []
-        for worksheet in self.snapshot.get("worksheets", []):
-            prompts = []
-            for prompt in worksheet.get("prompts", []):
-                display = prompt.get("display") or ""
-                image = prompt.get("image") or ""
-                if not display and not image:
-                    continue
-                is_link = prompt.get("kind") == "url" and display.lower().startswith(("http://", "https://"))
-                prompts.append(
-                    {
-                        "label": prompt.get("label", ""),
-                        "display": display,
-                        "image_url": default_storage.url(image) if image else "",
-                        "is_link": is_link,
-                    }
-                )
-            if prompts:
-                worksheets.append({"title": worksheet.get("title", ""), "step": worksheet.get("step"), "prompts": prompts})
-        return worksheets
-
+    @property
+    def has_snapshot_answers(self) -> bool:
+        return any(worksheet.get("answered") for worksheet in self.snapshot.get("worksheets", []))
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -20,10 +20,10 @@ from core.emails import send_templated_email
 from core.images import reencode, square_thumbnail
 from core.markdown import render_markdown
 from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
-from gallery.models import Comment, Entry, Report, RulesAcceptance, snapshot_pdf_path
+from gallery.models import Comment, Entry, Report, RulesAcceptance
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
-from portfolios.services import compile_portfolio
+from portfolios.services import compile_portfolio, render_pdf, request_pdf
 
 COVER_SMALL_SIDE = 480  # square, for the gallery grid
 COVER_LARGE_SIDE = 1400  # longest side, for the entry page
@@ -81,6 +81,13 @@ def _delete_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
+# What publishing writes on an existing entry.
+PUBLISHED_FIELDS = [
+    "title", "summary", "critical_evaluation", "snapshot", "is_published", "published_at",
+    "cover", "cover_small", "cover_large", "updated_at",
+]
+
+
 @transaction.atomic
 def publish_entry(
     portfolio: Portfolio,
@@ -112,12 +119,11 @@ def publish_entry(
     if entry is None:
         entry = Entry(portfolio=portfolio, course_id=enrollment.course_id, author_id=enrollment.user_id, first_published_at=now)
     else:
-        old_files = _snapshot_images(entry.snapshot) + [entry.snapshot_pdf.name]
+        old_files = _snapshot_images(entry.snapshot)
     entry.title = title
     entry.summary = summary
     entry.critical_evaluation = critical_evaluation
     entry.snapshot = snapshot
-    entry.snapshot_pdf = ""
     entry.is_published = True
     entry.published_at = now
     if cover is not None or remove_cover:
@@ -127,9 +133,13 @@ def publish_entry(
         entry.cover.save("cover.jpg", reencode(cover, max_side=2000, fmt="JPEG"), save=False)
         entry.cover_large.save("large.jpg", reencode(cover, max_side=COVER_LARGE_SIDE, fmt="JPEG"), save=False)
         entry.cover_small.save("small.jpg", square_thumbnail(cover, COVER_SMALL_SIDE, fmt="JPEG"), save=False)
-    entry.save()
+    if entry.pk is None:
+        entry.save()
+    else:
+        # Never the PDF's fields: a worker may be storing the previous snapshot's PDF right now.
+        entry.save(update_fields=PUBLISHED_FIELDS)
     transaction.on_commit(lambda: _delete_files(old_files))
-    tasks.render_entry_pdf.delay_on_commit(entry.pk)
+    request_pdf(entry, entry.snapshot, tasks.render_entry_pdf)
     entry_published.send(sender=Entry, user_id=entry.author_id, course_id=entry.course_id)
     return entry
 
@@ -141,25 +151,12 @@ def unpublish_entry(entry: Entry) -> None:
 
 
 def store_entry_pdf(entry_id: int) -> bool:
-    """Render the entry's snapshot to PDF and store it, unless a re-publish replaced the snapshot meanwhile."""
-    from portfolios.pdf import render_portfolio_pdf_bytes
-
+    """Render the entry's snapshot to PDF (portfolios.services.render_pdf: claimed, and kept when the
+    stored file already shows this snapshot); True when the entry has the PDF of its snapshot."""
     entry = Entry.objects.filter(pk=entry_id).first()
     if entry is None or not entry.snapshot:
         return False
-    compiled_at = entry.snapshot.get("compiled_at")
-    data = render_portfolio_pdf_bytes(entry.snapshot)
-    name = default_storage.save(snapshot_pdf_path(entry, "snapshot.pdf"), ContentFile(data))
-    with transaction.atomic():
-        current = Entry.objects.select_for_update().filter(pk=entry_id).first()
-        if current is None or current.snapshot.get("compiled_at") != compiled_at:
-            default_storage.delete(name)
-            return False
-        previous = current.snapshot_pdf.name
-        Entry.objects.filter(pk=entry_id).update(snapshot_pdf=name)
-    if previous and previous != name:
-        default_storage.delete(previous)
-    return True
+    return render_pdf(entry, entry.snapshot) in ("rendered", "unchanged")
 
 
 # --- comments ---------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from celery import shared_task
 from gallery import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
 def render_entry_pdf(entry_id: int) -> bool:
-    """Render the entry's snapshot to PDF. Idempotent: it overwrites its output for the current snapshot."""
+    """Render the entry's snapshot to PDF (idempotent: content hash + rendering claim, portfolios.services.render_pdf)."""
     return services.store_entry_pdf(entry_id)
 
 

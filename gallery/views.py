@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -17,7 +16,7 @@ from gallery import services
 from gallery.forms import CommentForm, PublishForm, ReplyForm, ReportForm
 from gallery.models import SORTS, Comment, Entry
 from gallery.tasks import render_entry_pdf
-from portfolios.services import get_or_create_portfolio
+from portfolios.services import get_or_create_portfolio, request_pdf
 
 PAGE_SIZE = 24
 THREADS_PER_PAGE = 50  # top-level comments per page of a discussion, each with its replies
@@ -120,14 +119,12 @@ def entry_detail(request, course_slug, pk):
 
 @login_required
 def entry_pdf(request, course_slug, pk):
+    """Download the PDF of the entry's snapshot; until it is made, ask for it (one job however often the link is clicked)."""
     course, _ = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk)
-    if entry.snapshot_pdf:
+    if request_pdf(entry, entry.snapshot, render_entry_pdf) == Entry.PdfStatus.READY:
         filename = f"{slugify(entry.title) or 'portfolio'}.pdf"
-        return FileResponse(entry.snapshot_pdf.open("rb"), as_attachment=True, filename=filename)
-    # One render request per entry per few minutes, however often the link is clicked.
-    if cache.add(f"gallery:pdf-requested:{entry.pk}", 1, timeout=300):
-        render_entry_pdf.delay_on_commit(entry.pk)
+        return FileResponse(entry.pdf.open("rb"), as_attachment=True, filename=filename)
     messages.info(request, "The PDF of this entry is being prepared. Please try the download again in a minute.")
     return redirect(entry)
 

@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from portfolios.forms import PromptAdminForm
 from portfolios.models import Portfolio, Prompt, Worksheet
-from portfolios.services import compile_portfolio, request_portfolio_pdf
+from portfolios.services import compile_portfolio, request_pdf
+from portfolios.tasks import render_portfolio_pdf
 
 
 class PromptInline(admin.StackedInline):
@@ -32,6 +32,9 @@ class WorksheetAdmin(admin.ModelAdmin):
 @admin.register(Portfolio)
 class PortfolioAdmin(admin.ModelAdmin):
     """Read-only for instructors: a learner's compiled answers and their PDF."""
+
+    class Media:
+        css = {"all": ["css/portfolio-admin.css"]}
 
     list_display = ["learner", "course", "pdf_status", "updated_at"]
     list_filter = ["enrollment__course", "pdf_status"]
@@ -69,11 +72,11 @@ class PortfolioAdmin(admin.ModelAdmin):
 
     @admin.display(description="Answers")
     def compiled_answers(self, obj):
-        return render_to_string("portfolios/admin_compiled.html", {"compiled": compile_portfolio(obj), "media_url": settings.MEDIA_URL})
+        return render_to_string("portfolios/admin_compiled.html", {"compiled": compile_portfolio(obj)})
 
     @admin.action(description="Prepare PDF for the selected portfolios")
     def prepare_pdf(self, request, queryset):
         for portfolio in queryset.select_related("enrollment__user", "enrollment__course"):
-            request_portfolio_pdf(portfolio)
+            request_pdf(portfolio, compile_portfolio(portfolio), render_portfolio_pdf)
         self.message_user(request, "PDFs are being prepared; reload this page in a moment.", messages.SUCCESS)
 

@@ -8,81 +8,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from markupsafe import Markup, escape
 
 from core.images import clean_uploaded_image
-from portfolios.models import Portfolio, Prompt
+from portfolios.models import Portfolio, Prompt, display_text
+from portfolios.services import VersionConflict, save_answer, save_portfolio_text
 
 DEFAULT_MAX_LENGTH = {Prompt.Kind.SHORT_TEXT: 300, Prompt.Kind.LONG_TEXT: 10000}
 CHOICE_KINDS = {Prompt.Kind.SINGLE_CHOICE, Prompt.Kind.MULTIPLE_CHOICE, Prompt.Kind.CHECKLIST}
 PORTFOLIO_TEXT_FIELDS = ("summary", "critical_evaluation")
-
-
-def widget_context(bound_field: forms.BoundField) -> dict:
-    """The context Django's widget template would get for this field, built as BoundField.as_widget builds it."""
-    widget = bound_field.field.widget
-    attrs = bound_field.build_widget_attrs({}, widget)
-    if bound_field.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", bound_field.auto_id)
-    return widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
-
-
-def render_widget(bound_field: forms.BoundField) -> Markup:
-    """The field's input(s), exactly as Django's Jinja2 widget templates write them.
-
-    The worksheet page has a dozen fields and some forty radio and checkbox options; through
-    the widget templates that was a template render per input and per option, and the
-    biggest part of the page. This writes the same HTML (input, textarea, radio or checkbox
-    group) from Django's own widget context, so ids, values and attributes (maxlength,
-    aria-describedby, aria-invalid, checked) stay Django's; tests/portfolios/test_widgets.py
-    compares the two for every prompt kind and state.
-    """
-    widget = widget_context(bound_field)
-    if "optgroups" in widget:
-        return _render_choices(widget)
-    if widget["template_name"].endswith("textarea.html"):
-        value = escape(widget["value"]) if widget["value"] else ""
-        return Markup(f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>')  # nosec B704
-    return _render_input(widget)
-
-
-# Every value put into the HTML below goes through markupsafe.escape (as Jinja2's {{ }} does), hence
-# the `nosec B704` on the Markup() calls. f-strings, because Markup.format() made the worksheet
-# page about 0.8 ms slower.
-
-
-def _attrs(attrs: dict) -> str:
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def _render_input(widget: dict) -> Markup:
-    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-    return Markup(f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>')  # nosec B704
-
-
-def _render_choices(widget: dict) -> Markup:
-    """django/forms/widgets/multiple_input.html with its input_option.html, options wrapped in their labels."""
-    attrs = widget["attrs"]
-    html = ["<div"]
-    if attrs.get("id"):
-        html.append(f' id="{escape(attrs["id"])}"')
-    if attrs.get("class"):
-        html.append(f' class="{escape(attrs["class"])}"')
-    html.append(">")
-    for group, options, _index in widget["optgroups"]:
-        if group:
-            html.append(f"\n  <div><label>{escape(group)}</label>")
-        for option in options:
-            label_for = f' for="{escape(option["attrs"]["id"])}"' if option["attrs"].get("id") else ""
-            html.append(f"<div>\n    <label{label_for}>{_render_input(option)} {escape(option['label'])}</label></div>")
-        if group:
-            html.append("\n  </div>")
-    html.append("\n</div>")
-    return Markup("".join(html))  # nosec B704
 
 
 def field_name(prompt: Prompt) -> str:
@@ -164,23 +97,6 @@ def answer_field(prompt: Prompt) -> forms.Field:
     raise ValueError(f"Unknown prompt kind {kind!r}")
 
 
-# The hidden copy-version of every prompt: one field object serves them all (fields are only read).
-VERSION_FIELD = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
-
-
-def shared_answer_field(prompt: Prompt) -> forms.Field:
-    """answer_field(prompt), made once per prompt instance and then reused.
-
-    The worksheet page's prompts are shared by every request for a course version
-    (portfolios.caching), and a form only reads its fields (rendering and cleaning make new
-    dicts), so the fields need not be rebuilt, nor deep-copied as declared fields are, per request.
-    """
-    field = prompt.__dict__.get("_answer_field")
-    if field is None:
-        field = prompt.__dict__["_answer_field"] = answer_field(prompt)
-    return field
-
-
 def to_json_value(prompt: Prompt, cleaned):
     """What Answer.value stores for a cleaned value (JSON: text, list of text, number or null)."""
     if prompt.kind == Prompt.Kind.IMAGE:
@@ -203,10 +119,13 @@ def to_form_value(prompt: Prompt, value):
 
 
 class WorksheetForm(forms.Form):
-    """One field per prompt plus a hidden version per prompt (the copy the page loaded)."""
+    """One field per prompt plus a hidden version per prompt (the copy the page loaded), built per request."""
 
     def __init__(self, prompts, answers: dict, *args, **kwargs):
+        """`answers`: {prompt id: Answer}; `save` adds the answers it saves."""
         self.prompts = list(prompts)
+        self.answers = answers
+        self.conflicts = {}
         initial = {}
         for prompt in self.prompts:
             answer = answers.get(prompt.pk)
@@ -214,19 +133,18 @@ class WorksheetForm(forms.Form):
             initial[version_name(prompt)] = answer.version if answer else 0
         super().__init__(*args, initial=initial, **kwargs)
         for prompt in self.prompts:
-            self.fields[field_name(prompt)] = shared_answer_field(prompt)
-            self.fields[version_name(prompt)] = VERSION_FIELD
+            self.fields[field_name(prompt)] = answer_field(prompt)
+            self.fields[version_name(prompt)] = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
 
-    def save(self, portfolio: Portfolio, answers: dict) -> dict:
-        """Save every valid field that changed, each with its own version check.
+    def save(self, portfolio: Portfolio) -> bool:
+        """Validate, then save every valid field that changed, each with its own version check.
 
-        Returns {prompt id: VersionConflict}. Afterwards the hidden versions in the form's data
-        are the server's, so the redisplayed page saves cleanly next time (for a conflict that
-        means: saving again keeps the learner's text, which is what the conflict box says).
+        True when every answer is valid and saved; otherwise the errors are on the fields and the
+        conflicts in `conflicts` ({prompt id: VersionConflict}). Afterwards the hidden versions in
+        the form's data are the server's, so the redisplayed page saves cleanly next time (for a
+        conflict that means: saving again keeps the learner's text, which is what the conflict box says).
         """
-        from portfolios.services import VersionConflict, save_answer
-
-        self.conflicts = {}
+        self.is_valid()
         data = self.data.copy()
         for prompt in self.prompts:
             name = field_name(prompt)
@@ -234,7 +152,7 @@ class WorksheetForm(forms.Form):
                 continue
             cleaned = self.cleaned_data.get(name)
             expected = self.cleaned_data.get(version_name(prompt)) or 0
-            answer = answers.get(prompt.pk)
+            answer = self.answers.get(prompt.pk)
             value = to_json_value(prompt, cleaned)
             if prompt.kind == Prompt.Kind.IMAGE:
                 if cleaned is None:
@@ -243,49 +161,35 @@ class WorksheetForm(forms.Form):
                 continue  # unchanged: saving it would only bump the version and confuse other tabs
             try:
                 answer = save_answer(portfolio, prompt, value, expected_version=expected, image=cleaned if prompt.kind == Prompt.Kind.IMAGE else None)
-                answers[prompt.pk] = answer
+                self.answers[prompt.pk] = answer
                 data[version_name(prompt)] = str(answer.version)
             except VersionConflict as conflict:
                 self.conflicts[prompt.pk] = conflict
                 data[version_name(prompt)] = str(conflict.version)
         self.data = data
-        return self.conflicts
+        return not self.errors and not self.conflicts
 
-    def rows(self, answers: dict, image_url, autosave_urls: dict) -> list[dict]:
-        """Everything the template needs per prompt, in order (the field's ids and names
-        worked out here once, rather than through the bound field several times per prompt)."""
-        conflicts = getattr(self, "conflicts", {})
+    @property
+    def rows(self) -> list[dict]:
+        """Per prompt, in order: the prompt, its field and hidden version, its answer and any conflict."""
         rows = []
         for prompt in self.prompts:
-            answer = answers.get(prompt.pk)
-            conflict = conflicts.get(prompt.pk)
             field = self[field_name(prompt)]
-            version = self[version_name(prompt)]
+            conflict = self.conflicts.get(prompt.pk)
             rows.append(
                 {
                     "prompt": prompt,
-                    "id": field.auto_id,  # the input's id, and the group's for choices (Django's id_for_label is the same)
-                    "name": field.html_name,
-                    "version_name": version.html_name,
-                    "autosave_url": autosave_urls[prompt.pk],
-                    "errors": field.errors,
-                    "widget": render_widget(field),
-                    "version_widget": render_widget(version),
+                    "field": field,
+                    "version": self[version_name(prompt)],
+                    "answer": self.answers.get(prompt.pk),
                     "is_group": prompt.kind in CHOICE_KINDS,
                     "is_image": prompt.kind == Prompt.Kind.IMAGE,
-                    "image_url": image_url(answer.image.name) if answer and answer.image else "",
                     "conflict": conflict,
-                    "conflict_display": display_json_value(conflict.value) if conflict else "",
-                    "mine_display": display_json_value(field.value()) if conflict else "",
+                    "conflict_display": display_text(conflict.value) if conflict else "",
+                    "mine_display": display_text(field.value()) if conflict else "",
                 }
             )
         return rows
-
-
-def display_json_value(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
 
 
 def clean_single_answer(prompt: Prompt, data, files):
@@ -307,7 +211,11 @@ def clean_single_answer(prompt: Prompt, data, files):
 
 
 class PortfolioTextForm(forms.ModelForm):
-    """Summary and critical evaluation with the versions the page loaded."""
+    """Summary and critical evaluation with the versions the page loaded.
+
+    The portfolio's stored texts are the form's initial values, and `save_texts` saves those that
+    changed; the portfolio instance itself is never the form's (validating must not change it).
+    """
 
     summary_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     critical_evaluation_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -331,21 +239,39 @@ class PortfolioTextForm(forms.ModelForm):
             },
         }
 
-    def rows(self, conflicts: dict) -> list[dict]:
-        """Per text (summary, critical evaluation): its field, hidden version and any conflict."""
-        rows = []
+    def __init__(self, portfolio: Portfolio, *args, **kwargs):
+        self.portfolio = portfolio
+        self.conflicts = {}
+        initial = {}
         for name in PORTFOLIO_TEXT_FIELDS:
-            field, version = self[name], self[f"{name}_version"]
-            rows.append(
-                {
-                    "field": field,
-                    "version": version,
-                    "widget": render_widget(field),
-                    "version_widget": render_widget(version),
-                    "conflict": conflicts.get(name),
-                }
-            )
-        return rows
+            initial[name] = getattr(portfolio, name)
+            initial[f"{name}_version"] = getattr(portfolio, f"{name}_version")
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def save_texts(self) -> dict:
+        """Save the changed texts of a no-JavaScript submit; returns {field: VersionConflict}."""
+        data = self.data.copy()
+        for name in PORTFOLIO_TEXT_FIELDS:
+            if self.cleaned_data[name] == self.initial[name]:
+                continue
+            try:
+                version = save_portfolio_text(
+                    self.portfolio, name, self.cleaned_data[name], expected_version=self.cleaned_data[f"{name}_version"]
+                )
+            except VersionConflict as conflict:
+                self.conflicts[name] = conflict
+                version = conflict.version
+            data[f"{name}_version"] = str(version)
+        self.data = data
+        return self.conflicts
+
+    @property
+    def rows(self) -> list[dict]:
+        """Per text (summary, critical evaluation): its field, hidden version and any conflict."""
+        return [
+            {"field": self[name], "version": self[f"{name}_version"], "conflict": self.conflicts.get(name)}
+            for name in PORTFOLIO_TEXT_FIELDS
+        ]
 
 
 def portfolio_text_field(name: str) -> forms.Field:

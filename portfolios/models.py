@@ -1,12 +1,12 @@
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.cache import touch
 from core.markdown import render_markdown
-from core.prepared import PreparedRows
 from courses.models import Course, Enrollment, Lesson
 
 
@@ -14,8 +14,23 @@ def answer_image_path(instance, filename: str) -> str:
     return f"answers/{uuid.uuid4().hex}.png"
 
 
-def portfolio_pdf_path(instance, filename: str) -> str:
-    return f"portfolios/{uuid.uuid4().hex}.pdf"
+def pdf_path(instance, filename: str) -> str:
+    """`<app>/pdf/<random>.pdf`: under core.media's private prefixes, so only the checked views serve it."""
+    return f"{instance._meta.app_label}/pdf/{uuid.uuid4().hex}.pdf"
+
+
+def display_text(value) -> str:
+    """A stored answer value (JSON: text, number, list of text or null) as plain text, the same everywhere."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+class WorksheetQuerySet(models.QuerySet):
+    def with_prompts(self):
+        """In course order, with the lesson and its session, and the prompts in order."""
+        prompts = models.Prefetch("prompts", queryset=Prompt.objects.order_by("order", "pk"))
+        return self.select_related("lesson__session").prefetch_related(prompts)
 
 
 class Worksheet(models.Model):
@@ -27,6 +42,8 @@ class Worksheet(models.Model):
     title = models.CharField(max_length=200)
     step = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Strategy Step number, if any.")
     intro = models.TextField(blank=True, help_text="Markdown.")
+
+    objects = WorksheetQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson__session__number", "lesson__order", "pk"]
@@ -40,6 +57,10 @@ class Worksheet(models.Model):
 
     def intro_html(self) -> str:
         return render_markdown(self.intro)
+
+    def touch_course(self) -> None:
+        """The course's cached worksheets (portfolios.services.course_worksheets) include this one."""
+        touch(Course.objects.filter(pk=self.course_id))
 
 
 class Prompt(models.Model):
@@ -70,9 +91,21 @@ class Prompt(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def touch_course(self) -> None:
+        """The course's cached worksheets (portfolios.services.course_worksheets) include their prompts."""
+        touch(Course.objects.filter(worksheets=self.worksheet_id))
 
-class Portfolio(models.Model):
-    """One learner's portfolio in one course: their answers plus summary and evaluation."""
+
+class WithPdf(models.Model):
+    """A PDF rendered in the background: the portfolio's, and a gallery entry's (gallery.Entry).
+
+    The database holds the job. Requesting one is a conditional update (`claim_pdf_job`), so
+    two clicks, two tabs or a second publish queue one render; the worker takes the job with
+    another (`start_pdf_render`) and records its file only while the job is still its own. A
+    job that is not finished PDF_DEADLINE after it was queued or started (a worker died) may be
+    claimed again. `pdf_hash` is the hash of what the file shows (portfolios.services.pdf_content_hash).
+    portfolios.services.request_pdf and render_pdf drive it for both models.
+    """
 
     class PdfStatus(models.TextChoices):
         NONE = "none", "Not rendered"
@@ -81,19 +114,97 @@ class Portfolio(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
+    PDF_DEADLINE = timedelta(minutes=10)
+    PDF_FIELDS = ["pdf", "pdf_hash", "pdf_status", "pdf_rendered_at", "pdf_requested_at", "pdf_error"]
+
+    pdf = models.FileField(upload_to=pdf_path, blank=True)
+    pdf_hash = models.CharField(max_length=64, blank=True)
+    pdf_status = models.CharField(max_length=20, choices=PdfStatus.choices, default=PdfStatus.NONE)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # When the current job was queued, or once rendering, started: its deadline runs from here.
+    pdf_requested_at = models.DateTimeField(null=True, blank=True)
+    pdf_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def pdf_job_status(self) -> str:
+        """pdf_status as the pages show it: a job past its deadline has failed (it may be requested again)."""
+        busy = self.pdf_status in (self.PdfStatus.QUEUED, self.PdfStatus.RENDERING)
+        if busy and (self.pdf_requested_at is None or self.pdf_requested_at <= timezone.now() - self.PDF_DEADLINE):
+            return self.PdfStatus.FAILED
+        return self.pdf_status
+
+    def pdf_shows(self, content_hash: str) -> bool:
+        """Whether the stored file shows the content with this hash, whatever the job's status."""
+        return bool(self.pdf) and self.pdf_hash == content_hash and self.pdf.storage.exists(self.pdf.name)
+
+    def claim_pdf_job(self) -> bool:
+        """Queue a job unless one is queued or rendering within its deadline; True if this call queued it."""
+        return self._take_pdf_job(self.PdfStatus.QUEUED, held=[self.PdfStatus.QUEUED, self.PdfStatus.RENDERING]) is not None
+
+    def start_pdf_render(self) -> datetime | None:
+        """The worker's claim: rendering, unless another worker renders within its deadline.
+
+        Returns the claim's time, which `store_pdf` and `fail_pdf` check, or None."""
+        return self._take_pdf_job(self.PdfStatus.RENDERING, held=[self.PdfStatus.RENDERING])
+
+    def store_pdf(self, name: str, content_hash: str, started_at: datetime) -> bool:
+        """Record the rendered file, if the job started at `started_at` is still this worker's (one UPDATE)."""
+        return bool(
+            self._pdf_job(started_at).update(
+                pdf=name, pdf_hash=content_hash, pdf_status=self.PdfStatus.READY, pdf_rendered_at=timezone.now(), pdf_error=""
+            )
+        )
+
+    def fail_pdf(self, started_at: datetime, message: str) -> None:
+        self._pdf_job(started_at).update(pdf_status=self.PdfStatus.FAILED, pdf_error=message)
+
+    def keep_pdf(self) -> None:
+        """The stored file already shows the content: mark it ready again (a request or a failure came in between)."""
+        self._pdf_rows().filter(pdf_status__in=[self.PdfStatus.QUEUED, self.PdfStatus.FAILED]).update(pdf_status=self.PdfStatus.READY)
+
+    def _pdf_rows(self):
+        return type(self)._default_manager.filter(pk=self.pk)
+
+    def _pdf_job(self, started_at: datetime):
+        return self._pdf_rows().filter(pdf_status=self.PdfStatus.RENDERING, pdf_requested_at=started_at)
+
+    def _take_pdf_job(self, status: str, *, held: list) -> datetime | None:
+        now = timezone.now()
+        busy = models.Q(pdf_status__in=held, pdf_requested_at__gt=now - self.PDF_DEADLINE)
+        taken = self._pdf_rows().exclude(busy).update(pdf_status=status, pdf_requested_at=now, pdf_error="")
+        self.refresh_from_db(fields=self.PDF_FIELDS)
+        return now if taken else None
+
+
+class PortfolioQuerySet(models.QuerySet):
+    def with_submission(self, worksheet: Worksheet):
+        """The worksheet page's read: `submitted_at` of that worksheet (None until submitted), long texts deferred."""
+        submitted = WorksheetSubmission.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)
+        return self.defer("summary", "critical_evaluation").annotate(
+            submitted_at=models.Subquery(submitted.values("submitted_at")[:1])
+        )
+
+    def with_entry(self):
+        """The portfolio page's read: with the learner's gallery entry (`portfolio.entry`, the reverse
+        one-to-one gallery.Entry declares) in the same query, without the entry's texts and snapshot."""
+        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot")
+
+
+class Portfolio(WithPdf):
+    """One learner's portfolio in one course: their answers plus summary and evaluation."""
+
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="portfolio")
     summary = models.TextField(blank=True, max_length=10000)
     summary_version = models.PositiveIntegerField(default=0)
     critical_evaluation = models.TextField(blank=True, max_length=20000)
     critical_evaluation_version = models.PositiveIntegerField(default=0)
-    pdf = models.FileField(upload_to=portfolio_pdf_path, blank=True)
-    pdf_hash = models.CharField(max_length=64, blank=True)
-    pdf_status = models.CharField(max_length=20, choices=PdfStatus.choices, default=PdfStatus.NONE)
-    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
-    pdf_requested_at = models.DateTimeField(null=True, blank=True)
-    pdf_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PortfolioQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -111,6 +222,10 @@ class Portfolio(models.Model):
     @property
     def course(self):
         return self.enrollment.course
+
+    def answers_to(self, worksheet: Worksheet) -> dict[int, "Answer"]:
+        """{prompt id: Answer} of this portfolio's answers to the worksheet's prompts."""
+        return {answer.prompt_id: answer for answer in self.answers.filter(prompt__worksheet=worksheet)}
 
 
 class Answer(models.Model):
@@ -142,81 +257,3 @@ class WorksheetSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.portfolio} submitted {self.worksheet}"
-
-
-# --- the learner pages' lookups, prepared once (core.prepared) ------------------------------
-
-# The worksheet page reads the portfolio's state, not its long texts.
-_PORTFOLIO_STATE = [
-    "enrollment", "summary_version", "critical_evaluation_version", "pdf", "pdf_hash", "pdf_status",
-    "pdf_rendered_at", "pdf_requested_at", "pdf_error", "created_at", "updated_at",
-]
-_worksheet_portfolio = PreparedRows(
-    [("p", Portfolio, _PORTFOLIO_STATE)],
-    "FROM {p} p WHERE p.enrollment_id = %s",
-    extra=[(
-        "submitted_at",
-        "SELECT s.submitted_at FROM {s} s WHERE s.portfolio_id = p.id AND s.worksheet_id = %s",
-        models.DateTimeField(),
-    )],
-    tables={"s": WorksheetSubmission},
-)
-# The autosave endpoints only need to know which portfolio.
-_portfolio_of = PreparedRows([("p", Portfolio, ["enrollment"])], "FROM {p} p WHERE p.enrollment_id = %s")
-_worksheet_answers = PreparedRows(
-    [("a", Answer)],
-    "FROM {a} a INNER JOIN {q} q ON q.id = a.prompt_id WHERE a.portfolio_id = %s AND q.worksheet_id = %s",
-    tables={"q": Prompt},
-)
-# The portfolio page: the whole portfolio and the learner's gallery entry without its texts and snapshot.
-_ENTRY_BOX = [
-    "portfolio", "course", "author", "title", "cover", "cover_small", "cover_large", "snapshot_pdf",
-    "is_published", "is_hidden", "first_published_at", "published_at", "comment_count", "updated_at",
-]
-_portfolio_with_entry = PreparedRows(
-    [("p", Portfolio), ("g", "gallery.Entry", _ENTRY_BOX)],
-    "FROM {p} p LEFT JOIN {g} g ON g.portfolio_id = p.id WHERE p.enrollment_id = %s",
-)
-_portfolio_answers = PreparedRows([("a", Answer, ["prompt", "value", "image", "version"])], "FROM {a} a WHERE a.portfolio_id = %s")
-_portfolio_submissions = PreparedRows(
-    [("s", WorksheetSubmission, ["worksheet", "submitted_at"])], "FROM {s} s WHERE s.portfolio_id = %s"
-)
-
-
-def worksheet_portfolio(enrollment_id: int, worksheet_id: int) -> Portfolio | None:
-    """The enrollment's portfolio (long texts deferred) with `submitted_at` for the worksheet, or None."""
-    rows = _worksheet_portfolio.rows([worksheet_id, enrollment_id])
-    return rows[0][0] if rows else None
-
-
-def portfolio_of(enrollment_id: int) -> Portfolio | None:
-    """The enrollment's portfolio with only its id and enrollment loaded (the rest deferred), or None."""
-    rows = _portfolio_of.rows([enrollment_id])
-    return rows[0][0] if rows else None
-
-
-def worksheet_answers(portfolio_id: int, worksheet_id: int) -> dict[int, Answer]:
-    """{prompt id: Answer} of the portfolio's answers to the worksheet's prompts."""
-    return {answer.prompt_id: answer for (answer,) in _worksheet_answers.rows([portfolio_id, worksheet_id])}
-
-
-def portfolio_with_entry(enrollment_id: int) -> Portfolio | None:
-    """The enrollment's portfolio with its gallery entry (texts and snapshot deferred) cached on it, or None."""
-    rows = _portfolio_with_entry.rows([enrollment_id])
-    if not rows:
-        return None
-    portfolio, entry = rows[0]
-    Portfolio.entry.related.set_cached_value(portfolio, entry)  # None: known to have no entry
-    if entry is not None:
-        type(entry).portfolio.field.set_cached_value(entry, portfolio)
-    return portfolio
-
-
-def portfolio_answers(portfolio_id: int) -> dict[int, tuple]:
-    """{prompt id: (value, image file name or "", version)} of the portfolio's answers."""
-    return {prompt_id: (value, image or "", version) for _pk, prompt_id, value, image, version in _portfolio_answers.values([portfolio_id])}
-
-
-def portfolio_submissions(portfolio_id: int) -> dict[int, datetime]:
-    """{worksheet id: submitted_at} of the portfolio's submitted worksheets."""
-    return {worksheet_id: submitted_at for _pk, worksheet_id, submitted_at in _portfolio_submissions.values([portfolio_id])}

@@ -1,41 +1,81 @@
-"""Portfolio operations shared by the portfolio page, its PDF and the gallery snapshot."""
+"""Portfolio operations shared by the worksheet and portfolio pages, the admin, the PDF and the gallery."""
 
 import contextlib
 import hashlib
 import json
 import logging
-from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
-from portfolios.caching import portfolio_outline
+from core.cache import TIMEOUT, course_key
 from portfolios.models import (
     Answer,
     Portfolio,
     Prompt,
+    WithPdf,
     Worksheet,
     WorksheetSubmission,
     answer_image_path,
-    portfolio_answers,
-    portfolio_pdf_path,
-    portfolio_submissions,
+    display_text,
 )
+from portfolios.pdf import pdf_layout_digest, render_portfolio_pdf_bytes
 from portfolios.signals import worksheet_submitted
 
 logger = logging.getLogger(__name__)
 
+PDF_FAILED_MESSAGE = "We could not make your PDF this time. Please try again in a few minutes."
 
-def get_or_create_portfolio(enrollment) -> Portfolio:
-    """The enrollment's portfolio, created on first use (see create_portfolio)."""
+
+# --- the course's worksheets, the same for every learner --------------------------------
+
+
+def course_worksheets(course) -> list[Worksheet]:
+    """The course's worksheets in course order with their lessons and prompts (Worksheet.objects.with_prompts).
+
+    Cached under the course's `updated_at`, which every save or delete of a worksheet, a prompt
+    (portfolios/apps.py) or a lesson (courses) touches. Read them; never change them.
+    """
+    return cache.get_or_set(
+        course_key(course, "worksheets"), lambda: list(Worksheet.objects.filter(course=course).with_prompts()), TIMEOUT
+    )
+
+
+def get_worksheet_or_404(course, slug: str) -> Worksheet:
+    for worksheet in course_worksheets(course):
+        if worksheet.slug == slug:
+            return worksheet
+    raise Http404("This course has no such worksheet.")
+
+
+def get_prompt_or_404(course, prompt_id: int) -> Prompt:
+    """A prompt of one of the course's worksheets (a prompt of another course is a 404)."""
+    for worksheet in course_worksheets(course):
+        for prompt in worksheet.prompts.all():
+            if prompt.pk == prompt_id:
+                return prompt
+    raise Http404("This course has no such question.")
+
+
+# --- the portfolio ----------------------------------------------------------------------
+
+
+def get_or_create_portfolio(enrollment, queryset=None) -> Portfolio:
+    """The enrollment's portfolio, read through `queryset` (a Portfolio queryset, for what a page
+    needs of it), and created on first use (see create_portfolio). Its enrollment is the one given."""
+    rows = (Portfolio.objects.all() if queryset is None else queryset).filter(enrollment=enrollment)
     try:
-        return Portfolio.objects.get(enrollment=enrollment)
+        portfolio = rows.get()
     except Portfolio.DoesNotExist:
         create_portfolio(enrollment)
-        return Portfolio.objects.get(enrollment=enrollment)
+        portfolio = rows.get()
+    portfolio.enrollment = enrollment
+    return portfolio
 
 
 def create_portfolio(enrollment) -> None:
@@ -54,57 +94,54 @@ def display_value(prompt: Prompt, answer: Answer | None) -> str:
 def _display_text(kind: str, value, image: str) -> str:
     if kind == Prompt.Kind.IMAGE:
         return "(image)" if image else ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if value is None:
-        return ""
-    return str(value)
+    return display_text(value)
 
 
 def compile_portfolio(portfolio: Portfolio) -> dict:
     """All worksheets' answers in course order, as JSON-ready data.
 
-    The portfolio page, the PDF and the gallery snapshot are all made from this, so what a
-    learner sees, downloads and publishes is the same. Two queries whatever the size (the
-    worksheets and prompts come from the per-course cache, as plain dicts).
+    The portfolio page, the PDF and the gallery snapshot are all made from this (and drawn by
+    templates/portfolios/includes/compiled.html), so what a learner sees, downloads and publishes
+    is the same. Two queries whatever the size: the worksheets and prompts are the course's cached ones.
     """
     enrollment = portfolio.enrollment
-    outline = portfolio_outline(enrollment.course)  # shared by every learner, cached per course version
-    answers = portfolio_answers(portfolio.pk)  # {prompt id: (value, image, version)}
-    submitted = portfolio_submissions(portfolio.pk)
+    answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
+               portfolio.answers.values_list("prompt_id", "value", "image", "version")}
+    submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
     no_answer = (None, "", 0)
     compiled_worksheets = []
-    for worksheet in outline:
+    for worksheet in course_worksheets(enrollment.course):
         prompts = []
         answered = 0
         missing = []
-        for prompt in worksheet["prompts"]:
-            value, image, version = answers.get(prompt["id"], no_answer)
-            text = _display_text(prompt["kind"], value, image)
+        for prompt in worksheet.prompts.all():
+            value, image, version = answers.get(prompt.pk, no_answer)
+            image = image or ""
+            text = _display_text(prompt.kind, value, image)
             has_answer = bool(text) or bool(image)
             answered += has_answer
-            if prompt["required"] and not has_answer:
-                missing.append(prompt["label"])
+            if prompt.required and not has_answer:
+                missing.append(prompt.label)
             prompts.append(
                 {
-                    "id": prompt["id"],
-                    "kind": prompt["kind"],
-                    "label": prompt["label"],
+                    "id": prompt.pk,
+                    "kind": prompt.kind,
+                    "label": prompt.label,
                     "value": value,
                     "display": text,
                     "image": image,
                     "version": version,
                 }
             )
-        submitted_at = submitted.get(worksheet["id"])
+        submitted_at = submitted.get(worksheet.pk)
         compiled_worksheets.append(
             {
-                "id": worksheet["id"],
-                "slug": worksheet["slug"],
-                "title": worksheet["title"],
-                "step": worksheet["step"],
-                "session": worksheet["session"],
-                "lesson_id": worksheet["lesson_id"],
+                "id": worksheet.pk,
+                "slug": worksheet.slug,
+                "title": worksheet.title,
+                "step": worksheet.step,
+                "session": worksheet.lesson.session.number,
+                "lesson_id": worksheet.lesson_id,
                 "submitted_at": submitted_at.isoformat() if submitted_at else None,
                 "answered": answered,
                 "total": len(prompts),
@@ -198,8 +235,7 @@ def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> 
     When complete: record the submission (once), complete the worksheet's lesson and queue
     badge evaluation. Submitting again is harmless.
     """
-    answers = {a.prompt_id: a for a in Answer.objects.filter(portfolio=portfolio, prompt__worksheet=worksheet)}
-    missing = missing_required(worksheet, answers)
+    missing = missing_required(worksheet, portfolio.answers_to(worksheet))
     if missing:
         return missing
     WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)
@@ -208,15 +244,12 @@ def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> 
     return []
 
 
-# --- the PDF ----------------------------------------------------------------------------
-
-# Bump when templates/pdf/portfolio.html changes in a way that should re-render every PDF.
-PDF_LAYOUT_VERSION = 1
-STALE_RENDER_AFTER = timedelta(minutes=10)
+# --- the PDF, of a portfolio or of a gallery entry's snapshot ----------------------------
 
 
-def portfolio_content_hash(compiled: dict) -> str:
-    """sha256 of what a PDF shows: the compiled portfolio without its timestamp and save counters.
+def pdf_content_hash(compiled: dict) -> str:
+    """sha256 of what a PDF shows: the compiled portfolio without its timestamp and save counters,
+    and the templates and stylesheet it is drawn with (a PDF made by other templates is out of date).
 
     Versions are left out on purpose: they count saves, not content, so re-saving the same
     words does not force a new render. Image file names are included (a new upload is a new name).
@@ -224,11 +257,10 @@ def portfolio_content_hash(compiled: dict) -> str:
     content = {key: value for key, value in compiled.items() if key != "compiled_at"}
     content["worksheets"] = [
         {**ws, "prompts": [{k: v for k, v in p.items() if k != "version"} for p in ws["prompts"]]}
-        for ws in compiled["worksheets"]
+        for ws in compiled.get("worksheets", [])
     ]
-    images = sorted(p["image"] for ws in compiled["worksheets"] for p in ws["prompts"] if p["image"])
     canonical = json.dumps(
-        {"layout": PDF_LAYOUT_VERSION, "portfolio": content, "images": images},
+        {"layout": pdf_layout_digest(), "portfolio": content},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -237,81 +269,55 @@ def portfolio_content_hash(compiled: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def has_current_pdf(portfolio: Portfolio, compiled: dict) -> bool:
-    """Whether the stored PDF shows this compiled content (hashed only when there is a ready PDF to compare)."""
+def has_current_pdf(document: WithPdf, compiled: dict) -> bool:
+    """Whether the document's stored PDF shows `compiled` (hashed only when there is a ready PDF to compare)."""
     return (
-        portfolio.pdf_status == Portfolio.PdfStatus.READY
-        and bool(portfolio.pdf)
-        and portfolio.pdf_hash == portfolio_content_hash(compiled)
-        and default_storage.exists(portfolio.pdf.name)
+        document.pdf_status == WithPdf.PdfStatus.READY
+        and bool(document.pdf)
+        and document.pdf_shows(pdf_content_hash(compiled))
     )
 
 
-def request_portfolio_pdf(portfolio: Portfolio, compiled: dict | None = None) -> str:
-    """Queue a render unless an up-to-date PDF exists or one is already on its way; returns the status.
-
-    The conditional update is the claim: two clicks (or two tabs) queue one task. A render
-    stuck for STALE_RENDER_AFTER (a worker died) may be queued again.
+def request_pdf(document: WithPdf, compiled: dict, render_task) -> str:
+    """Queue `render_task(document.pk)` unless the stored PDF shows `compiled` or a job is already
+    on its way; returns the PDF's status. The portfolio's "Prepare PDF" and the gallery entry's
+    publish and download all come here; the claim is in the database (WithPdf.claim_pdf_job).
     """
-    from portfolios.tasks import render_portfolio_pdf
-
-    compiled = compiled or compile_portfolio(portfolio)
-    if has_current_pdf(portfolio, compiled):
-        return Portfolio.PdfStatus.READY
-    now = timezone.now()
-    busy = Q(pdf_status__in=[Portfolio.PdfStatus.QUEUED, Portfolio.PdfStatus.RENDERING])
-    fresh = Q(pdf_requested_at__gte=now - STALE_RENDER_AFTER)
-    claimed = (
-        Portfolio.objects.filter(pk=portfolio.pk)
-        .exclude(busy & fresh)
-        .update(pdf_status=Portfolio.PdfStatus.QUEUED, pdf_requested_at=now, pdf_error="")
-    )
-    if claimed:
-        render_portfolio_pdf.delay_on_commit(portfolio.pk)
-    portfolio.refresh_from_db(fields=["pdf_status", "pdf_requested_at", "pdf_error", "pdf", "pdf_hash"])
-    return portfolio.pdf_status
+    if has_current_pdf(document, compiled):
+        return WithPdf.PdfStatus.READY
+    if document.claim_pdf_job():
+        render_task.delay_on_commit(document.pk)
+    return document.pdf_status
 
 
-def render_and_store_pdf(portfolio_id: int) -> str:
-    """The task's body: render a queued portfolio once and store the file with its content hash.
+def render_pdf(document: WithPdf, compiled: dict) -> str:
+    """The render tasks' body: make the PDF of `compiled` once and store it with its content hash.
 
-    1. compile and hash; an existing file with the same hash is kept (no second render);
-    2. claim queued → rendering with a conditional update, so a duplicate delivery does nothing;
-    3. render, store the file, then record file + hash + ready in one update; drop the old file.
-    Returns what happened: "missing", "unchanged", "skipped", "failed" or "rendered".
+    1. a stored file with the same hash is kept (no second render);
+    2. take the job (rendering) with a conditional update, so a duplicate delivery does nothing;
+    3. render and store the file (any error: failed, to be requested again), then record file +
+       hash + ready in one update while the job is still this worker's (one claimed again after
+       its deadline is not); drop the replaced file.
+    Returns what happened: "unchanged", "skipped", "failed", "superseded" or "rendered".
     """
-    from portfolios.pdf import render_portfolio_pdf_bytes
-
-    portfolio = Portfolio.objects.select_related("enrollment__user", "enrollment__course").filter(pk=portfolio_id).first()
-    if portfolio is None:
-        return "missing"
-    compiled = compile_portfolio(portfolio)
-    content_hash = portfolio_content_hash(compiled)
-    rows = Portfolio.objects.filter(pk=portfolio_id)
-    if portfolio.pdf_hash == content_hash and portfolio.pdf and default_storage.exists(portfolio.pdf.name):
-        rows.filter(pdf_status__in=[Portfolio.PdfStatus.QUEUED, Portfolio.PdfStatus.FAILED]).update(
-            pdf_status=Portfolio.PdfStatus.READY
-        )
+    content_hash = pdf_content_hash(compiled)
+    if document.pdf_shows(content_hash):
+        document.keep_pdf()
         return "unchanged"
-    if not rows.filter(pdf_status=Portfolio.PdfStatus.QUEUED).update(pdf_status=Portfolio.PdfStatus.RENDERING):
+    started_at = document.start_pdf_render()
+    if started_at is None:
         return "skipped"
+    previous = document.pdf.name
     try:
         data = render_portfolio_pdf_bytes(compiled)
+        name = default_storage.save(document.pdf.field.generate_filename(document, "portfolio.pdf"), ContentFile(data))
     except Exception:
-        logger.exception("Rendering the PDF of portfolio %s failed", portfolio_id)
-        rows.update(
-            pdf_status=Portfolio.PdfStatus.FAILED,
-            pdf_error="We could not make your PDF this time. Please try again in a few minutes.",
-        )
+        logger.exception("Rendering the PDF of %s %s failed", document._meta.label, document.pk)
+        document.fail_pdf(started_at, PDF_FAILED_MESSAGE)
         return "failed"
-    name = default_storage.save(portfolio_pdf_path(None, "portfolio.pdf"), ContentFile(data))
-    rows.update(
-        pdf=name,
-        pdf_hash=content_hash,
-        pdf_status=Portfolio.PdfStatus.READY,
-        pdf_rendered_at=timezone.now(),
-        pdf_error="",
-    )
-    if portfolio.pdf and portfolio.pdf.name != name:
-        default_storage.delete(portfolio.pdf.name)
+    if not document.store_pdf(name, content_hash, started_at):
+        default_storage.delete(name)
+        return "superseded"
+    if previous and previous != name:
+        default_storage.delete(previous)
     return "rendered"

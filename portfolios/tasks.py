@@ -1,9 +1,13 @@
 from celery import shared_task
 
-from portfolios.services import render_and_store_pdf
+from portfolios.models import Portfolio
+from portfolios.services import compile_portfolio, render_pdf
 
 
 @shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
 def render_portfolio_pdf(portfolio_id: int) -> str:
-    """Render a queued portfolio PDF (idempotent: content hash + queued→rendering claim)."""
-    return render_and_store_pdf(portfolio_id)
+    """Render a requested portfolio PDF (idempotent: content hash + rendering claim, portfolios.services.render_pdf)."""
+    portfolio = Portfolio.objects.select_related("enrollment__user", "enrollment__course").filter(pk=portfolio_id).first()
+    if portfolio is None:
+        return "missing"
+    return render_pdf(portfolio, compile_portfolio(portfolio))

@@ -14,108 +14,67 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.services import get_enrollment_or_404
-from gallery.models import Entry
-from portfolios.caching import course_prompts, portfolio_urls, worksheet_page
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
     PortfolioTextForm,
     WorksheetForm,
     clean_single_answer,
-    display_json_value,
     portfolio_text_field,
 )
-from portfolios.models import (
-    Portfolio,
-    Prompt,
-    portfolio_of,
-    portfolio_with_entry,
-    worksheet_answers,
-    worksheet_portfolio,
-)
+from portfolios.models import Portfolio, display_text
 from portfolios.services import (
     VersionConflict,
     compile_portfolio,
-    create_portfolio,
     get_or_create_portfolio,
+    get_prompt_or_404,
+    get_worksheet_or_404,
     has_current_pdf,
     missing_required,
-    request_portfolio_pdf,
+    request_pdf,
     save_answer,
     save_portfolio_text,
     submit_worksheet,
 )
+from portfolios.tasks import render_portfolio_pdf
 
 READ_ONLY_MESSAGE = "Your access to this course has ended, so your portfolio can be read but not changed."
 
 
-def _portfolio_for(enrollment) -> Portfolio:
-    portfolio = get_or_create_portfolio(enrollment)
-    portfolio.enrollment = enrollment
-    return portfolio
-
-
-def _existing_or_new(enrollment, lookup) -> Portfolio:
-    """The enrollment's portfolio as `lookup()` reads it, created first if the learner has none yet."""
-    portfolio = lookup()
-    if portfolio is None:
-        create_portfolio(enrollment)
-        portfolio = lookup()
-    portfolio.enrollment = enrollment
-    return portfolio
-
-
-def _image_url(name: str) -> str:
-    return default_storage.url(name) if name else ""
-
-
-def _answer_json(prompt: Prompt, value, version: int, image: str) -> dict:
-    return {"value": value, "version": version, "display": display_json_value(value), "image_url": _image_url(image)}
+def _answer_json(value, version: int, image: str) -> dict:
+    return {"value": value, "version": version, "display": display_text(value), "image_url": default_storage.url(image) if image else ""}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    page = worksheet_page(enrollment.course, worksheet_slug)
-    if page is None:
-        raise Http404("This course has no such worksheet.")
-    worksheet = page["worksheet"]
+    worksheet = get_worksheet_or_404(enrollment.course, worksheet_slug)
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, READ_ONLY_MESSAGE)
-        return redirect(worksheet.get_absolute_url())
-    portfolio = _existing_or_new(enrollment, lambda: worksheet_portfolio(enrollment.pk, worksheet.pk))
-    answers = worksheet_answers(portfolio.pk, worksheet.pk)
-    prompts = worksheet.prompts.all()
+        return redirect(request.path)
+    portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.with_submission(worksheet))
+    answers = portfolio.answers_to(worksheet)
+    posted = request.method == "POST"
+    form = WorksheetForm(worksheet.prompts.all(), answers, request.POST if posted else None, request.FILES if posted else None)
     missing = []
-    status = 200
-    if request.method == "POST":
-        form = WorksheetForm(prompts, answers, request.POST, request.FILES)
-        form.is_valid()
-        conflicts = form.save(portfolio, answers)
-        if not form.errors and not conflicts:
-            if request.POST.get("action") != "submit":
-                messages.success(request, "Your answers are saved.")
-                return redirect(worksheet.get_absolute_url())
-            missing = submit_worksheet(enrollment, portfolio, worksheet)
-            if not missing:
-                messages.success(request, f"“{worksheet.title}” is submitted and the lesson is marked complete.")
-                return redirect(worksheet.get_absolute_url())
-        status = 400
-    else:
-        form = WorksheetForm(prompts, answers)
+    if form.is_bound and form.save(portfolio):
+        if request.POST.get("action") != "submit":
+            messages.success(request, "Your answers are saved.")
+            return redirect(request.path)
+        missing = submit_worksheet(enrollment, portfolio, worksheet)
+        if not missing:
+            messages.success(request, f"“{worksheet.title}” is submitted and the lesson is marked complete.")
+            return redirect(request.path)
     context = {
-        "enrollment": enrollment,
         "course": enrollment.course,
         "worksheet": worksheet,
-        "urls": page["urls"],
         "form": form,
-        "rows": form.rows(answers, _image_url, page["urls"]["answers"]),
         "missing": missing,
         "submitted_at": portfolio.submitted_at,
         "still_required": [] if missing else missing_required(worksheet, answers),
         "read_only": enrollment.is_read_only,
     }
-    return render(request, "portfolios/worksheet_detail.html", context, status=status)
+    return render(request, "portfolios/worksheet_detail.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -123,12 +82,10 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
 def autosave_answer(request, course_slug: str, prompt_id: int):
     """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy)."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    prompt = course_prompts(enrollment.course).get(prompt_id)
-    if prompt is None:
-        raise Http404("This course has no such question.")
+    prompt = get_prompt_or_404(enrollment.course, prompt_id)
     if enrollment.is_read_only:
         return JsonResponse({"ok": False, "errors": [READ_ONLY_MESSAGE]}, status=403)
-    portfolio = _existing_or_new(enrollment, lambda: portfolio_of(enrollment.pk))
+    portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment"))
     try:
         value, image, version = clean_single_answer(prompt, request.POST, request.FILES)
     except ValidationError as error:
@@ -136,9 +93,9 @@ def autosave_answer(request, course_slug: str, prompt_id: int):
     try:
         answer = save_answer(portfolio, prompt, value, expected_version=version, image=image)
     except VersionConflict as conflict:
-        body = _answer_json(prompt, conflict.value, conflict.version, conflict.image)
+        body = _answer_json(conflict.value, conflict.version, conflict.image)
         return JsonResponse({"ok": False, "conflict": True, **body}, status=409)
-    return JsonResponse({"ok": True, **_answer_json(prompt, answer.value, answer.version, answer.image.name)})
+    return JsonResponse({"ok": True, **_answer_json(answer.value, answer.version, answer.image.name)})
 
 
 @login_required
@@ -150,7 +107,7 @@ def autosave_text(request, course_slug: str, field: str):
         raise Http404("No such field.")
     if enrollment.is_read_only:
         return JsonResponse({"ok": False, "errors": [READ_ONLY_MESSAGE]}, status=403)
-    portfolio = _portfolio_for(enrollment)
+    portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment"))
     try:
         text = portfolio_text_field(field).clean(request.POST.get(field, ""))
         version = int(request.POST.get(f"{field}_version", ""))
@@ -170,80 +127,37 @@ def autosave_text(request, course_slug: str, field: str):
 @require_http_methods(["GET", "POST"])
 def portfolio_detail(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = _existing_or_new(enrollment, lambda: portfolio_with_entry(enrollment.pk))
-    initial = {f"{name}_version": getattr(portfolio, f"{name}_version") for name in PORTFOLIO_TEXT_FIELDS}
-    conflicts = {}
-    status = 200
-    if request.method == "POST":
-        if enrollment.is_read_only:
-            messages.error(request, READ_ONLY_MESSAGE)
-            return redirect(portfolio.get_absolute_url())
-        form = PortfolioTextForm(request.POST, instance=Portfolio.objects.get(pk=portfolio.pk), initial=initial)
-        if form.is_valid():
-            conflicts = _save_texts(form, portfolio)
-            if not conflicts:
-                messages.success(request, "Your summary and critical evaluation are saved.")
-                return redirect(portfolio.get_absolute_url())
-        status = 400
-    else:
-        form = PortfolioTextForm(instance=portfolio, initial=initial)
-    urls = portfolio_urls(enrollment.course)
+    portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.with_entry())
+    if request.method == "POST" and enrollment.is_read_only:
+        messages.error(request, READ_ONLY_MESSAGE)
+        return redirect(request.path)
+    form = PortfolioTextForm(portfolio, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid() and not form.save_texts():
+        messages.success(request, "Your summary and critical evaluation are saved.")
+        return redirect(request.path)
     compiled = compile_portfolio(portfolio)
-    pdf_is_current = has_current_pdf(portfolio, compiled)  # before the page adds its URLs to `compiled`
-    for worksheet in compiled["worksheets"]:
-        worksheet["url"] = urls["worksheets"][worksheet["slug"]]
-        for prompt in worksheet["prompts"]:
-            prompt["image_url"] = _image_url(prompt["image"])
+    entry = getattr(portfolio, "entry", None)  # gallery.Entry's reverse one-to-one; None before publishing
+    if entry is not None:
+        entry.course = enrollment.course  # for its URL, without a query
     context = {
-        "enrollment": enrollment,
         "course": enrollment.course,
-        "urls": urls,
         "portfolio": portfolio,
         "compiled": compiled,
         "form": form,
-        "text_rows": form.rows(conflicts),
-        "conflicts": conflicts,
-        "pdf_is_current": pdf_is_current,
+        "pdf_is_current": has_current_pdf(portfolio, compiled),
         "read_only": enrollment.is_read_only,
-        "entry": _own_entry(portfolio, enrollment.course),
+        "entry": entry,
     }
-    return render(request, "portfolios/portfolio_detail.html", context, status=status)
-
-
-def _own_entry(portfolio: Portfolio, course) -> Entry | None:
-    """The learner's gallery entry for the publish box (fetched with the portfolio), its course known."""
-    try:
-        entry = portfolio.entry
-    except Entry.DoesNotExist:
-        return None
-    entry.course = course
-    return entry
-
-
-def _save_texts(form: PortfolioTextForm, portfolio: Portfolio) -> dict:
-    """Save the changed texts of a no-JavaScript submit; returns {field: VersionConflict}."""
-    conflicts = {}
-    data = form.data.copy()
-    for name in PORTFOLIO_TEXT_FIELDS:
-        if form.cleaned_data[name] == getattr(portfolio, name):
-            continue
-        try:
-            version = save_portfolio_text(portfolio, name, form.cleaned_data[name], expected_version=form.cleaned_data[f"{name}_version"])
-        except VersionConflict as conflict:
-            conflicts[name] = conflict
-            version = conflict.version
-        data[f"{name}_version"] = str(version)
-    form.data = data
-    return conflicts
+    return render(request, "portfolios/portfolio_detail.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
 @require_POST
-def request_pdf(request, course_slug: str):
+def pdf_request(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = _portfolio_for(enrollment)
-    request_portfolio_pdf(portfolio)
-    return redirect(portfolio.get_absolute_url() + "#pdf")
+    portfolio = get_or_create_portfolio(enrollment)
+    request_pdf(portfolio, compile_portfolio(portfolio), render_portfolio_pdf)
+    return redirect(reverse("portfolios:portfolio", args=[course_slug]) + "#pdf")
 
 
 @login_required
@@ -251,11 +165,11 @@ def request_pdf(request, course_slug: str):
 def pdf_status(request, course_slug: str):
     """Polled by the portfolio page while the PDF is being prepared."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = _portfolio_for(enrollment)
+    portfolio = get_or_create_portfolio(enrollment)
     ready = portfolio.pdf_status == Portfolio.PdfStatus.READY and bool(portfolio.pdf)
     return JsonResponse(
         {
-            "status": portfolio.pdf_status,
+            "status": portfolio.pdf_job_status,
             "ready": ready,
             "download_url": reverse("portfolios:pdf_download", args=[course_slug]) if ready else "",
             "error": portfolio.pdf_error,
@@ -265,9 +179,9 @@ def pdf_status(request, course_slug: str):
 
 @login_required
 @require_GET
-def download_pdf(request, course_slug: str):
+def pdf_download(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    portfolio = _portfolio_for(enrollment)
+    portfolio = get_or_create_portfolio(enrollment)
     if not portfolio.pdf or not default_storage.exists(portfolio.pdf.name):
         raise Http404("There is no PDF yet; prepare one on your portfolio page.")
     filename = f"portfolio-{enrollment.course.slug}-{request.user.username}.pdf"

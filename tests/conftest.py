@@ -133,7 +133,7 @@ def celery_worker(transactional_db):
     env["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
     log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2", "-Q", "celery,pdf",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import gallery.models
+import portfolios.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -29,7 +30,7 @@ class Migration(migrations.Migration):
                 ('cover_small', models.ImageField(blank=True, upload_to=gallery.models.cover_path)),
                 ('cover_large', models.ImageField(blank=True, upload_to=gallery.models.cover_path)),
                 ('snapshot', models.JSONField(blank=True, default=dict)),
-                ('snapshot_pdf', models.FileField(blank=True, upload_to=gallery.models.snapshot_pdf_path)),
+                ('snapshot_pdf', models.FileField(blank=True, upload_to=portfolios.models.pdf_path)),
                 ('is_published', models.BooleanField(default=True)),
                 ('is_hidden', models.BooleanField(default=False)),
                 ('first_published_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('summary_version', models.PositiveIntegerField(default=0)),
                 ('critical_evaluation', models.TextField(blank=True, max_length=20000)),
                 ('critical_evaluation_version', models.PositiveIntegerField(default=0)),
-                ('pdf', models.FileField(blank=True, upload_to=portfolios.models.portfolio_pdf_path)),
+                ('pdf', models.FileField(blank=True, upload_to=portfolios.models.pdf_path)),
                 ('pdf_hash', models.CharField(blank=True, max_length=64)),
                 ('pdf_status', models.CharField(choices=[('none', 'Not rendered'), ('queued', 'Queued'), ('rendering', 'Rendering'), ('ready', 'Ready'), ('failed', 'Failed')], default='none', max_length=20)),
                 ('pdf_rendered_at', models.DateTimeField(blank=True, null=True)),

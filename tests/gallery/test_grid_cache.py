@@ -50,7 +50,8 @@ def test_a_login_does_not_empty_the_html_caches(entry, learner, peer, course, dj
     client.get(url)
     learner.last_login = timezone.now()
     learner.save(update_fields=["last_login"])  # what every login does
-    with django_assert_num_queries(4):  # session, enrollment, own entry, the cards' count and latest change: no cards
+    # session, user, enrollment, own entry, the cards' count and latest change, unread count: no cards
+    with django_assert_num_queries(6):
         client.get(url)
 
 

@@ -159,4 +159,4 @@ def test_publish_include_for_the_portfolio_page_links_to_publishing(rf, course, 
 def test_render_entry_pdf_stores_the_snapshot_pdf(entry):
     assert render_entry_pdf(entry.pk) is True
     entry.refresh_from_db()
-    assert entry.snapshot_pdf.read(5) == b"%PDF-"
+    assert entry.pdf.read(5) == b"%PDF-"

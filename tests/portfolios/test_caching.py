@@ -1,5 +1,5 @@
-"""The worksheet and portfolio pages cache course content per course version
-(portfolios/caching.py): an edit must show on the next request."""
+"""The worksheet and portfolio pages read the course's worksheets and prompts from the cache, under
+the course's updated_at (portfolios.services.course_worksheets): an edit must show on the next request."""
 
 from django.urls import reverse
 
@@ -39,3 +39,13 @@ def test_the_portfolio_page_counts_a_new_prompt(enrolled_client, course, workshe
     assert f"0 of {total} answered" in enrolled_client.get(url).content.decode()
     Prompt.objects.create(worksheet=worksheet, order=99, kind="short_text", label="A new question")
     assert f"0 of {total + 1} answered" in enrolled_client.get(url).content.decode()
+
+
+def test_a_deleted_prompt_leaves_the_worksheet_page_and_its_autosave_at_once(enrolled_client, course, worksheet, prompts):
+    url = worksheet.get_absolute_url()
+    prompt = prompts["url"]
+    autosave = reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk])
+    assert prompt.label in enrolled_client.get(url).content.decode()
+    prompt.delete()
+    assert prompt.label not in enrolled_client.get(url).content.decode()
+    assert enrolled_client.post(autosave, {}).status_code == 404

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from badges.tasks import evaluate_badges
 from courses.models import LessonCompletion
 from portfolios.models import Answer, Portfolio, WorksheetSubmission
 from tests import factories
@@ -68,8 +69,8 @@ def test_submit_with_required_answers_completes_the_lesson_and_queues_badges(
     assert response.status_code == 302
     assert WorksheetSubmission.objects.filter(worksheet=worksheet, portfolio__enrollment=enrollment).count() == 1
     assert LessonCompletion.objects.filter(enrollment=enrollment, lesson=worksheet.lesson).exists()
-    names = [getattr(cb, "__qualname__", "") for cb in callbacks]
-    assert any(name.startswith("queue_badge_evaluation") for name in names), names
+    queued = [cb.args for cb in callbacks if getattr(cb, "func", None) == evaluate_badges.delay]
+    assert queued == [(enrollment.user_id, course.pk)], callbacks
     page = enrolled_client.get(worksheet.get_absolute_url()).content.decode()
     assert "is submitted and the lesson is marked complete" in page
     # Submitting again is harmless.
@@ -197,10 +198,10 @@ def test_portfolio_texts_save_without_javascript_and_show_conflicts(enrolled_cli
 
 
 def test_a_failed_submit_leaves_nothing_behind_for_the_next_reader(enrolled_client, course, worksheet, prompts, other_learner):
-    """Worksheet forms share their field objects (portfolios.forms.shared_answer_field): one
-    learner's errors and values must not reach the next page rendered with the same fields."""
+    """The prompts come from the shared cache; each request builds its own form from them, so one
+    learner's errors and values never reach the next page."""
     url = worksheet.get_absolute_url()
-    enrolled_client.get(url)  # the shared prompts (and their fields) are made
+    enrolled_client.get(url)  # the course's prompts are cached
     data = {f"version_{p.pk}": 0 for p in prompts.values()}
     data.update({f"prompt_{prompts['short_text'].pk}": "x" * 61, f"prompt_{prompts['number'].pk}": "many"})
     failed = enrolled_client.post(url, data)

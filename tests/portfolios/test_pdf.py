@@ -1,16 +1,19 @@
 import io
 import json
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from core.pdf import PdfRenderError, SafeURLFetcher, html_to_pdf
+from portfolios import pdf as portfolio_pdf
 from portfolios.models import Portfolio
 from portfolios.pdf import render_portfolio_pdf_bytes
-from portfolios.services import compile_portfolio, request_portfolio_pdf
+from portfolios.services import compile_portfolio, pdf_content_hash, request_pdf
 from portfolios.tasks import render_portfolio_pdf
 from tests.conftest import wait_for
 from tests.portfolios.conftest import png_upload
@@ -113,11 +116,15 @@ def test_a_changed_answer_renders_a_new_pdf_and_drops_the_old_file(filled, cours
     assert "I weave rugs now." in pdf_text(default_storage.open(new.pdf.name).read())
 
 
+def request(portfolio) -> str:
+    return request_pdf(portfolio, compile_portfolio(portfolio), render_portfolio_pdf)
+
+
 def test_two_requests_queue_one_render(filled, course, enrollment, django_capture_on_commit_callbacks):
     portfolio = Portfolio.objects.get(enrollment=enrollment)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert request_portfolio_pdf(portfolio) == Portfolio.PdfStatus.QUEUED
-        assert request_portfolio_pdf(portfolio) == Portfolio.PdfStatus.QUEUED
+        assert request(portfolio) == Portfolio.PdfStatus.QUEUED
+        assert request(Portfolio.objects.get(pk=portfolio.pk)) == Portfolio.PdfStatus.QUEUED
     assert len(callbacks) == 1
     page = filled.get(reverse("portfolios:portfolio", args=[course.slug])).content.decode()
     assert "Preparing your PDF…" in page
@@ -126,10 +133,42 @@ def test_two_requests_queue_one_render(filled, course, enrollment, django_captur
 
 def test_a_render_claimed_by_another_worker_is_skipped(filled, enrollment):
     portfolio = Portfolio.objects.get(enrollment=enrollment)
-    Portfolio.objects.filter(pk=portfolio.pk).update(pdf_status=Portfolio.PdfStatus.RENDERING)
+    Portfolio.objects.filter(pk=portfolio.pk).update(pdf_status=Portfolio.PdfStatus.RENDERING, pdf_requested_at=timezone.now())
     assert render_portfolio_pdf(portfolio.pk) == "skipped"
     assert not portfolio_of(enrollment).pdf
     assert render_portfolio_pdf(999999) == "missing"
+
+
+def test_a_job_past_its_deadline_can_be_requested_again(filled, course, enrollment, django_capture_on_commit_callbacks):
+    portfolio = Portfolio.objects.get(enrollment=enrollment)
+    stuck = timezone.now() - Portfolio.PDF_DEADLINE - timedelta(seconds=1)
+    Portfolio.objects.filter(pk=portfolio.pk).update(pdf_status=Portfolio.PdfStatus.RENDERING, pdf_requested_at=stuck)
+    page = filled.get(reverse("portfolios:portfolio", args=[course.slug])).content.decode()
+    assert "Preparing your PDF" not in page and "Prepare PDF" in page
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert request(portfolio) == Portfolio.PdfStatus.QUEUED
+    assert len(callbacks) == 1
+    assert portfolio_of(enrollment).pdf_status == Portfolio.PdfStatus.READY
+
+
+def test_a_worker_whose_job_was_taken_over_keeps_nothing(filled, enrollment):
+    portfolio = Portfolio.objects.select_related("enrollment__user", "enrollment__course").get(enrollment=enrollment)
+    started_at = portfolio.start_pdf_render()
+    Portfolio.objects.filter(pk=portfolio.pk).update(pdf_requested_at=timezone.now() + timedelta(seconds=1))  # another worker's claim
+    assert not portfolio.store_pdf("portfolios/pdf/late.pdf", "hash", started_at)
+    assert not portfolio_of(enrollment).pdf
+    assert portfolio_of(enrollment).pdf_status == Portfolio.PdfStatus.RENDERING
+
+
+def test_a_pdf_made_with_other_templates_is_out_of_date(filled, course, enrollment, ask_for_pdf, monkeypatch):
+    ask_for_pdf(filled, course)
+    compiled = compile_portfolio(portfolio_of(enrollment))
+    before = pdf_content_hash(compiled)
+    assert portfolio_of(enrollment).pdf_hash == before
+    monkeypatch.setattr(portfolio_pdf, "read_static", lambda path: b"/* a new stylesheet */")
+    assert pdf_content_hash(compiled) != before
+    page = filled.get(reverse("portfolios:portfolio", args=[course.slug])).content.decode()
+    assert "before your latest changes" in page and "Prepare an up-to-date PDF" in page
 
 
 def test_download_before_any_pdf_is_404(enrolled_client, course, enrollment):

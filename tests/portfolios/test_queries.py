@@ -40,10 +40,9 @@ def test_worksheet_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = worksheets[0].get_absolute_url()
     enrolled_client.get(url)  # the learner's portfolio exists from the first visit on
-    # session, enrollment (+course, offering), portfolio (+its submission of this worksheet),
-    # answers (the worksheet, its prompts, the page's URLs, the user and the header's unread
-    # count come from caches)
-    with django_assert_num_queries(4):
+    # session, user, enrollment (+course, offering), portfolio (+its submission of this worksheet),
+    # answers, the header's unread count (the worksheet and its prompts come from the course's cache)
+    with django_assert_num_queries(6):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -53,10 +52,9 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
-    # session, enrollment (+course, offering), portfolio (+gallery entry), compile: answers,
-    # submissions (worksheets, prompts and URLs from the per-course caches; the learner is
-    # request.user; the user and the unread count from caches)
-    with django_assert_num_queries(5):
+    # session, user, enrollment (+course, offering), portfolio (+gallery entry), compile: answers,
+    # submissions, the header's unread count (worksheets and prompts from the course's cache)
+    with django_assert_num_queries(7):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -68,12 +66,12 @@ def test_autosave_query_count(enrolled_client, course, worksheet, prompts, djang
     first, second = prompts["short_text"], prompts["long_text"]
     # Where a learner autosaves from: the page creates the portfolio, and the course's prompts are then cached.
     enrolled_client.get(worksheet.get_absolute_url())
-    # A first answer: session, enrollment (+course, offering), portfolio, savepoint, answer, release;
+    # A first answer: session, user, enrollment (+course, offering), portfolio, savepoint, answer, release;
     # the prompt comes from the per-course cache. Outside a test's transaction there is no savepoint.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert autosave(first, "One", 0).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert autosave(second, "Two", 0).status_code == 200
-    # Saving again: session, enrollment, portfolio, conditional update, answer
-    with django_assert_num_queries(5):
+    # Saving again: session, user, enrollment, portfolio, conditional update, answer
+    with django_assert_num_queries(6):
         assert autosave(first, "One again", 1).json()["version"] == 2
