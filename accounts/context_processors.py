@@ -15,6 +15,9 @@ def header(request):
 
     @cache
     def unread_notifications() -> int:
-        return Notification.objects.for_user(user).unread().count()
+        # The backends read it with the user (accounts/backends.py); a user set some other way
+        # (a test's RequestFactory) costs a query.
+        count = getattr(user, "unread_count", None)
+        return Notification.objects.for_user(user).unread().count() if count is None else count
 
     return {"unread_notifications": unread_notifications}
