@@ -56,6 +56,7 @@ lint-imports: $(STAMP)
 ## make fixtures: rebuild fixtures/course.json and its PDFs and images from fixtures/content/
 fixtures: $(STAMP)
 	$(PY) manage.py build_course_fixtures
+	$(PY) manage.py build_badge_fixtures
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles

@@ -76,7 +76,7 @@ def parse_sections(text: str) -> dict[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Build fixtures/course.json, its PDFs and badge images from fixtures/content/."
+    help = "Build fixtures/course.json, its PDFs and the demo users from fixtures/content/."
 
     def handle(self, *args, **options):
         objects: list[dict] = []
