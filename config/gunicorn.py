@@ -7,6 +7,7 @@ GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_WORKER_CLASS, GUNICORN_WORKER_CONNE
 GUNICORN_TIMEOUT, GUNICORN_LOG_LEVEL, GUNICORN_GC_THRESHOLD.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -42,8 +43,6 @@ def post_fork(server, worker):
     many short-lived objects, and with the default threshold (700) the collector would run
     within most requests, with an occasional full pass that shows as a latency spike.
     """
-    import gc
-
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 50)
 

@@ -151,11 +151,11 @@ if DATABASE_URL:
     }
     # Prepared statements: with server-side binding psycopg sends the parameters apart from
     # the SQL, and a query run prepare_threshold (5) times on a connection becomes a prepared
-    # statement, so PostgreSQL stops planning it again. Planning was most of the server's work
-    # (0.1–0.3 ms against 0.02–0.06 ms to run each lookup); the server's CPU per worksheet page
-    # fell from 0.93 to 0.40 ms under `make bench`. Django turns them off unless asked, for
-    # connection poolers: DB_PREPARED_STATEMENTS=0 behind PgBouncer in transaction mode unless it
-    # is 1.21 or newer with max_prepared_statements set above 0 (0 was its default until 1.24).
+    # statement, so PostgreSQL stops planning it again (the ORM's SQL is the same text for the
+    # same query shape; planning was most of the server's work per page). Django turns them off
+    # unless asked, for connection poolers: DB_PREPARED_STATEMENTS=0 behind PgBouncer in
+    # transaction mode unless it is 1.21 or newer with max_prepared_statements set above 0 (0 was
+    # its default until 1.24).
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)
@@ -171,8 +171,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            # Keep each thread's connection between requests, as for PostgreSQL: opening one
-            # and running the PRAGMAs above cost about 0.2 ms per request.
+            # Keep each thread's connection between requests, as for PostgreSQL, rather than
+            # opening one and running the PRAGMAs above on every request.
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             # A file when a real Celery worker (another process) must see the test database.
             "TEST": {"NAME": env_str("SQLITE_TEST_PATH", "") or (str(BASE_DIR / ".test-db.sqlite3") if env_str("REDIS_URL") else None)},
