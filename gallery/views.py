@@ -74,13 +74,16 @@ def entry_list(request, course_slug):
     shared = not query and not request.user.is_staff and (own is None or own.is_visible_to_peers)
     entries = Entry.objects.published() if shared else Entry.objects.visible_to(request.user).search(query)
     grid = entries.for_grid(course, sort)
-    stats = grid.stats()
     paginator = Paginator(grid, PAGE_SIZE)
-    paginator.count = stats["count"]  # stats() counted them: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "course": course, "enrollment": enrollment, "own_entry": own, "query": query, "sort": sort,
         "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
-        "page": paginator.get_page(request.GET.get("page")), "shared": shared, "latest": stats["latest"],
+        "page": page, "shared": shared,
+        # The shared cards are named by what they show: the count and the (pk, updated_at) of the entries on
+        # the page (any change to a card, its comment count or its author's name gives the entry a new
+        # updated_at; an entry that comes, goes or moves changes the pks). Both are read from an index.
+        "cards": list(page.object_list.values_list("pk", "updated_at")) if shared and paginator.count else None,
         "fragment_timeout": _fragment_timeout(),
     }
     return render(request, "gallery/entry_list.html", context)
