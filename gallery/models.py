@@ -146,7 +146,10 @@ class CommentQuerySet(models.QuerySet):
         has_replies = models.Exists(self.model.objects.visible_to(user).filter(parent=models.OuterRef("pk")))
         return (
             self.visible_to(user)
-            .filter(entry=entry, parent=None)
+            # "not a reply" as NOT (parent IS NOT NULL), the same rows as parent=None: SQLite would
+            # answer `parent_id IS NULL` from the parent index, which holds every top-level comment of
+            # every entry; written this way it counts them from the entry's index.
+            .filter(~models.Q(parent__isnull=False), entry=entry)
             .filter(models.Q(is_deleted=False) | has_replies)
             .select_related("author")
         )
