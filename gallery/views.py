@@ -90,24 +90,31 @@ def entry_list(request, course_slug):
 
 
 def _render_entry(request, course, enrollment, entry, *, failed=None, reply_to=None, status=200):
-    """The entry page with one page of its discussion. A comment that failed (`failed`, its form) comes back
-    with its text and errors, in the reply box of its thread (`reply_to`) or in the new-comment box."""
+    """The entry page with one page of its discussion. The page has one reply box, under the thread that
+    `?reply=<id>` names (each other thread has a Reply link to it). A comment that failed (`failed`, its
+    form) comes back with its text and errors, in the reply box of its thread (`reply_to`) or in the
+    new-comment box."""
     can_post = entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only)
     needs_rules = can_post and enrollment is not None and not services.has_accepted_rules(request.user, course)
     threads = Comment.objects.threads(entry, request.user)
-    comment_id = reply_to.pk if reply_to else request.GET.get("comment")
+    if reply_to:
+        replying = reply_to.pk
+    else:
+        replying = request.GET.get("reply", "")
+        replying = int(replying) if replying.isdigit() else None
+    comment_id = replying or request.GET.get("comment")
     number = threads.page_of(comment_id, THREADS_PER_PAGE) if comment_id else request.GET.get("page")
     page = Paginator(threads.with_replies(request.user), THREADS_PER_PAGE).get_page(number)
-
-    def reply_form(thread):
-        if thread == reply_to:
-            return failed
-        return ReplyForm(thread=thread, needs_rules=needs_rules) if can_post else None
-
+    thread = next((t for t in page if t.pk == replying and not t.is_hidden), None) if can_post or reply_to else None
+    reply_form = failed if reply_to else ReplyForm(thread=thread, needs_rules=needs_rules) if thread else None
     context = {
         "course": course, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
         "form": failed if failed and not reply_to else CommentForm(needs_rules=needs_rules),
-        "threads": [(thread, reply_form(thread)) for thread in page],
+        # Each thread with its comments, the first and then its replies, drawn in one loop.
+        "threads": [(t, [t, *t.reply_list]) for t in page],
+        "reply_thread": thread, "reply_form": reply_form,
+        # The one base of the per-comment links and forms: <entry_url>comments/<pk>/edit/ and so on.
+        "entry_url": entry.get_absolute_url(),
         "is_moderator": _is_moderator(request.user), "fragment_timeout": _fragment_timeout(),
     }
     return render(request, "gallery/entry_detail.html", context, status=status)
