@@ -44,14 +44,11 @@ class EntryQuerySet(models.QuerySet):
         )
 
     def for_grid(self, course, sort: str):
-        """A course's gallery cards in one of SORTS, each with its author."""
-        return self.filter(course=course).select_related("author").order_by(*SORTS[sort])
-
-    def stats(self) -> dict:
-        """How many entries there are and when the latest of them changed, in one query: the
-        count is the paginator's, and both name the cached grid (any change to a card, its
-        comment count or its author's name gives the entry a new updated_at)."""
-        return self.aggregate(count=models.Count("pk"), latest=models.Max("updated_at"))
+        """A course's gallery cards in one of SORTS, each with its author (not the texts a card does not show)."""
+        return (
+            self.filter(course=course).select_related("author").order_by(*SORTS[sort])
+            .defer("snapshot", "summary", "critical_evaluation")
+        )
 
 
 class Entry(WithPdf):
@@ -149,7 +146,10 @@ class CommentQuerySet(models.QuerySet):
         has_replies = models.Exists(self.model.objects.visible_to(user).filter(parent=models.OuterRef("pk")))
         return (
             self.visible_to(user)
-            .filter(entry=entry, parent=None)
+            # "not a reply" as NOT (parent IS NOT NULL), the same rows as parent=None: SQLite would
+            # answer `parent_id IS NULL` from the parent index, which holds every top-level comment of
+            # every entry; written this way it counts them from the entry's index.
+            .filter(~models.Q(parent__isnull=False), entry=entry)
             .filter(models.Q(is_deleted=False) | has_replies)
             .select_related("author")
         )

@@ -74,37 +74,47 @@ def entry_list(request, course_slug):
     shared = not query and not request.user.is_staff and (own is None or own.is_visible_to_peers)
     entries = Entry.objects.published() if shared else Entry.objects.visible_to(request.user).search(query)
     grid = entries.for_grid(course, sort)
-    stats = grid.stats()
     paginator = Paginator(grid, PAGE_SIZE)
-    paginator.count = stats["count"]  # stats() counted them: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "course": course, "enrollment": enrollment, "own_entry": own, "query": query, "sort": sort,
         "query_string": urlencode({k: v for k, v in (("q", query), ("sort", sort)) if v and v != "newest"}),
-        "page": paginator.get_page(request.GET.get("page")), "shared": shared, "latest": stats["latest"],
+        "page": page, "shared": shared,
+        # The shared cards are named by what they show: the count and the (pk, updated_at) of the entries on
+        # the page (any change to a card, its comment count or its author's name gives the entry a new
+        # updated_at; an entry that comes, goes or moves changes the pks). Both are read from an index.
+        "cards": list(page.object_list.values_list("pk", "updated_at")) if shared and paginator.count else None,
         "fragment_timeout": _fragment_timeout(),
     }
     return render(request, "gallery/entry_list.html", context)
 
 
 def _render_entry(request, course, enrollment, entry, *, failed=None, reply_to=None, status=200):
-    """The entry page with one page of its discussion. A comment that failed (`failed`, its form) comes back
-    with its text and errors, in the reply box of its thread (`reply_to`) or in the new-comment box."""
+    """The entry page with one page of its discussion. The page has one reply box, under the thread that
+    `?reply=<id>` names (each other thread has a Reply link to it). A comment that failed (`failed`, its
+    form) comes back with its text and errors, in the reply box of its thread (`reply_to`) or in the
+    new-comment box."""
     can_post = entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only)
     needs_rules = can_post and enrollment is not None and not services.has_accepted_rules(request.user, course)
     threads = Comment.objects.threads(entry, request.user)
-    comment_id = reply_to.pk if reply_to else request.GET.get("comment")
+    if reply_to:
+        replying = reply_to.pk
+    else:
+        replying = request.GET.get("reply", "")
+        replying = int(replying) if replying.isdigit() else None
+    comment_id = replying or request.GET.get("comment")
     number = threads.page_of(comment_id, THREADS_PER_PAGE) if comment_id else request.GET.get("page")
     page = Paginator(threads.with_replies(request.user), THREADS_PER_PAGE).get_page(number)
-
-    def reply_form(thread):
-        if thread == reply_to:
-            return failed
-        return ReplyForm(thread=thread, needs_rules=needs_rules) if can_post else None
-
+    thread = next((t for t in page if t.pk == replying and not t.is_hidden), None) if can_post or reply_to else None
+    reply_form = failed if reply_to else ReplyForm(thread=thread, needs_rules=needs_rules) if thread else None
     context = {
         "course": course, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
         "form": failed if failed and not reply_to else CommentForm(needs_rules=needs_rules),
-        "threads": [(thread, reply_form(thread)) for thread in page],
+        # Each thread with its comments, the first and then its replies, drawn in one loop.
+        "threads": [(t, [t, *t.reply_list]) for t in page],
+        "reply_thread": thread, "reply_form": reply_form,
+        # The one base of the per-comment links and forms: <entry_url>comments/<pk>/edit/ and so on.
+        "entry_url": entry.get_absolute_url(),
         "is_moderator": _is_moderator(request.user), "fragment_timeout": _fragment_timeout(),
     }
     return render(request, "gallery/entry_detail.html", context, status=status)

@@ -66,7 +66,8 @@ def test_learners_publish_comment_reply_and_an_instructor_hides_a_reported_comme
 
     # A replies; B gets the reply notification.
     page.goto(entry_url)
-    page.click(".reply-box summary")
+    page.click(".reply-link a")  # one reply box for the page: the link opens it under the thread
+    page.wait_for_selector(".reply-box textarea[name=body]")
     page.fill(".reply-box textarea[name=body]", "Twice a week, on Tuesdays and Fridays.")
     page.click(".reply-box button[type=submit]")
     page.wait_for_selector("text=Your reply is posted.")

@@ -21,7 +21,11 @@ def test_comment_forms_post_to_the_urls_django_reverses(entry, learner, peer, in
     assert f'action="{reverse("gallery:comment_delete", args=[slug, entry.pk, own.pk])}"' in html
     assert f'action="{reverse("gallery:report_comment", args=[slug, entry.pk, other.pk])}"' in html
     assert f'action="{reverse("gallery:report_entry", args=[slug, entry.pk])}"' in html
-    assert f'action="{reverse("gallery:comment", args=[slug, entry.pk])}#comment-{own.pk}"' in html
+    # One reply box for the page: each thread links to its own (?reply=<id>), which opens under it.
+    assert f'href="?reply={own.pk}#reply-{own.pk}"' in html and 'name="parent"' not in html
+    replying = client_for(peer).get(f"{entry.get_absolute_url()}?reply={own.pk}").content.decode()
+    assert f'action="{reverse("gallery:comment", args=[slug, entry.pk])}#comment-{own.pk}"' in replying
+    assert replying.count('name="parent"') == 1 and f'href="?reply={other.pk}#reply-{other.pk}"' in replying
     staff_html = client_for(instructor).get(entry.get_absolute_url()).content.decode()
     for comment in (own, other):
         assert f'action="{reverse("gallery:moderate_comment", args=[slug, entry.pk, comment.pk])}"' in staff_html
@@ -33,7 +37,7 @@ def test_every_form_on_the_entry_page_carries_a_token_that_is_accepted(entry, le
     client.force_login(peer)
     html = client.get(entry.get_absolute_url()).content.decode()
     forms = re.findall(r'<form method="post".*?</form>', html, re.S)
-    assert len(forms) >= 4  # log out, report the entry, report the comment, reply, new comment
+    assert len(forms) >= 4  # log out, report the entry, report the comment, new comment
     assert all('name="csrfmiddlewaretoken"' in form for form in forms)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     url = reverse("gallery:report_comment", args=[entry.course.slug, entry.pk, comment.pk])
@@ -102,8 +106,9 @@ def test_every_thread_form_carries_this_sessions_token(entry, peer, learner):
     first.get(url)
     second = Client(enforce_csrf_checks=True)
     second.force_login(peer)  # a new session: a new CSRF secret
-    html = second.get(url).content.decode()
+    comment_id = re.search(r'href="\?reply=(\d+)#reply-', second.get(url).content.decode()).group(1)
+    html = second.get(f"{url}?reply={comment_id}").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html.split('class="thread"', 1)[1]).group(1)
-    comment_id = re.search(r'name="parent" value="(\d+)"', html).group(1)
+    assert re.search(r'name="parent" value="(\d+)"', html).group(1) == comment_id
     response = second.post(f"{url}comments/", {"csrfmiddlewaretoken": token, "parent": comment_id, "body": "A reply that is long enough."})
     assert response.status_code == 302

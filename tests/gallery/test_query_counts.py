@@ -44,14 +44,16 @@ def grid(response) -> str:
     return html[html.index('<ul class="entry-grid">'):html.index("</ul>", html.index('<ul class="entry-grid">'))]
 
 
-# session, user, enrollment (+course), the viewer's own entry, the entries' count and latest
-# change, the page of entries (+authors), the header's unread count (nothing is cached per viewer,
-# so the first page of a visit costs the same)
+# session, user, enrollment (+course), the viewer's own entry, the entries' count, the page of
+# entries (+authors), the header's unread count (nothing is cached per viewer, so the first page of
+# a visit costs the same)
 LIST_QUERIES = 7
 FIRST_VIEW = 0
-# The unsearched list once its page is in the cache: the count and latest change name the
-# cached cards, so the page of entries is not read.
-LIST_QUERIES_CACHED = 6
+# The unsearched list reads what names its cached cards, the (pk, updated_at) of the entries on
+# the page, from the sort's index: one query more on a miss, and in place of the page of entries
+# (+authors) once the cards are in the cache.
+LIST_QUERIES_SHARED = LIST_QUERIES + 1
+LIST_QUERIES_CACHED = LIST_QUERIES
 
 
 @pytest.mark.parametrize("count", [5, 500])
@@ -59,7 +61,7 @@ def test_gallery_list_query_count_does_not_grow_with_entries(peer, course, count
     bulk_entries(course, count)
     client = client_for(peer)
     url = f"/gallery/{course.slug}/"
-    with django_assert_num_queries(LIST_QUERIES + FIRST_VIEW):
+    with django_assert_num_queries(LIST_QUERIES_SHARED + FIRST_VIEW):
         response = client.get(url)
     assert response.status_code == 200
     assert "Entry" in response.content.decode()
