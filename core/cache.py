@@ -22,8 +22,8 @@ Keys (holds; changes when):
   their lessons and prompts; the course is touched (a worksheet or prompt, portfolios/apps.py).
 - fragment `course-body` (course.pk, course.updated_at; templates/courses/course_detail.html):
   the course page's shared part; the course is touched.
-- fragment `gallery-grid` (course.pk, course.updated_at, sort, page, the latest updated_at and
-  the count of the entries every learner sees): one page of the gallery cards that learners
+- fragment `gallery-grid` (course.pk, course.updated_at, sort, page, the count of the entries every
+  learner sees and the (pk, updated_at) of the entries on the page): one page of the gallery cards that learners
   share; an entry is published, saved, hidden, unpublished or deleted, its comment count
   changes (Entry.refresh_comment_count) or its author is renamed (gallery/apps.py touches the
   author's entries); the course is touched (its slug is in the links).
