@@ -121,9 +121,11 @@ def to_form_value(prompt: Prompt, value):
 class WorksheetForm(forms.Form):
     """One field per prompt plus a hidden version per prompt (the copy the page loaded), built per request."""
 
-    def __init__(self, prompts, answers: dict, *args, **kwargs):
-        """`answers`: {prompt id: Answer}; `save` adds the answers it saves."""
+    def __init__(self, prompts, answers: dict, *args, autosave_url=None, **kwargs):
+        """`answers`: {prompt id: Answer}; `save` adds the answers it saves. `autosave_url(prompt_id)`:
+        a prompt's autosave address, for `rows` (the view builds it from one reversed URL)."""
         self.prompts = list(prompts)
+        self.autosave_url = autosave_url
         self.answers = answers
         self.conflicts = {}
         initial = {}
@@ -171,7 +173,8 @@ class WorksheetForm(forms.Form):
 
     @property
     def rows(self) -> list[dict]:
-        """Per prompt, in order: the prompt, its field and hidden version, its answer and any conflict."""
+        """Per prompt, in order: the prompt, its field (with its id and errors) and hidden version, its
+        autosave address, its answer and any conflict."""
         rows = []
         for prompt in self.prompts:
             field = self[field_name(prompt)]
@@ -180,6 +183,9 @@ class WorksheetForm(forms.Form):
                 {
                     "prompt": prompt,
                     "field": field,
+                    "id": field.auto_id,
+                    "errors": field.errors,
+                    "autosave_url": self.autosave_url(prompt.pk) if self.autosave_url else "",
                     "version": self[version_name(prompt)],
                     "answer": self.answers.get(prompt.pk),
                     "is_group": prompt.kind in CHOICE_KINDS,

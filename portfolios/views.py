@@ -55,7 +55,15 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.with_submission(worksheet))
     answers = portfolio.answers_to(worksheet)
     posted = request.method == "POST"
-    form = WorksheetForm(worksheet.prompts.all(), answers, request.POST if posted else None, request.FILES if posted else None)
+    # One reverse() for every prompt's autosave address: the pattern ends in "<prompt_id>/".
+    autosave_base = reverse("portfolios:autosave_answer", args=[course_slug, 0])[: -len("0/")]
+    form = WorksheetForm(
+        worksheet.prompts.all(),
+        answers,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        autosave_url=lambda prompt_id: f"{autosave_base}{prompt_id}/",
+    )
     missing = []
     if form.is_bound and form.save(portfolio):
         if request.POST.get("action") != "submit":
