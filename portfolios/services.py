@@ -47,19 +47,33 @@ def course_worksheets(course) -> list[Worksheet]:
 
 
 def get_worksheet_or_404(course, slug: str) -> Worksheet:
-    for worksheet in course_worksheets(course):
-        if worksheet.slug == slug:
-            return worksheet
-    raise Http404("This course has no such worksheet.")
+    """One of course_worksheets, cached on its own under the course's `updated_at` (the worksheet page
+    reads one worksheet, not the course's every one)."""
+    worksheet = cache.get_or_set(
+        course_key(course, f"worksheet:{slug}"),
+        lambda: next((worksheet for worksheet in course_worksheets(course) if worksheet.slug == slug), None),
+        TIMEOUT,
+    )
+    if worksheet is None:
+        raise Http404("This course has no such worksheet.")
+    return worksheet
 
 
-def get_prompt_or_404(course, prompt_id: int) -> Prompt:
-    """A prompt of one of the course's worksheets (a prompt of another course is a 404)."""
+def _course_prompt(course, prompt_id: int) -> Prompt | None:
     for worksheet in course_worksheets(course):
         for prompt in worksheet.prompts.all():
             if prompt.pk == prompt_id:
                 return prompt
-    raise Http404("This course has no such question.")
+    return None
+
+
+def get_prompt_or_404(course, prompt_id: int) -> Prompt:
+    """A prompt of one of the course's worksheets (a prompt of another course is a 404), cached on its
+    own under the course's `updated_at`, like get_worksheet_or_404."""
+    prompt = cache.get_or_set(course_key(course, f"prompt:{prompt_id}"), lambda: _course_prompt(course, prompt_id), TIMEOUT)
+    if prompt is None:
+        raise Http404("This course has no such question.")
+    return prompt
 
 
 # --- the portfolio ----------------------------------------------------------------------
