@@ -102,3 +102,12 @@ def test_a_rejected_choice_is_drawn_with_its_error_not_from_the_cache(enrolled_c
     html = response.content.decode()
     assert "is not one of the options" in html
     assert 'aria-invalid="true"' in html[html.index(f'id="field-{platforms.pk}"') :]
+
+
+def test_the_portfolio_page_follows_a_prompt_made_required(enrolled_client, course, prompts):
+    url = reverse("portfolios:portfolio", args=[course.slug])
+    assert "Link to your work" not in enrolled_client.get(url).content.decode().split("Still needed to submit:")[-1].split("</p>")[0]
+    prompts["url"].required = True
+    prompts["url"].save()
+    html = enrolled_client.get(url).content.decode()
+    assert "Link to your work" in html.split("Still needed to submit:")[1].split("</p>")[0]
