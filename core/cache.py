@@ -20,6 +20,8 @@ Keys (holds; changes when):
   touched.
 - `course_key(course, "worksheets")` (portfolios.services.course_worksheets): the worksheets with
   their lessons and prompts; the course is touched (a worksheet or prompt, portfolios/apps.py).
+- `course_key(course, "outline")` (portfolios.services.course_outline): the same worksheets and
+  prompts as plain data, what compile_portfolio reads; the course is touched, as above.
 - `course_key(course, "worksheet:<slug>")` and `course_key(course, "prompt:<id>")`
   (portfolios.services.get_worksheet_or_404, get_prompt_or_404): one of those worksheets, one of
   their prompts (None: the course has none such); the course is touched, as above.
