@@ -20,6 +20,11 @@ Keys (holds; changes when):
   touched.
 - `course_key(course, "worksheets")` (portfolios.services.course_worksheets): the worksheets with
   their lessons and prompts; the course is touched (a worksheet or prompt, portfolios/apps.py).
+- `course_key(course, "outline")` (portfolios.services.course_outline): the same worksheets and
+  prompts as plain data, what compile_portfolio reads; the course is touched, as above.
+- `course_key(course, "worksheet:<slug>")` and `course_key(course, "prompt:<id>")`
+  (portfolios.services.get_worksheet_or_404, get_prompt_or_404): one of those worksheets, one of
+  their prompts (None: the course has none such); the course is touched, as above.
 - fragment `course-body` (course.pk, course.updated_at; templates/courses/course_detail.html):
   the course page's shared part; the course is touched.
 - fragment `gallery-grid` (course.pk, course.updated_at, sort, page, the count of the entries every
@@ -29,6 +34,10 @@ Keys (holds; changes when):
   author's entries); the course is touched (its slug is in the links).
 - fragment `entry-body` (entry.pk, entry.updated_at): an entry's cover, texts and snapshot, with
   no names and nothing per viewer; any change to the entry, as above.
+- fragment `prompt-choices` (prompt.pk, course.updated_at, the options ticked;
+  templates/portfolios/worksheet_detail.html): a choice or checklist prompt's inputs, shared by
+  every learner who ticked the same options (the state many share, never a learner's id); the
+  course is touched (a prompt saved or deleted). Not used for a field with errors.
 - `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
   in a fixed window (gallery.services.check_comment_rate); it expires with its window.
 - Badges keep no key of their own: My badges, the award page and the Open Badges documents

@@ -47,19 +47,33 @@ def course_worksheets(course) -> list[Worksheet]:
 
 
 def get_worksheet_or_404(course, slug: str) -> Worksheet:
-    for worksheet in course_worksheets(course):
-        if worksheet.slug == slug:
-            return worksheet
-    raise Http404("This course has no such worksheet.")
+    """One of course_worksheets, cached on its own under the course's `updated_at` (the worksheet page
+    reads one worksheet, not the course's every one)."""
+    worksheet = cache.get_or_set(
+        course_key(course, f"worksheet:{slug}"),
+        lambda: next((worksheet for worksheet in course_worksheets(course) if worksheet.slug == slug), None),
+        TIMEOUT,
+    )
+    if worksheet is None:
+        raise Http404("This course has no such worksheet.")
+    return worksheet
 
 
-def get_prompt_or_404(course, prompt_id: int) -> Prompt:
-    """A prompt of one of the course's worksheets (a prompt of another course is a 404)."""
+def _course_prompt(course, prompt_id: int) -> Prompt | None:
     for worksheet in course_worksheets(course):
         for prompt in worksheet.prompts.all():
             if prompt.pk == prompt_id:
                 return prompt
-    raise Http404("This course has no such question.")
+    return None
+
+
+def get_prompt_or_404(course, prompt_id: int) -> Prompt:
+    """A prompt of one of the course's worksheets (a prompt of another course is a 404), cached on its
+    own under the course's `updated_at`, like get_worksheet_or_404."""
+    prompt = cache.get_or_set(course_key(course, f"prompt:{prompt_id}"), lambda: _course_prompt(course, prompt_id), TIMEOUT)
+    if prompt is None:
+        raise Http404("This course has no such question.")
+    return prompt
 
 
 # --- the portfolio ----------------------------------------------------------------------
@@ -97,44 +111,13 @@ def _display_text(kind: str, value, image: str) -> str:
     return display_text(value)
 
 
-def compile_portfolio(portfolio: Portfolio) -> dict:
-    """All worksheets' answers in course order, as JSON-ready data.
+def course_outline(course) -> list[dict]:
+    """What compile_portfolio reads of course_worksheets, as plain data (no model instances to
+    unpickle): per worksheet its id, slug, title, step, session number and lesson id, and its prompts
+    as (id, kind, label, required). Cached under the course's `updated_at`, like course_worksheets."""
 
-    The portfolio page, the PDF and the gallery snapshot are all made from this (and drawn by
-    templates/portfolios/includes/compiled.html), so what a learner sees, downloads and publishes
-    is the same. Two queries whatever the size: the worksheets and prompts are the course's cached ones.
-    """
-    enrollment = portfolio.enrollment
-    answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
-               portfolio.answers.values_list("prompt_id", "value", "image", "version")}
-    submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
-    no_answer = (None, "", 0)
-    compiled_worksheets = []
-    for worksheet in course_worksheets(enrollment.course):
-        prompts = []
-        answered = 0
-        missing = []
-        for prompt in worksheet.prompts.all():
-            value, image, version = answers.get(prompt.pk, no_answer)
-            image = image or ""
-            text = _display_text(prompt.kind, value, image)
-            has_answer = bool(text) or bool(image)
-            answered += has_answer
-            if prompt.required and not has_answer:
-                missing.append(prompt.label)
-            prompts.append(
-                {
-                    "id": prompt.pk,
-                    "kind": prompt.kind,
-                    "label": prompt.label,
-                    "value": value,
-                    "display": text,
-                    "image": image,
-                    "version": version,
-                }
-            )
-        submitted_at = submitted.get(worksheet.pk)
-        compiled_worksheets.append(
+    def build():
+        return [
             {
                 "id": worksheet.pk,
                 "slug": worksheet.slug,
@@ -142,6 +125,60 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
                 "step": worksheet.step,
                 "session": worksheet.lesson.session.number,
                 "lesson_id": worksheet.lesson_id,
+                "prompts": [(prompt.pk, prompt.kind, prompt.label, prompt.required) for prompt in worksheet.prompts.all()],
+            }
+            for worksheet in course_worksheets(course)
+        ]
+
+    return cache.get_or_set(course_key(course, "outline"), build, TIMEOUT)
+
+
+def compile_portfolio(portfolio: Portfolio) -> dict:
+    """All worksheets' answers in course order, as JSON-ready data.
+
+    The portfolio page, the PDF and the gallery snapshot are all made from this (and drawn by
+    templates/portfolios/includes/compiled.html), so what a learner sees, downloads and publishes
+    is the same. Two queries whatever the size: the worksheets and prompts are the course's cached
+    outline (course_outline).
+    """
+    enrollment = portfolio.enrollment
+    answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
+               portfolio.answers.values_list("prompt_id", "value", "image", "version")}
+    submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
+    no_answer = (None, "", 0)
+    compiled_worksheets = []
+    for worksheet in course_outline(enrollment.course):
+        prompts = []
+        answered = 0
+        missing = []
+        for prompt_id, kind, label, required in worksheet["prompts"]:
+            value, image, version = answers.get(prompt_id, no_answer)
+            image = image or ""
+            text = _display_text(kind, value, image)
+            has_answer = bool(text) or bool(image)
+            answered += has_answer
+            if required and not has_answer:
+                missing.append(label)
+            prompts.append(
+                {
+                    "id": prompt_id,
+                    "kind": kind,
+                    "label": label,
+                    "value": value,
+                    "display": text,
+                    "image": image,
+                    "version": version,
+                }
+            )
+        submitted_at = submitted.get(worksheet["id"])
+        compiled_worksheets.append(
+            {
+                "id": worksheet["id"],
+                "slug": worksheet["slug"],
+                "title": worksheet["title"],
+                "step": worksheet["step"],
+                "session": worksheet["session"],
+                "lesson_id": worksheet["lesson_id"],
                 "submitted_at": submitted_at.isoformat() if submitted_at else None,
                 "answered": answered,
                 "total": len(prompts),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.cache import TIMEOUT
 from courses.services import get_enrollment_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
@@ -55,7 +56,15 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.with_submission(worksheet))
     answers = portfolio.answers_to(worksheet)
     posted = request.method == "POST"
-    form = WorksheetForm(worksheet.prompts.all(), answers, request.POST if posted else None, request.FILES if posted else None)
+    # One reverse() for every prompt's autosave address: the pattern ends in "<prompt_id>/".
+    autosave_base = reverse("portfolios:autosave_answer", args=[course_slug, 0])[: -len("0/")]
+    form = WorksheetForm(
+        worksheet.prompts.all(),
+        answers,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        autosave_url=lambda prompt_id: f"{autosave_base}{prompt_id}/",
+    )
     missing = []
     if form.is_bound and form.save(portfolio):
         if request.POST.get("action") != "submit":
@@ -73,6 +82,7 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         "submitted_at": portfolio.submitted_at,
         "still_required": [] if missing else missing_required(worksheet, answers),
         "read_only": enrollment.is_read_only,
+        "fragment_timeout": TIMEOUT,
     }
     return render(request, "portfolios/worksheet_detail.html", context, status=400 if form.is_bound else 200)
 

@@ -49,3 +49,65 @@ def test_a_deleted_prompt_leaves_the_worksheet_page_and_its_autosave_at_once(enr
     prompt.delete()
     assert prompt.label not in enrolled_client.get(url).content.decode()
     assert enrolled_client.post(autosave, {}).status_code == 404
+
+
+# --- the choice widgets, shared by the learners who ticked the same options (fragment prompt-choices) ---
+
+
+def _checked(html: str, prompt, index: int) -> bool:
+    """Whether option `index` of the prompt's choices is ticked in the page."""
+    start = html.index(f'id="id_prompt_{prompt.pk}_{index}"')
+    tag = html[html.rindex("<input", 0, start) : html.index(">", start)]
+    return " checked" in tag
+
+
+def test_choice_widgets_show_each_learners_own_ticks(client, enrolled_client, other_learner, course, worksheet, prompts):
+    from tests import factories
+
+    factories.enroll(other_learner, course)
+    platforms = prompts["multiple_choice"]
+    url = worksheet.get_absolute_url()
+    autosave_url = reverse("portfolios:autosave_answer", args=[course.slug, platforms.pk])
+    assert enrolled_client.post(autosave_url, {f"prompt_{platforms.pk}": ["LinkedIn"], f"version_{platforms.pk}": 0}).status_code == 200
+    mine = enrolled_client.get(url).content.decode()
+    assert [_checked(mine, platforms, i) for i in range(3)] == [False, True, False]
+
+    other = type(client)()
+    other.force_login(other_learner)
+    theirs = other.get(url).content.decode()
+    assert [_checked(theirs, platforms, i) for i in range(3)] == [False, False, False]
+    assert other.post(autosave_url, {f"prompt_{platforms.pk}": ["Instagram", "Newsletter"], f"version_{platforms.pk}": 0}).status_code == 200
+    theirs = other.get(url).content.decode()
+    assert [_checked(theirs, platforms, i) for i in range(3)] == [True, False, True]
+    mine = enrolled_client.get(url).content.decode()
+    assert [_checked(mine, platforms, i) for i in range(3)] == [False, True, False]
+
+
+def test_choice_widgets_follow_an_edited_prompt(enrolled_client, worksheet, prompts):
+    url = worksheet.get_absolute_url()
+    assert "Newsletter" in enrolled_client.get(url).content.decode()
+    platforms = prompts["multiple_choice"]
+    platforms.choices = ["Instagram", "LinkedIn", "Podcast"]
+    platforms.save()
+    html = enrolled_client.get(url).content.decode()
+    assert "Podcast" in html and "Newsletter" not in html
+
+
+def test_a_rejected_choice_is_drawn_with_its_error_not_from_the_cache(enrolled_client, worksheet, prompts):
+    url = worksheet.get_absolute_url()
+    enrolled_client.get(url)
+    platforms = prompts["multiple_choice"]
+    response = enrolled_client.post(url, {f"prompt_{platforms.pk}": ["Carrier pigeon"], f"version_{platforms.pk}": 0, "action": "save"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is not one of the options" in html
+    assert 'aria-invalid="true"' in html[html.index(f'id="field-{platforms.pk}"') :]
+
+
+def test_the_portfolio_page_follows_a_prompt_made_required(enrolled_client, course, prompts):
+    url = reverse("portfolios:portfolio", args=[course.slug])
+    assert "Link to your work" not in enrolled_client.get(url).content.decode().split("Still needed to submit:")[-1].split("</p>")[0]
+    prompts["url"].required = True
+    prompts["url"].save()
+    html = enrolled_client.get(url).content.decode()
+    assert "Link to your work" in html.split("Still needed to submit:")[1].split("</p>")[0]
