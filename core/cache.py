@@ -34,10 +34,6 @@ Keys (holds; changes when):
   author's entries); the course is touched (its slug is in the links).
 - fragment `entry-body` (entry.pk, entry.updated_at): an entry's cover, texts and snapshot, with
   no names and nothing per viewer; any change to the entry, as above.
-- fragment `prompt-choices` (prompt.pk, course.updated_at, the options ticked;
-  templates/portfolios/worksheet_detail.html): a choice or checklist prompt's inputs, shared by
-  every learner who ticked the same options (the state many share, never a learner's id); the
-  course is touched (a prompt saved or deleted). Not used for a field with errors.
 - `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
   in a fixed window (gallery.services.check_comment_rate); it expires with its window.
 - Badges keep no key of their own: My badges, the award page and the Open Badges documents

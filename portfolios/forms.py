@@ -4,7 +4,6 @@ The worksheet page, the per-answer autosave endpoint and the no-JavaScript submi
 validate through `answer_field(prompt)`, so a value is judged the same way however it arrives.
 """
 
-import json
 from decimal import Decimal
 
 from django import forms
@@ -175,29 +174,21 @@ class WorksheetForm(forms.Form):
     @property
     def rows(self) -> list[dict]:
         """Per prompt, in order: the prompt, its field (with its id and errors) and hidden version, its
-        autosave address, its answer and any conflict.
-
-        `choices_key`, for a choice or checklist prompt without errors: the options ticked, which is
-        all its widget's HTML depends on besides the prompt (so learners who ticked the same options
-        share one cached fragment, `prompt-choices`); empty otherwise (drawn every time).
-        """
+        autosave address, its answer and any conflict."""
         rows = []
         for prompt in self.prompts:
             field = self[field_name(prompt)]
             conflict = self.conflicts.get(prompt.pk)
-            errors = field.errors
-            is_group = prompt.kind in CHOICE_KINDS
             rows.append(
                 {
                     "prompt": prompt,
                     "field": field,
                     "id": field.auto_id,
-                    "errors": errors,
+                    "errors": field.errors,
                     "autosave_url": self.autosave_url(prompt.pk) if self.autosave_url else "",
                     "version": self[version_name(prompt)],
                     "answer": self.answers.get(prompt.pk),
-                    "is_group": is_group,
-                    "choices_key": json.dumps(field.value()) if is_group and not errors else "",
+                    "is_group": prompt.kind in CHOICE_KINDS,
                     "is_image": prompt.kind == Prompt.Kind.IMAGE,
                     "conflict": conflict,
                     "conflict_display": display_text(conflict.value) if conflict else "",

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.cache import TIMEOUT
 from courses.services import get_enrollment_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
@@ -82,7 +81,6 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         "submitted_at": portfolio.submitted_at,
         "still_required": [] if missing else missing_required(worksheet, answers),
         "read_only": enrollment.is_read_only,
-        "fragment_timeout": TIMEOUT,
     }
     return render(request, "portfolios/worksheet_detail.html", context, status=400 if form.is_bound else 200)
 

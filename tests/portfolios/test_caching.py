@@ -51,7 +51,7 @@ def test_a_deleted_prompt_leaves_the_worksheet_page_and_its_autosave_at_once(enr
     assert enrolled_client.post(autosave, {}).status_code == 404
 
 
-# --- the choice widgets, shared by the learners who ticked the same options (fragment prompt-choices) ---
+# --- the choice widgets show each learner's own ticks, and follow an edited prompt ---
 
 
 def _checked(html: str, prompt, index: int) -> bool:
