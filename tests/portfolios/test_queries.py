@@ -40,9 +40,9 @@ def test_worksheet_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = worksheets[0].get_absolute_url()
     enrolled_client.get(url)  # the learner's portfolio exists from the first visit on
-    # session, user, enrollment (+course, offering), portfolio (+its submission of this worksheet),
-    # answers, the header's unread count (the worksheet and its prompts come from the course's cache)
-    with django_assert_num_queries(6):
+    # session, user (+the header's unread count), enrollment (+course, offering), portfolio (+its
+    # submission of this worksheet), answers (the worksheet and its prompts come from the course's cache)
+    with django_assert_num_queries(5):
         assert enrolled_client.get(url).status_code == 200
 
 
@@ -52,9 +52,9 @@ def test_portfolio_page_query_count_is_constant(enrolled_client, course, workshe
     fill_in(enrolled_client, course, worksheets[0])
     url = reverse("portfolios:portfolio", args=[course.slug])
     enrolled_client.get(url)
-    # session, user, enrollment (+course, offering), portfolio (+gallery entry), compile: answers,
-    # submissions, the header's unread count (worksheets and prompts from the course's cache)
-    with django_assert_num_queries(7):
+    # session, user (+the header's unread count), enrollment (+course, offering), portfolio (+gallery
+    # entry), compile: answers, submissions (worksheets and prompts from the course's cache)
+    with django_assert_num_queries(6):
         assert enrolled_client.get(url).status_code == 200
 
 
