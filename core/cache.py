@@ -32,8 +32,9 @@ Keys (holds; changes when):
   share; an entry is published, saved, hidden, unpublished or deleted, its comment count
   changes (Entry.refresh_comment_count) or its author is renamed (gallery/apps.py touches the
   author's entries); the course is touched (its slug is in the links).
-- fragment `entry-body` (entry.pk, entry.updated_at): an entry's cover, texts and snapshot, with
-  no names and nothing per viewer; any change to the entry, as above.
+- fragment `entry-body` (entry.pk, entry.published_at): an entry's cover, texts and snapshot, with
+  no names and nothing per viewer; the learner publishes again (the only way they change: staff
+  may hide an entry, never rewrite it), so renames and comments leave it alone.
 - `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
   in a fixed window (gallery.services.check_comment_rate); it expires with its window.
 - Badges keep no key of their own: My badges, the award page and the Open Badges documents

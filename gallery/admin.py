@@ -12,7 +12,9 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ["is_published", "is_hidden", "course"]
     search_fields = ["title", "author__email", "author__display_name"]
     list_select_related = ["author", "course"]
+    # Staff may hide an entry (moderation); its content and whether it is published are the learner's.
     readonly_fields = [
+        "title", "summary", "critical_evaluation", "is_published",
         "portfolio", "course", "author", "snapshot", "pdf", "pdf_status", "pdf_requested_at", "pdf_rendered_at",
         "pdf_error", "pdf_hash", "first_published_at", "published_at", "comment_count", "moderated_by", "moderated_at",
     ]

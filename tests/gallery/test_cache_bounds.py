@@ -14,8 +14,11 @@ def test_fifty_renames_and_views_of_a_busy_entry_leave_the_cache_the_same_size(e
     for n in range(50):
         peer.display_name = f"Olive the {n}th"
         peer.save()
+        learner.display_name = f"Lee the {n}th"  # the entry's author, named on the page and its card
+        learner.save()
         response = client.get(url)
-        assert response.status_code == 200 and f"Olive the {n}th" in response.content.decode()
+        html = response.content.decode()
+        assert response.status_code == 200 and f"Olive the {n}th" in html and f"Lee the {n}th" in html
         sizes.append(len(cache._cache))  # the test settings' locmem cache
     assert sizes[0] > 0  # the entry's shared body is cached
     assert sizes[-1] == sizes[0], sizes

@@ -136,3 +136,15 @@ def test_instructors_can_use_the_report_admin(entry, learner, peer, instructor):
     assert "Off topic" in staff.get(changelist).content.decode()
     staff.post(changelist, {"action": "hide_item", "_selected_action": [report.pk]})
     assert Comment.objects.get(pk=comment.pk).is_hidden
+
+
+def test_staff_may_hide_an_entry_but_not_publish_or_rewrite_it(entry, admin_user):
+    from gallery.services import unpublish_entry
+
+    unpublish_entry(entry)
+    admin = client_for(admin_user)
+    url = reverse("admin:gallery_entry_change", args=[entry.pk])
+    data = {"title": "Rewritten", "summary": "Rewritten", "critical_evaluation": "Rewritten", "is_published": "on"}
+    assert admin.post(url, data).status_code == 302
+    kept = Entry.objects.get(pk=entry.pk)
+    assert kept.title == entry.title and kept.summary == entry.summary and not kept.is_published
