@@ -5,6 +5,15 @@ course's content touches that timestamp (the receivers in courses/apps.py, and t
 above connect for their own models), so the next read builds afresh under a new key. Each call
 returns its own copy, read from the cache: callers may use it freely, nothing here is shared
 between requests.
+
+Template fragments of the learning pages (to be listed in the core/cache.py docstring too):
+- fragment `session-lessons` (session.pk, course.updated_at, SessionProgress.lessons_state, the
+  current lesson's pk; templates/courses/includes/session_lessons.html): a session's lesson list
+  with its done marks, as every learner at the same place in that session sees it; the course is
+  touched, or the learner's done lessons or the session's lock change (a new key).
+- fragment `schedule` (course.pk, course.updated_at, CourseProgress.schedule_state;
+  templates/courses/includes/schedule.html): the schedule table, shared by learners with the
+  same dates, statuses and counts; any of those changes (a new key), or the course is touched.
 """
 
 from django.core.cache import cache

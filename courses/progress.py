@@ -73,6 +73,13 @@ class SessionProgress:
     def lesson_rows(self) -> list[tuple[Lesson, bool]]:
         return [(lesson, lesson.pk in self.done_ids) for lesson in self.lessons]
 
+    @cached_property
+    def lessons_state(self) -> tuple:
+        """What the lesson list shows besides the course's content, for the fragment key of
+        courses/includes/session_lessons.html: the done lessons of this session (in order) and the
+        release date while it is locked. Many learners share it."""
+        return (tuple(lesson.pk for lesson in self.lessons if lesson.pk in self.done_ids), self.release_on if self.is_locked else None)
+
 
 class CourseProgress:
     """A learner's progress through one course, computed from prefetched rows."""
@@ -149,6 +156,19 @@ class CourseProgress:
     @property
     def is_read_only(self) -> bool:
         return self.enrollment.is_read_only
+
+    @cached_property
+    def schedule_state(self) -> tuple:
+        """Everything the schedule table shows besides the course's content, for the fragment key
+        of courses/includes/schedule.html: learners on the same offering who started the same day
+        and stand at the same place share it."""
+        offering = self.enrollment.offering
+        finish = self.enrollment.recommended_finish_at
+        return (
+            offering.is_adaptive,
+            timezone.localdate(finish) if finish and offering.is_adaptive else None,
+            tuple((sp.session.pk, sp.release_on, sp.due_on, sp.status, sp.completed, sp.total) for sp in self.sessions),
+        )
 
     # --- lessons -------------------------------------------------------------------------
 
