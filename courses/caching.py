@@ -6,6 +6,10 @@ above connect for their own models), so the next read builds afresh under a new 
 returns its own copy, read from the cache: callers may use it freely, nothing here is shared
 between requests.
 
+Key of its own (to be listed in the core/cache.py docstring too):
+- `course_key(course, "counts")`: the number of sessions and of lessons, plain integers for the
+  course page's facts (it unpickles no session); the course is touched.
+
 Template fragments of the learning pages (to be listed in the core/cache.py docstring too):
 - fragment `session-lessons` (session.pk, course.updated_at, SessionProgress.lessons_state, the
   current lesson's pk; templates/courses/includes/session_lessons.html): a session's lesson list
@@ -26,6 +30,16 @@ from courses.models import Course
 def sessions_with_lessons(course: Course) -> list:
     """The course's sessions in order, each with its lessons (Course.sessions_with_lessons)."""
     return cache.get_or_set(course_key(course, "sessions"), lambda: list(course.sessions_with_lessons()), TIMEOUT)
+
+
+def outline_counts(course: Course) -> tuple[int, int]:
+    """The course's number of sessions and of lessons, as the course page prints them."""
+
+    def build():
+        sessions = sessions_with_lessons(course)
+        return len(sessions), sum(len(session.lessons.all()) for session in sessions)
+
+    return cache.get_or_set(course_key(course, "counts"), build, TIMEOUT)
 
 
 def course_offerings(course: Course) -> list:

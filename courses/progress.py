@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.caching import sessions_with_lessons
@@ -234,17 +233,16 @@ def learning_overview(user) -> tuple[list[CourseProgress], list[Enrollment]]:
     """My learning: progress in each current course (the most recently active first), and the
     courses the learner left. Two queries whatever the number of courses: the enrollments
     (with course and offering) and their completions."""
-    enrollments = (
-        Enrollment.objects.for_user(user)
-        .with_course()
-        .most_recent_first()
-        .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("enrollment_id", "lesson_id")))
-    )
+    enrollments = list(Enrollment.objects.for_user(user).with_course().most_recent_first())
+    done_ids = {enrollment.pk: set() for enrollment in enrollments}
+    # Plain (enrollment, lesson) pairs: no LessonCompletion instances to build.
+    pairs = LessonCompletion.objects.filter(enrollment__in=list(done_ids)).values_list("enrollment_id", "lesson_id")
+    for enrollment_id, lesson_id in pairs:
+        done_ids[enrollment_id].add(lesson_id)
     current, left = [], []
     for enrollment in enrollments:
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             left.append(enrollment)
         else:
-            done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
-            current.append(CourseProgress(enrollment, sessions_with_lessons(enrollment.course), done_ids))
+            current.append(CourseProgress(enrollment, sessions_with_lessons(enrollment.course), done_ids[enrollment.pk]))
     return current, left
