@@ -30,7 +30,8 @@ def get_award_or_404(user, award_uuid, *, own=False) -> Award:
 @login_required
 def mine(request):
     """Earned badges (with date and sharing controls) and badges still to earn, grouped by course."""
-    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES)
+    # Only what the page prints (the title) and the key.
+    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES).only("pk", "title")
     sections = {course.pk: {"course": course, "earned": [], "to_earn": []} for course in courses}
     other = {"course": None, "earned": [], "to_earn": []}
     awards = list(Award.objects.for_recipient(request.user))
