@@ -94,12 +94,19 @@ class Course(models.Model):
     def unavailable_country_names(self) -> list[str]:
         return [c.name for c in self.unavailable_countries]
 
-    def sessions_with_lessons(self):
+    def sessions_with_lessons(self) -> list:
         """Sessions in order with their lessons (and a lesson's worksheet) prefetched: two queries
         whatever the size. Django sets each session's course and each lesson's session on the
-        way, so their URLs need no query."""
-        lessons = Lesson.objects.select_related("worksheet__course").order_by("order", "pk")
-        return self.sessions.prefetch_related(Prefetch("lessons", queryset=lessons))
+        way, and each worksheet gets this same course object, so their URLs need no query and a
+        pickled copy holds one course, not one per worksheet."""
+        lessons = Lesson.objects.select_related("worksheet").order_by("order", "pk")
+        sessions = list(self.sessions.prefetch_related(Prefetch("lessons", queryset=lessons)))
+        for session in sessions:
+            for lesson in session.lessons.all():
+                # hasattr is False when the lesson has no worksheet (select_related cached that).
+                if hasattr(lesson, "worksheet") and lesson.worksheet.course_id == self.pk:
+                    lesson.worksheet.course = self
+        return sessions
 
     @property
     def target_duration(self) -> timedelta:
