@@ -15,6 +15,11 @@ Template fragments of the learning pages (to be listed in the core/cache.py docs
   current lesson's pk; templates/courses/includes/session_lessons.html): a session's lesson list
   with its done marks, as every learner at the same place in that session sees it; the course is
   touched, or the learner's done lessons or the session's lock change (a new key).
+- fragment `outline-session` (session.pk, course.updated_at, SessionProgress.lessons_state, its
+  status and due date; templates/courses/enrollment_outline.html): a session's card on the
+  outline (counts, finish-by date, progress and the lesson list), shared by the learners at the
+  same place in that session with the same due date; any of those changes (a new key), or the
+  course is touched.
 - fragment `schedule` (course.pk, course.updated_at, CourseProgress.schedule_state;
   templates/courses/includes/schedule.html): the schedule table, shared by learners with the
   same dates, statuses and counts; any of those changes (a new key), or the course is touched.
