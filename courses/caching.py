@@ -34,7 +34,15 @@ from courses.models import Course
 
 def sessions_with_lessons(course: Course) -> list:
     """The course's sessions in order, each with its lessons (Course.sessions_with_lessons)."""
-    return cache.get_or_set(course_key(course, "sessions"), lambda: list(course.sessions_with_lessons()), TIMEOUT)
+    def build():
+        sessions = course.sessions_with_lessons()
+        for session in sessions:  # the URLs are part of the stored copy: no reverse() per page
+            session.url
+            for lesson in session.lessons.all():
+                lesson.url
+        return sessions
+
+    return cache.get_or_set(course_key(course, "sessions"), build, TIMEOUT)
 
 
 def outline_counts(course: Course) -> tuple[int, int]:

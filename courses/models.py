@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.deconstruct import deconstructible
 from django_countries.fields import CountryField
 
@@ -263,6 +264,12 @@ class Session(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("learn:session", args=[self.course.slug, self.number])
 
+    @cached_property
+    def url(self) -> str:
+        """get_absolute_url, computed once: courses.caching computes it before it stores the
+        sessions, so the pages print a cached copy's URL without a reverse()."""
+        return self.get_absolute_url()
+
     def summary_html(self) -> str:
         return render_markdown(self.summary)
 
@@ -307,6 +314,11 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("learn:lesson", args=[self.session.course.slug, self.session.number, self.slug])
+
+    @cached_property
+    def url(self) -> str:
+        """get_absolute_url, computed once (as Session.url)."""
+        return self.get_absolute_url()
 
     def clean(self):
         if self.document:
