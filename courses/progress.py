@@ -103,17 +103,17 @@ class CourseProgress:
             )
         self.lessons: list[Lesson] = [lesson for sp in self.sessions for lesson in sp.lessons]
 
-    # --- figures -------------------------------------------------------------------------
+    # --- figures (computed once: the templates ask for them several times) ----------------
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(sp.total for sp in self.sessions)
 
-    @property
+    @cached_property
     def completed(self) -> int:
         return sum(sp.completed for sp in self.sessions)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return int(self.completed * 100 / self.total) if self.total else 0
 
@@ -127,7 +127,7 @@ class CourseProgress:
 
     # --- schedule ------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def behind_sessions(self) -> list[SessionProgress]:
         return [sp for sp in self.sessions if sp.is_overdue]
 
@@ -200,7 +200,7 @@ class CourseProgress:
         sp = next(sp for sp in self.sessions if sp.session.pk == lesson.session_id)
         return sp.is_locked
 
-    @property
+    @cached_property
     def resume_lesson(self) -> Lesson | None:
         """Where Resume leads: the last lesson viewed unless done, else the next one not done."""
         if not self.lessons:
