@@ -30,7 +30,8 @@ def get_award_or_404(user, award_uuid, *, own=False) -> Award:
 @login_required
 def mine(request):
     """Earned badges (with date and sharing controls) and badges still to earn, grouped by course."""
-    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES)
+    # Only what the page prints (the title) and what the to-earn fragment's key needs.
+    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES).only("pk", "title", "updated_at")
     sections = {course.pk: {"course": course, "earned": [], "to_earn": []} for course in courses}
     other = {"course": None, "earned": [], "to_earn": []}
     awards = list(Award.objects.for_recipient(request.user))
@@ -39,6 +40,9 @@ def mine(request):
     held = [award.badge_id for award in awards]
     for badge in BadgeClass.objects.to_earn(course_ids=list(sections), held_ids=held):
         sections[badge.course_id]["to_earn"].append(badge)
+    for section in sections.values():
+        # The to-earn list is the same for every learner missing the same badges (award_list.html).
+        section["to_earn_ids"] = tuple(badge.pk for badge in section["to_earn"])
     sections = list(sections.values()) + ([other] if other["earned"] else [])
     return render(request, "badges/award_list.html", {"sections": sections, "earned_count": len(awards)})
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.deconstruct import deconstructible
 from django_countries.fields import CountryField
 
@@ -94,12 +95,19 @@ class Course(models.Model):
     def unavailable_country_names(self) -> list[str]:
         return [c.name for c in self.unavailable_countries]
 
-    def sessions_with_lessons(self):
+    def sessions_with_lessons(self) -> list:
         """Sessions in order with their lessons (and a lesson's worksheet) prefetched: two queries
         whatever the size. Django sets each session's course and each lesson's session on the
-        way, so their URLs need no query."""
-        lessons = Lesson.objects.select_related("worksheet__course").order_by("order", "pk")
-        return self.sessions.prefetch_related(Prefetch("lessons", queryset=lessons))
+        way, and each worksheet gets this same course object, so their URLs need no query and a
+        pickled copy holds one course, not one per worksheet."""
+        lessons = Lesson.objects.select_related("worksheet").order_by("order", "pk")
+        sessions = list(self.sessions.prefetch_related(Prefetch("lessons", queryset=lessons)))
+        for session in sessions:
+            for lesson in session.lessons.all():
+                # hasattr is False when the lesson has no worksheet (select_related cached that).
+                if hasattr(lesson, "worksheet") and lesson.worksheet.course_id == self.pk:
+                    lesson.worksheet.course = self
+        return sessions
 
     @property
     def target_duration(self) -> timedelta:
@@ -256,6 +264,12 @@ class Session(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("learn:session", args=[self.course.slug, self.number])
 
+    @cached_property
+    def url(self) -> str:
+        """get_absolute_url, computed once: courses.caching computes it before it stores the
+        sessions, so the pages print a cached copy's URL without a reverse()."""
+        return self.get_absolute_url()
+
     def summary_html(self) -> str:
         return render_markdown(self.summary)
 
@@ -300,6 +314,11 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("learn:lesson", args=[self.session.course.slug, self.session.number, self.slug])
+
+    @cached_property
+    def url(self) -> str:
+        """get_absolute_url, computed once (as Session.url)."""
+        return self.get_absolute_url()
 
     def clean(self):
         if self.document:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.caching import sessions_with_lessons
@@ -73,6 +72,13 @@ class SessionProgress:
     def lesson_rows(self) -> list[tuple[Lesson, bool]]:
         return [(lesson, lesson.pk in self.done_ids) for lesson in self.lessons]
 
+    @cached_property
+    def lessons_state(self) -> tuple:
+        """What the lesson list shows besides the course's content, for the fragment key of
+        courses/includes/session_lessons.html: the done lessons of this session (in order) and the
+        release date while it is locked. Many learners share it."""
+        return (tuple(lesson.pk for lesson in self.lessons if lesson.pk in self.done_ids), self.release_on if self.is_locked else None)
+
 
 class CourseProgress:
     """A learner's progress through one course, computed from prefetched rows."""
@@ -97,17 +103,17 @@ class CourseProgress:
             )
         self.lessons: list[Lesson] = [lesson for sp in self.sessions for lesson in sp.lessons]
 
-    # --- figures -------------------------------------------------------------------------
+    # --- figures (computed once: the templates ask for them several times) ----------------
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(sp.total for sp in self.sessions)
 
-    @property
+    @cached_property
     def completed(self) -> int:
         return sum(sp.completed for sp in self.sessions)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return int(self.completed * 100 / self.total) if self.total else 0
 
@@ -121,7 +127,7 @@ class CourseProgress:
 
     # --- schedule ------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def behind_sessions(self) -> list[SessionProgress]:
         return [sp for sp in self.sessions if sp.is_overdue]
 
@@ -149,6 +155,19 @@ class CourseProgress:
     @property
     def is_read_only(self) -> bool:
         return self.enrollment.is_read_only
+
+    @cached_property
+    def schedule_state(self) -> tuple:
+        """Everything the schedule table shows besides the course's content, for the fragment key
+        of courses/includes/schedule.html: learners on the same offering who started the same day
+        and stand at the same place share it."""
+        offering = self.enrollment.offering
+        finish = self.enrollment.recommended_finish_at
+        return (
+            offering.is_adaptive,
+            timezone.localdate(finish) if finish and offering.is_adaptive else None,
+            tuple((sp.session.pk, sp.release_on, sp.due_on, sp.status, sp.completed, sp.total) for sp in self.sessions),
+        )
 
     # --- lessons -------------------------------------------------------------------------
 
@@ -181,7 +200,7 @@ class CourseProgress:
         sp = next(sp for sp in self.sessions if sp.session.pk == lesson.session_id)
         return sp.is_locked
 
-    @property
+    @cached_property
     def resume_lesson(self) -> Lesson | None:
         """Where Resume leads: the last lesson viewed unless done, else the next one not done."""
         if not self.lessons:
@@ -214,17 +233,16 @@ def learning_overview(user) -> tuple[list[CourseProgress], list[Enrollment]]:
     """My learning: progress in each current course (the most recently active first), and the
     courses the learner left. Two queries whatever the number of courses: the enrollments
     (with course and offering) and their completions."""
-    enrollments = (
-        Enrollment.objects.for_user(user)
-        .with_course()
-        .most_recent_first()
-        .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("enrollment_id", "lesson_id")))
-    )
+    enrollments = list(Enrollment.objects.for_user(user).with_course().most_recent_first())
+    done_ids = {enrollment.pk: set() for enrollment in enrollments}
+    # Plain (enrollment, lesson) pairs: no LessonCompletion instances to build.
+    pairs = LessonCompletion.objects.filter(enrollment__in=list(done_ids)).values_list("enrollment_id", "lesson_id")
+    for enrollment_id, lesson_id in pairs:
+        done_ids[enrollment_id].add(lesson_id)
     current, left = [], []
     for enrollment in enrollments:
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             left.append(enrollment)
         else:
-            done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
-            current.append(CourseProgress(enrollment, sessions_with_lessons(enrollment.course), done_ids))
+            current.append(CourseProgress(enrollment, sessions_with_lessons(enrollment.course), done_ids[enrollment.pk]))
     return current, left

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_POST
@@ -57,11 +58,13 @@ def _course_page_etag(request, slug):
 def course_detail(request, slug):
     course, offerings = _course_and_open_offerings(request, slug)
     state = enrollment_state(course, request.user, offerings=offerings)
-    sessions = caching.sessions_with_lessons(course)
+    session_count, lesson_count = caching.outline_counts(course)
     context = {
         "course": course,
-        "sessions": sessions,
-        "lesson_count": sum(len(session.lessons.all()) for session in sessions),
+        # Read only when the shared body's fragment is built (course_body.html).
+        "sessions": SimpleLazyObject(lambda: caching.sessions_with_lessons(course)),
+        "session_count": session_count,
+        "lesson_count": lesson_count,
         "state": state,
         "enroll_form": EnrollForm(course) if state.needs_country else None,
     }

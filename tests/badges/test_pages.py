@@ -31,6 +31,23 @@ def test_my_badges_lists_earned_badges_with_date_and_link_and_the_rest_with_crit
     assert "Micro-influence Foundations" not in to_earn
 
 
+def test_the_to_earn_list_is_a_shared_fragment_that_follows_an_award_and_an_edit_at_once(
+    enrolled_client, learner, course, session_badge, make_badge
+):
+    from django.core.cache import cache
+
+    practitioner = make_badge(course, rule=BadgeClass.Rule.COURSE_COMPLETED, name="Practitioner")
+    to_earn = enrolled_client.get("/badges/").content.decode().split("Still to earn", 1)[1]
+    assert "Micro-influence Foundations" in to_earn and "Practitioner" in to_earn
+    assert any("badges-to-earn" in key for key in cache._cache)  # locmem: the fragment is stored
+    award_badge(learner, session_badge)
+    to_earn = enrolled_client.get("/badges/").content.decode().split("Still to earn", 1)[1]
+    assert "Micro-influence Foundations" not in to_earn and "Practitioner" in to_earn
+    practitioner.name = "Seasoned practitioner"
+    practitioner.save()  # touches the course: a new key
+    assert "Seasoned practitioner" in enrolled_client.get("/badges/").content.decode().split("Still to earn", 1)[1]
+
+
 def test_my_badges_runs_a_constant_number_of_queries(
     enrolled_client, learner, course, make_badge, django_assert_num_queries
 ):

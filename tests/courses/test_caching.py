@@ -139,3 +139,41 @@ def test_get_enrollment_or_404_finds_only_the_learners_own_enrollment_in_a_publi
     Course.objects.filter(pk=course.pk).update(is_published=False)
     with pytest.raises(Http404):
         get_enrollment_or_404(learner, course.slug)
+
+
+# --- shared fragments of the learning pages ---------------------------------------------------
+
+
+def _done_marks(html: str) -> int:
+    return html.count('<li class="is-done')
+
+
+def test_the_lesson_list_fragments_follow_the_learners_done_lessons_at_once(enrolled_client, enrollment, course):
+    lessons = list(Lesson.objects.filter(session__course=course, session__number=1).order_by("order", "pk"))
+    outline = reverse("learn:outline", args=[course.slug])
+    assert _done_marks(enrolled_client.get(outline).content.decode()) == 0
+    assert any("outline-session" in key for key in cache._cache)  # locmem: the fragments are stored
+    complete_lesson(enrollment, lessons[0])
+    assert _done_marks(enrolled_client.get(outline).content.decode()) == 1
+    html = enrolled_client.get(lessons[1].get_absolute_url()).content.decode()
+    assert _done_marks(html) == 1 and html.count("is-current") == 1 and 'aria-current="page"' in html
+    # The same list with another lesson shown marks that one as the current one.
+    html = enrolled_client.get(lessons[0].get_absolute_url()).content.decode()
+    assert f'href="{lessons[0].get_absolute_url()}" aria-current="page"' in html
+
+
+def test_learners_at_the_same_place_share_the_lesson_list_but_not_another_place(client, course, learner, other_learner):
+    first, second = factories.enroll(learner, course), factories.enroll(other_learner, course)
+    lesson = Lesson.objects.filter(session__course=course, session__number=1).order_by("order", "pk").first()
+    session_url = reverse("learn:session", args=[course.slug, 1])
+    client.force_login(learner)
+    client.get(session_url)
+    stored = {key for key in cache._cache if "session-lessons" in key}
+    client.force_login(other_learner)
+    assert _done_marks(client.get(session_url).content.decode()) == 0
+    assert {key for key in cache._cache if "session-lessons" in key} == stored  # the same key: shared
+    complete_lesson(second, lesson)
+    assert _done_marks(client.get(session_url).content.decode()) == 1
+    client.force_login(learner)
+    assert _done_marks(client.get(session_url).content.decode()) == 0
+    assert first.completed_lesson_ids() == set()
