@@ -27,6 +27,18 @@ Keys (holds; changes when):
   their prompts (None: the course has none such); the course is touched, as above.
 - fragment `course-body` (course.pk, course.updated_at; templates/courses/course_detail.html):
   the course page's shared part; the course is touched.
+- `course_key(course, "counts")` (courses/caching.py): the numbers of sessions and lessons the
+  course page prints; the course is touched.
+- fragment `session-lessons` (session.pk, course.updated_at, the session's done lessons, its release
+  date while locked, the current lesson; templates/courses/includes/session_lessons.html): a
+  session's lesson list with its done marks, shared by every learner at the same place; the
+  course is touched, or the learner's place changes (then it is another key).
+- fragment `outline-session` (session.pk, course.updated_at, done lessons, status, due date): a
+  session's card on the outline, shared the same way.
+- fragment `schedule` (course.pk, course.updated_at, each session's dates and status): the
+  recommended schedule, shared by every learner with the same dates.
+- fragment `badges-to-earn` (course.pk, course.updated_at, the badges listed): My badges' list of
+  a course's badges still to earn, shared by learners who hold the same ones.
 - fragment `gallery-grid` (course.pk, course.updated_at, sort, page, the count of the entries every
   learner sees and the (pk, updated_at) of the entries on the page): one page of the gallery cards that learners
   share; an entry is published, saved, hidden, unpublished or deleted, its comment count
@@ -37,7 +49,7 @@ Keys (holds; changes when):
   may hide an entry, never rewrite it), so renames and comments leave it alone.
 - `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
   in a fixed window (gallery.services.check_comment_rate); it expires with its window.
-- Badges keep no key of their own: My badges, the award page and the Open Badges documents
+- Awards are never cached: My badges' earned list, the award page and the Open Badges documents
   read the database, so a revocation or a visibility change shows at once. The course page
   lists the course's badges, so badges/apps.py touches the course when a badge class is saved
   or deleted.
