@@ -37,9 +37,9 @@ def sessions_with_lessons(course: Course) -> list:
     def build():
         sessions = course.sessions_with_lessons()
         for session in sessions:  # the URLs are part of the stored copy: no reverse() per page
-            session.url
+            session.url  # noqa: B018 - a cached_property: reading it stores the URL in the copy
             for lesson in session.lessons.all():
-                lesson.url
+                lesson.url  # noqa: B018 - likewise
         return sessions
 
     return cache.get_or_set(course_key(course, "sessions"), build, TIMEOUT)

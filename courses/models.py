@@ -9,8 +9,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django_countries.fields import CountryField
 
 from core.files import validate_pdf

@@ -310,24 +310,24 @@ def test_learning_pages_run_a_constant_number_of_queries(
     complete_lesson(enrollment, lessons[0])
     if crowded:
         crowd(course)
-    # The first page builds the per-course outline cache: session, user, enrollments (+course,
-    # offering), completions, sessions, lessons (+worksheet), the header's unread count
-    with django_assert_num_queries(7):
+    # The first page builds the per-course outline cache: session, user (+the header's unread
+    # count), enrollments (+course, offering), completions, sessions, lessons (+worksheet)
+    with django_assert_num_queries(6):
         assert enrolled_client.get(reverse("learn:dashboard")).status_code == 200
-    # From then on the outline comes from the cache: session, user, enrollments, completions,
-    # unread count
-    with django_assert_num_queries(5):
+    # From then on the outline comes from the cache: session, user (+unread count), enrollments,
+    # completions
+    with django_assert_num_queries(4):
         assert enrolled_client.get(reverse("learn:dashboard")).status_code == 200
-    # session, user, enrollment (+course, offering), completions, unread count
-    with django_assert_num_queries(5):
+    # session, user (+unread count), enrollment (+course, offering), completions
+    with django_assert_num_queries(4):
         assert enrolled_client.get(reverse("learn:outline", args=[course.slug])).status_code == 200
     # the same as the outline
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert enrolled_client.get(reverse("learn:session", args=[course.slug, 1])).status_code == 200
     lesson_url = lessons[1].get_absolute_url()
     # the same, plus the UPDATE that remembers the lesson for Resume
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert enrolled_client.get(lesson_url).status_code == 200
     # a reload of the same lesson writes nothing
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert enrolled_client.get(lesson_url).status_code == 200
