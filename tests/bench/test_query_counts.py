@@ -2,7 +2,7 @@
 
 Each page is counted exactly as `make bench` counts it (bench.run.count_queries: the second
 request of a logged-in bench learner, after a warm-up request), first with 100 learners, then
-after re-seeding with 10,000 (about 15 s on SQLite; BENCH_QUERY_TEST_LEARNERS sets another size).
+after re-seeding with 10,000 (BENCH_QUERY_TEST_LEARNERS sets another size).
 """
 
 import io
