@@ -106,3 +106,13 @@ def enroll(user: User, course: Course, offering: Offering | None = None) -> Enro
         access_expires_at=now + course.access_duration,
         total_lessons=Lesson.objects.filter(session__course=course, is_required=True).count(),
     )
+
+
+def cache_keys() -> list[str]:
+    """Every key in the default cache, whichever backend the settings chose (locmem, or Redis under its prefix)."""
+    from django.core.cache import cache
+
+    if isinstance(getattr(cache, "_cache", None), dict):  # locmem
+        return list(cache._cache)
+    client = cache._cache.get_client()
+    return [key.decode() for key in client.scan_iter(match=f"{cache.key_prefix}:*")]

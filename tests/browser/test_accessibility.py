@@ -279,10 +279,10 @@ def test_a_peer_comments_and_the_author_replies_with_the_keyboard_alone(page, jo
     page.context.clear_cookies()
     login_in_browser(page, learner.email)
     page.goto(entry.get_absolute_url())
-    tab_to(page, f"#comment-{comment.pk} ~ .reply-box summary, #comment-{comment.pk} .reply-box summary")
-    page.keyboard.press("Enter")  # opens the reply box
-    page.keyboard.press("Tab")
-    assert focused_matches(page, "textarea[name=body]")
+    tab_to(page, f'.reply-link a[href^="?reply={comment.pk}#"]')
+    page.keyboard.press("Enter")  # the page's one reply box opens under this thread, and the page scrolls to it
+    page.wait_for_selector(f"#reply-{comment.pk} textarea[name=body]")
+    tab_to(page, f"#reply-{comment.pk} textarea[name=body]", limit=10)
     page.keyboard.type("Tuesdays and Fridays.")
     page.keyboard.press("Tab")
     assert focused_matches(page, ".reply-box[open] button[type=submit]")
