@@ -6,23 +6,7 @@ above connect for their own models), so the next read builds afresh under a new 
 returns its own copy, read from the cache: callers may use it freely, nothing here is shared
 between requests.
 
-Key of its own (to be listed in the core/cache.py docstring too):
-- `course_key(course, "counts")`: the number of sessions and of lessons, plain integers for the
-  course page's facts (it unpickles no session); the course is touched.
-
-Template fragments of the learning pages (to be listed in the core/cache.py docstring too):
-- fragment `session-lessons` (session.pk, course.updated_at, SessionProgress.lessons_state, the
-  current lesson's pk; templates/courses/includes/session_lessons.html): a session's lesson list
-  with its done marks, as every learner at the same place in that session sees it; the course is
-  touched, or the learner's done lessons or the session's lock change (a new key).
-- fragment `outline-session` (session.pk, course.updated_at, SessionProgress.lessons_state, its
-  status and due date; templates/courses/enrollment_outline.html): a session's card on the
-  outline (counts, finish-by date, progress and the lesson list), shared by the learners at the
-  same place in that session with the same due date; any of those changes (a new key), or the
-  course is touched.
-- fragment `schedule` (course.pk, course.updated_at, CourseProgress.schedule_state;
-  templates/courses/includes/schedule.html): the schedule table, shared by learners with the
-  same dates, statuses and counts; any of those changes (a new key), or the course is touched.
+Its keys, and the learning pages' fragments, are listed with every other key in core/cache.py.
 """
 
 from django.core.cache import cache
@@ -73,20 +57,3 @@ def open_offerings(course: Course) -> list:
     now = timezone.now()
     return [offering for offering in course_offerings(course) if offering.is_open(now)]
 
-
-def course_worksheets(course: Course) -> list:
-    """The course's worksheets in course order, each with its lesson (+session) and prompts.
-
-    Transitional: portfolios reads it until its own copy lands (the lead removes this one).
-    """
-    return cache.get_or_set(
-        course_key(course, "worksheets"),
-        lambda: list(course.worksheets.select_related("lesson__session").prefetch_related("prompts")),
-        TIMEOUT,
-    )
-
-
-def shared(key: str, build):
-    """Transitional: badges and portfolios still call it; their own branches replace it with
-    `cache.get_or_set` (the lead removes this one)."""
-    return cache.get_or_set(key, build, TIMEOUT)

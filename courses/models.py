@@ -439,13 +439,6 @@ class Enrollment(models.Model):
             self.access_expires_at is not None and self.access_expires_at <= timezone.now()
         )
 
-    def complete_lesson(self, lesson: Lesson) -> bool:
-        """Transitional: portfolios/services.py, bench/run.py and tests/badges still call this; they
-        call courses.services.complete_lesson instead once merged, and the lead deletes this."""
-        from courses import services  # transitional (see above): services imports this module
-
-        return services.complete_lesson(self, lesson)
-
     def record_completion(self, lesson: Lesson) -> bool:
         """Record a completion (idempotent); True when this call created it.
 
@@ -490,13 +483,6 @@ class Enrollment(models.Model):
             or timezone.now() - self.last_activity_at > ACTIVITY_RESOLUTION
         ):
             self.remember_lesson(lesson)
-
-
-def user_enrollments(user_id: int) -> list[Enrollment]:
-    """Transitional: badges/views.py still imports it; the badges branch reads
-    `Enrollment.objects.for_user(user).with_course().most_recent_first()` instead, and the lead
-    removes this at the merge."""
-    return list(Enrollment.objects.filter(user_id=user_id).with_course().most_recent_first())
 
 
 class LessonCompletion(models.Model):

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.cache import TIMEOUT, course_key
+from courses.services import complete_lesson
 from portfolios.models import (
     Answer,
     Portfolio,
@@ -276,7 +277,7 @@ def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> 
     if missing:
         return missing
     WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)
-    enrollment.complete_lesson(worksheet.lesson)
+    complete_lesson(enrollment, worksheet.lesson)
     worksheet_submitted.send(sender=WorksheetSubmission, user_id=enrollment.user_id, course_id=enrollment.course_id)
     return []
 
