@@ -50,31 +50,34 @@ def course_worksheets(course) -> list[Worksheet]:
 def get_worksheet_or_404(course, slug: str) -> Worksheet:
     """One of course_worksheets, cached on its own under the course's `updated_at` (the worksheet page
     reads one worksheet, not the course's every one)."""
-    worksheet = cache.get_or_set(
+    return _one_of_course_or_404(
         course_key(course, f"worksheet:{slug}"),
         lambda: next((worksheet for worksheet in course_worksheets(course) if worksheet.slug == slug), None),
-        TIMEOUT,
+        "This course has no such worksheet.",
     )
-    if worksheet is None:
-        raise Http404("This course has no such worksheet.")
-    return worksheet
-
-
-def _course_prompt(course, prompt_id: int) -> Prompt | None:
-    for worksheet in course_worksheets(course):
-        for prompt in worksheet.prompts.all():
-            if prompt.pk == prompt_id:
-                return prompt
-    return None
 
 
 def get_prompt_or_404(course, prompt_id: int) -> Prompt:
     """A prompt of one of the course's worksheets (a prompt of another course is a 404), cached on its
     own under the course's `updated_at`, like get_worksheet_or_404."""
-    prompt = cache.get_or_set(course_key(course, f"prompt:{prompt_id}"), lambda: _course_prompt(course, prompt_id), TIMEOUT)
-    if prompt is None:
-        raise Http404("This course has no such question.")
-    return prompt
+    prompts = (prompt for worksheet in course_worksheets(course) for prompt in worksheet.prompts.all())
+    return _one_of_course_or_404(
+        course_key(course, f"prompt:{prompt_id}"),
+        lambda: next((prompt for prompt in prompts if prompt.pk == prompt_id), None),
+        "This course has no such question.",
+    )
+
+
+def _one_of_course_or_404(key: str, find, missing: str):
+    """The cached object under `key`, else `find()`, stored only when found: any slug or id may be
+    asked for, and a miss must not leave a key behind for each of them."""
+    found = cache.get(key)
+    if found is None:
+        found = find()
+        if found is None:
+            raise Http404(missing)
+        cache.set(key, found, TIMEOUT)
+    return found
 
 
 # --- the portfolio ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ the course's updated_at (portfolios.services.course_worksheets): an edit must sh
 from django.urls import reverse
 
 from portfolios.models import Prompt
+from tests import factories
 
 
 def test_the_worksheet_page_shows_a_prompt_edited_after_it_was_cached(enrolled_client, worksheet, prompts):
@@ -111,3 +112,12 @@ def test_the_portfolio_page_follows_a_prompt_made_required(enrolled_client, cour
     prompts["url"].save()
     html = enrolled_client.get(url).content.decode()
     assert "Link to your work" in html.split("Still needed to submit:")[1].split("</p>")[0]
+
+
+def test_asking_for_worksheets_and_prompts_that_do_not_exist_leaves_no_keys(enrolled_client, course, worksheet):
+    enrolled_client.get(worksheet.get_absolute_url())
+    before = set(factories.cache_keys())
+    for n in range(20):
+        assert enrolled_client.get(reverse("portfolios:worksheet", args=[course.slug, f"no-such-{n}"])).status_code == 404
+        assert enrolled_client.post(reverse("portfolios:autosave_answer", args=[course.slug, 900000 + n]), {}).status_code == 404
+    assert set(factories.cache_keys()) == before
