@@ -107,6 +107,7 @@ _CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "csp.context_processors.nonce",
     "accounts.context_processors.header",
+    "core.cache.cache_context",
 ]
 # One engine for our pages, emails and PDFs (templates/), the admin's and allauth's: Django's.
 TEMPLATES = [

@@ -57,11 +57,26 @@ Keys (holds; changes when):
 The Redis backend below keeps one client per connection pool.
 """
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.utils import timezone
 
 TIMEOUT = 24 * 60 * 60
+
+
+def fragment_timeout() -> int:
+    """How long a cached fragment lives. Fragments hold media URLs (covers, badge images), and with
+    uploads on S3 behind signed URLs (AWS_QUERYSTRING_AUTH) a fragment must expire well inside the
+    URLs' lifetime, so a cached page never links an expired one."""
+    if getattr(settings, "AWS_QUERYSTRING_AUTH", False):
+        return min(TIMEOUT, getattr(settings, "AWS_QUERYSTRING_EXPIRE", 3600) // 2)
+    return TIMEOUT
+
+
+def cache_context(request) -> dict:
+    """A context processor: `{% cache fragment_timeout … %}` in every template."""
+    return {"fragment_timeout": fragment_timeout()}
 
 
 def course_key(course, name: str) -> str:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +8,6 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from core.cache import TIMEOUT
 from courses.models import Course
 from courses.services import get_enrollment_or_404
 from gallery import services
@@ -56,14 +54,6 @@ def _can_post(request, entry: Entry, enrollment) -> bool:
     return True
 
 
-def _fragment_timeout() -> int:
-    """How long cached HTML that holds media URLs may live: with uploads on S3 behind signed URLs
-    (AWS_QUERYSTRING_AUTH), well inside the URLs' lifetime, so a cached page never links an expired one."""
-    if getattr(settings, "AWS_QUERYSTRING_AUTH", False):
-        return min(TIMEOUT, getattr(settings, "AWS_QUERYSTRING_EXPIRE", 3600) // 2)
-    return TIMEOUT
-
-
 @login_required
 def entry_list(request, course_slug):
     course, enrollment = _gallery_access(request, course_slug)
@@ -84,7 +74,6 @@ def entry_list(request, course_slug):
         # the page (any change to a card, its comment count or its author's name gives the entry a new
         # updated_at; an entry that comes, goes or moves changes the pks). Both are read from an index.
         "cards": list(page.object_list.values_list("pk", "updated_at")) if shared and paginator.count else None,
-        "fragment_timeout": _fragment_timeout(),
     }
     return render(request, "gallery/entry_list.html", context)
 
@@ -115,7 +104,7 @@ def _render_entry(request, course, enrollment, entry, *, failed=None, reply_to=N
         "reply_thread": thread, "reply_form": reply_form,
         # The one base of the per-comment links and forms: <entry_url>comments/<pk>/edit/ and so on.
         "entry_url": entry.get_absolute_url(),
-        "is_moderator": _is_moderator(request.user), "fragment_timeout": _fragment_timeout(),
+        "is_moderator": _is_moderator(request.user),
     }
     return render(request, "gallery/entry_detail.html", context, status=status)
 

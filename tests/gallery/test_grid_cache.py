@@ -5,10 +5,9 @@ import re
 
 from django.utils import timezone
 
-from core.cache import TIMEOUT
+from core.cache import TIMEOUT, fragment_timeout
 from gallery import services
 from gallery.models import Entry
-from gallery.views import _fragment_timeout
 from tests import factories
 from tests.gallery.conftest import client_for
 
@@ -109,6 +108,6 @@ def test_the_cards_follow_a_renamed_course(entry, peer_client, course):
 
 
 def test_cached_html_with_signed_media_urls_expires_before_the_urls(settings):
-    assert _fragment_timeout() == TIMEOUT  # local media: URLs do not expire
+    assert fragment_timeout() == TIMEOUT  # local media: URLs do not expire
     settings.AWS_QUERYSTRING_AUTH, settings.AWS_QUERYSTRING_EXPIRE = True, 3600
-    assert _fragment_timeout() == 1800
+    assert fragment_timeout() == 1800
