@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+
+from core.cache import touch_on_change
 
 
 class BadgesConfig(AppConfig):
@@ -25,5 +26,6 @@ class BadgesConfig(AppConfig):
             ("comment", comment_posted),
         ]:
             signal.connect(receivers.evaluate_badges, dispatch_uid=f"evaluate-badges-on-{name}")
-        post_save.connect(receivers.touch_course, sender=BadgeClass, dispatch_uid="touch-course-on-badge-save")
-        post_delete.connect(receivers.touch_course, sender=BadgeClass, dispatch_uid="touch-course-on-badge-delete")
+        # The course page lists the course's badges (core/cache.py).
+        Course = self.apps.get_model("courses", "Course")
+        touch_on_change(BadgeClass, lambda badge: Course.objects.filter(pk=badge.course_id))

@@ -60,6 +60,7 @@ The Redis backend below keeps one client per connection pool.
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 TIMEOUT = 24 * 60 * 60
@@ -86,6 +87,18 @@ def course_key(course, name: str) -> str:
 def touch(queryset) -> None:
     """Give the rows a new `updated_at`, so every key built from it changes."""
     queryset.update(updated_at=timezone.now())
+
+
+def touch_on_change(model, parents) -> None:
+    """Touch `parents(instance)` (a queryset) whenever an instance of `model` is saved or deleted:
+    how each app keeps the keys of what shows its models current (called from its apps.py)."""
+
+    def receiver(sender, instance, **kwargs):
+        touch(parents(instance))
+
+    uid = f"touch-parents-of-{model._meta.label_lower}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

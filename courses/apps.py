@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+
+from core.cache import touch_on_change
 
 
 class CoursesConfig(AppConfig):
@@ -7,11 +8,9 @@ class CoursesConfig(AppConfig):
     name = 'courses'
 
     def ready(self):
-        # The receivers use the models, which can be imported only once the registry is ready.
-        from courses.signals import course_part_changed, lesson_changed
-
-        parts = [(name, course_part_changed) for name in ("Session", "LearningOutcome", "StaffMember", "Offering")]
-        for name, receiver in [*parts, ("Lesson", lesson_changed)]:
-            model = self.get_model(name)
-            post_save.connect(receiver, sender=model, dispatch_uid=f"touch-course-{name}-save")
-            post_delete.connect(receiver, sender=model, dispatch_uid=f"touch-course-{name}-delete")
+        # Every cached copy of a course's content is keyed by the course's updated_at (core/cache.py):
+        # a change to any part of it touches the course.
+        Course = self.get_model("Course")
+        for name in ("Session", "LearningOutcome", "StaffMember", "Offering"):
+            touch_on_change(self.get_model(name), lambda part: Course.objects.filter(pk=part.course_id))
+        touch_on_change(self.get_model("Lesson"), lambda lesson: Course.objects.filter(sessions=lesson.session_id))

@@ -1,9 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
-
-def _touch_course(sender, instance, **kwargs):
-    instance.touch_course()
+from core.cache import touch_on_change
 
 
 class PortfoliosConfig(AppConfig):
@@ -13,6 +10,6 @@ class PortfoliosConfig(AppConfig):
     def ready(self):
         # A course's worksheets and prompts are cached under the course's updated_at
         # (portfolios.services.course_worksheets): any change to one touches the course.
-        for model in (self.get_model("Worksheet"), self.get_model("Prompt")):
-            post_save.connect(_touch_course, sender=model, dispatch_uid=f"portfolios-touch-course-{model.__name__}-save")
-            post_delete.connect(_touch_course, sender=model, dispatch_uid=f"portfolios-touch-course-{model.__name__}-delete")
+        Course = self.apps.get_model("courses", "Course")
+        touch_on_change(self.get_model("Worksheet"), lambda worksheet: Course.objects.filter(pk=worksheet.course_id))
+        touch_on_change(self.get_model("Prompt"), lambda prompt: Course.objects.filter(worksheets=prompt.worksheet_id))

@@ -5,7 +5,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.cache import touch
 from core.markdown import render_markdown
 from courses.models import Course, Enrollment, Lesson
 
@@ -58,9 +57,6 @@ class Worksheet(models.Model):
     def intro_html(self) -> str:
         return render_markdown(self.intro)
 
-    def touch_course(self) -> None:
-        """The course's cached worksheets (portfolios.services.course_worksheets) include this one."""
-        touch(Course.objects.filter(pk=self.course_id))
 
 
 class Prompt(models.Model):
@@ -91,9 +87,6 @@ class Prompt(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def touch_course(self) -> None:
-        """The course's cached worksheets (portfolios.services.course_worksheets) include their prompts."""
-        touch(Course.objects.filter(worksheets=self.worksheet_id))
 
 
 class WithPdf(models.Model):
