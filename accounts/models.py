@@ -2,6 +2,8 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -32,6 +34,10 @@ class User(AbstractUser):
         "email me a weekly reminder when I fall behind my recommended schedule", default=True
     )
     email_token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # The header's count, kept beside the user row so the page header needs no query of its
+    # own: notify() adds one, marking read takes away what it marked, and the notifications
+    # page puts it right if it ever drifted.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
@@ -60,6 +66,21 @@ class NotificationQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self.filter(user=user)
+
+    def mark_read(self, user) -> int:
+        """Mark all of the user's unread notifications read and take them off the count."""
+        marked = self.for_user(user).unread().update(read_at=timezone.now())
+        if marked:
+            User.objects.filter(pk=user.pk).update(unread_notifications=Greatest(F("unread_notifications") - marked, 0))
+        return marked
+
+    def recount(self, user) -> int:
+        """The true unread count, written back to the user row when it differs."""
+        count = self.for_user(user).unread().count()
+        if count != user.unread_notifications:
+            User.objects.filter(pk=user.pk).update(unread_notifications=count)
+            user.unread_notifications = count
+        return count
 
 
 class Notification(models.Model):
@@ -90,6 +111,9 @@ class Notification(models.Model):
         return self.text
 
     def mark_read(self) -> None:
-        if self.read_at is None:
-            self.read_at = timezone.now()
-            self.save(update_fields=["read_at"])
+        """Mark as read once: only the request that flips it takes it off the user's count."""
+        if self.read_at is not None:
+            return
+        self.read_at = timezone.now()
+        if Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=self.read_at):
+            User.objects.filter(pk=self.user_id).update(unread_notifications=Greatest(F("unread_notifications") - 1, 0))

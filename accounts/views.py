@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -31,6 +30,7 @@ def public_profile(request, username):
 
 @login_required
 def notification_list(request):
+    Notification.objects.recount(request.user)
     page = Paginator(Notification.objects.for_user(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "accounts/notification_list.html", {"page": page})
 
@@ -49,6 +49,6 @@ def notification_open(request, pk):
 @require_POST
 @login_required
 def notifications_mark_read(request):
-    Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    Notification.objects.mark_read(request.user)
     messages.success(request, "All notifications are marked as read.")
     return redirect("accounts:notifications")

@@ -122,10 +122,9 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, each reading the header's unread count with the user.
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
