@@ -7,7 +7,7 @@ from courses.models import Enrollment
 RECONCILE_CHUNK = 500
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, run_inline_without_broker=True)
 def evaluate_badges(user_id: int, course_id: int) -> int:
     """Award the badges whose rules now hold; idempotent through the award's unique constraint."""
     return len(services.evaluate_badges_for(user_id, course_id))

@@ -4,14 +4,51 @@ Without REDIS_URL the settings make every task run in-process (eager), so `make 
 needs no broker; with it, a worker (`celery -A config worker`) and beat run them.
 """
 
+import logging
 import os
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from celery.schedules import crontab
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
+
+from core import background
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("atelier")
+logger = logging.getLogger(__name__)
+
+
+class Task(DjangoTask):
+    """Every task of the project: a send the broker refuses never fails the request that made it.
+
+    Tasks that are cheap and must not wait (progress, badges: `run_inline_without_broker = True`)
+    then run in the request itself; the others are logged and left to their reconcilers and to the
+    learner's "try again" (a PDF), and the pages say that background work is delayed.
+    """
+
+    run_inline_without_broker = False
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        if self.app.conf.task_always_eager:
+            return super().apply_async(args, kwargs, **options)
+        if not background.skip_broker():
+            try:
+                result = super().apply_async(args, kwargs, **options)
+            except (OperationalError, RedisError, OSError) as error:
+                background.broker_failed()
+                logger.error("The broker refused %s: %r", self.name, error)
+            else:
+                background.broker_answered()
+                return result
+        if self.run_inline_without_broker:
+            return self.apply(args, kwargs)
+        logger.warning("%s%r not sent: the broker is unavailable", self.name, tuple(args or ()))
+        return None
+
+
+app = Celery("atelier", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -31,6 +31,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -108,6 +113,7 @@ _CONTEXT_PROCESSORS = [
     "csp.context_processors.nonce",
     "accounts.context_processors.header",
     "core.cache.cache_context",
+    "core.background.background_context",
 ]
 # One engine for our pages, emails and PDFs (templates/), the admin's and allauth's: Django's.
 TEMPLATES = [
@@ -156,6 +162,15 @@ if DATABASE_URL:
     # unless asked, for connection poolers: DB_PREPARED_STATEMENTS=0 behind PgBouncer in
     # transaction mode unless it is 1.21 or newer with max_prepared_statements set above 0 (0 was
     # its default until 1.24).
+    # A database that stalls must not hold every request (and /healthz) for as long as it stalls:
+    # connecting gives up after DB_CONNECT_TIMEOUT seconds and a statement after
+    # DB_STATEMENT_TIMEOUT milliseconds (pages run in tens of milliseconds; the workers, whose
+    # jobs read more, get a longer one in the Procfile; 0 turns it off, for a long migration).
+    # Either answers the site's 503 page (core.views.server_error).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env_int("DB_CONNECT_TIMEOUT", 3),
+        options=f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT', 5000)}",
+    )
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)
@@ -199,6 +214,12 @@ if REDIS_URL:
             "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _CACHE_PREFIX,
+            # A page makes a few cache calls: a Redis that stops answering must cost a fraction
+            # of a second once (core.cache then leaves it alone for a while), not seconds per call.
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CACHE_TIMEOUT", 0.25),
+                "socket_timeout": env_float("REDIS_CACHE_TIMEOUT", 0.25),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -243,7 +264,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # waits that long: keep it just above the longest hard limit, never below it (a job still
 # running would then be delivered twice).
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    # A web request that sends a task must not hang on a broker that stopped answering: it waits
+    # at most about a second, then config.celery.Task runs or defers the task.
+    "socket_connect_timeout": env_float("BROKER_TIMEOUT", 1.0),
+    "socket_timeout": env_float("BROKER_TIMEOUT", 1.0),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("BROKER_TIMEOUT", 1.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 # PDF renders are long and memory-hungry: they have their own queue and worker (Procfile `pdf`),
 # so a burst of them never holds up emails, badges and progress on the default queue.

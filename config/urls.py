@@ -28,3 +28,5 @@ if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
 admin.site.site_header = "Atelier authoring"
 admin.site.site_title = "Atelier authoring"
 admin.site.index_title = "Courses, learners and the gallery"
+
+handler500 = "core.views.server_error"

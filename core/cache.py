@@ -54,14 +54,20 @@ Keys (holds; changes when):
   lists the course's badges, so badges/apps.py touches the course when a badge class is saved
   or deleted.
 
-The Redis backend below keeps one client per connection pool.
+The Redis backend below keeps one client per connection pool and treats a failing Redis as a\nmiss (see ReusingRedisCacheClient).
 """
+
+import logging
+import time
 
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 TIMEOUT = 24 * 60 * 60
 
@@ -102,12 +108,23 @@ def touch_on_change(model, parents) -> None:
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client builds a `redis.Redis` object per call; one per pool is enough (it holds no
-    connection of its own and is safe to share)."""
+    """Django's Redis client, with two changes.
+
+    1. It keeps one `redis.Redis` object per pool (Django's builds one per call; it holds no
+       connection of its own and is safe to share).
+    2. Redis is a cache here, never the record: when it fails (down, hung past the socket
+       timeout, refusing writes) a read is a miss and a write is dropped, so pages, sessions
+       (cached_db reads the database on a miss) and autosave go on from the database. After a
+       failure the process leaves Redis alone for RETRY_AFTER seconds, so a hung server costs
+       one timeout, not one per call.
+    """
+
+    RETRY_AFTER = 5.0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._down_until = 0.0
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -116,9 +133,57 @@ class ReusingRedisCacheClient(RedisCacheClient):
             client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return client
 
+    def _guard(self, call, fallback):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call()
+        except RedisError as error:
+            self._down_until = time.monotonic() + self.RETRY_AFTER
+            logger.warning("Redis cache unavailable for %ss, serving from the database: %r", self.RETRY_AFTER, error)
+            return fallback
+
+    def add(self, key, value, timeout):
+        # Reported as stored: locks and throttles built on add (allauth's, ours) let the request
+        # through rather than refuse everyone while Redis is away.
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).add(key, value, timeout), True)
+
+    def get(self, key, default):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).get(key, default), default)
+
+    def set(self, key, value, timeout):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).set(key, value, timeout), None)
+
+    def touch(self, key, timeout):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).touch(key, timeout), False)
+
+    def delete(self, key):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).delete(key), False)
+
+    def get_many(self, keys):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).get_many(keys), {})
+
+    def has_key(self, key):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).has_key(key), False)
+
+    def incr(self, key, delta):
+        # A throttle that cannot count lets the request through (it reads ValueError as "start again").
+        result = self._guard(lambda: super(ReusingRedisCacheClient, self).incr(key, delta), None)
+        if result is None:
+            raise ValueError("Key not counted: the cache is unavailable.")
+        return result
+
+    def set_many(self, data, timeout):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).set_many(data, timeout), None)
+
+    def delete_many(self, keys):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).delete_many(keys), None)
+
+    def clear(self):
+        return self._guard(lambda: super(ReusingRedisCacheClient, self).clear(), False)
+
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-

@@ -5,7 +5,7 @@ from courses.models import Enrollment, recompute_enrollment_progress
 from courses.signals import progress_recomputed
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, run_inline_without_broker=True)
 def recompute_progress(enrollment_id: int) -> int | None:
     """Recompute stored progress for one enrollment, then let badges evaluate.
 
