@@ -23,7 +23,7 @@ $(NODE_STAMP): package.json package-lock.json
 ## make run: install, migrate, load the course and demo users (once), serve on 127.0.0.1:8000
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_course
+	DJANGO_DEBUG=1 $(PY) manage.py load_course --demo-users
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)

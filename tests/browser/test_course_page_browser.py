@@ -14,7 +14,7 @@ def real_course(settings, tmp_path):
 
     settings.MEDIA_ROOT = str(tmp_path)
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the fixture's demo passwords are PBKDF2
-    call_command("load_course", verbosity=0)
+    call_command("load_course", "--demo-users", verbosity=0)
 
 
 def test_course_page_and_instructor_admin_in_chromium(page, real_course):

@@ -1,6 +1,7 @@
 """The shipped course fixture loads completely, and loading again changes nothing."""
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from courses.models import Course, Lesson, Offering
@@ -8,7 +9,7 @@ from courses.models import Course, Lesson, Offering
 
 def test_load_course_loads_the_real_course_once_and_keeps_changes(db, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    call_command("load_course", verbosity=0)
+    call_command("load_course", "--demo-users", verbosity=0)
     course = Course.objects.get(slug="introduction-to-micro-influence")
     assert course.title == "Introduction to Micro-Influence for Creative Professionals"
     assert course.sessions.count() == 6
@@ -30,7 +31,7 @@ def test_load_course_loads_the_real_course_once_and_keeps_changes(db, settings, 
     lesson = Lesson.objects.get(session__number=3, order=1)
     lesson.title = "Edited by an instructor"
     lesson.save()
-    call_command("load_course", verbosity=0)
+    call_command("load_course", "--demo-users", verbosity=0)
     assert Lesson.objects.filter(session__course=course).count() == 32
     assert Lesson.objects.get(pk=lesson.pk).title == "Edited by an instructor"
     assert User.objects.filter(email__endswith="@atelier.test").count() == 4
@@ -43,3 +44,50 @@ def test_every_text_lesson_has_a_substantial_body(db, settings, tmp_path):
         assert len(lesson.body.split()) > 600, lesson.title
     for lesson in Lesson.objects.exclude(kind="text"):
         assert len(lesson.body.split()) > 100, lesson.title
+
+
+def test_load_course_never_rewrites_a_course_an_instructor_has_changed(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_course", verbosity=0)
+    course = Course.objects.get(slug="introduction-to-micro-influence")
+    course.slug = "micro-influence"
+    course.save()
+    session = course.sessions.get(number=2)
+    session.title = "Renamed by the instructor"
+    session.save()
+    lesson = Lesson.objects.get(session__course=course, session__number=3, order=1)
+    lesson.title = "Edited by an instructor"
+    lesson.save()
+
+    call_command("load_course", verbosity=0)  # what bin/prod-local runs on every start
+
+    assert Course.objects.count() == 1
+    assert Course.objects.get().slug == "micro-influence"
+    assert course.sessions.get(number=2).title == "Renamed by the instructor"
+    assert Lesson.objects.get(pk=lesson.pk).title == "Edited by an instructor"
+
+
+def test_load_course_never_overwrites_an_operators_own_rows(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    operator = User.objects.create_superuser(email="ops@example.com", username="ops", password="their-own-42")
+    theirs = Course.objects.create(pk=1, slug="their-course", title="Their own course")
+
+    call_command("load_course", "--demo-users", verbosity=0)
+
+    operator.refresh_from_db()
+    assert operator.email == "ops@example.com" and operator.is_superuser
+    assert operator.check_password("their-own-42")
+    theirs.refresh_from_db()
+    assert theirs.slug == "their-course" and theirs.title == "Their own course"
+    # The demo users get ids of their own, next to the operator.
+    assert User.objects.filter(email__endswith="@atelier.test").count() == 4
+
+
+def test_demo_users_are_created_only_when_asked_and_never_in_production(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_course", verbosity=0)
+    assert not User.objects.filter(email__endswith="@atelier.test").exists()
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="never created under production settings"):
+        call_command("load_course", "--demo-users", verbosity=0)
+    assert not User.objects.filter(email="admin@atelier.test").exists()
