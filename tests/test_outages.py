@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from config.celery import app
 from core import background
-from courses.models import Enrollment, Lesson
+from courses.models import Lesson
 from portfolios.models import Answer
 from tests import factories
 from tests.portfolios.conftest import make_worksheet
