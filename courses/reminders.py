@@ -4,7 +4,9 @@ Kept apart from courses/services.py so that imports run one way: the services en
 and the weekly task calls this module.
 """
 
+import logging
 from datetime import datetime, timedelta
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core import signing
@@ -20,6 +22,8 @@ from courses.progress import CourseProgress
 REMINDER_INTERVAL = timedelta(days=6)
 UNSUBSCRIBE_SALT = "courses.pace-reminders.unsubscribe"
 
+logger = logging.getLogger(__name__)
+
 
 def reminder_unsubscribe_token(user) -> str:
     return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
@@ -32,13 +36,8 @@ def user_id_from_unsubscribe_token(token: str) -> int | None:
         return None
 
 
-def send_pace_reminders(now: datetime | None = None) -> int:
-    """Email every learner who is behind and was not reminded this week; returns how many were sent.
-
-    Sessions and lessons are fetched once per course, completions with the enrollments.
-    """
-    now = now or timezone.now()
-    candidates = (
+def candidates(now: datetime):
+    return (
         Enrollment.objects.active()
         .filter(user__wants_pace_reminders=True, access_expires_at__gt=now, started_at__lte=now)
         .exclude(last_reminder_at__gt=now - REMINDER_INTERVAL)
@@ -46,15 +45,42 @@ def send_pace_reminders(now: datetime | None = None) -> int:
         .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.only("pk", "enrollment_id", "lesson_id")))
         .order_by("pk")
     )
+
+
+def send_pace_reminders(now: datetime | None = None, on_failure=None) -> int:
+    """Email every learner who is behind and was not reminded this week; returns how many were sent.
+
+    Sessions and lessons are fetched once per course, completions with the enrollments. An email
+    that fails (the mail server refuses it, the connection drops) does not stop the run: the
+    learner's claim is given back and `on_failure(enrollment_id)` is called (the weekly task
+    queues a retry with backoff), and the run goes on to the next learner.
+    """
+    now = now or timezone.now()
     sessions_by_course: dict[int, list] = {}
     sent = 0
-    for enrollment in candidates.iterator(chunk_size=500):
+    for enrollment in candidates(now).iterator(chunk_size=500):
         if enrollment.course_id not in sessions_by_course:
             sessions_by_course[enrollment.course_id] = list(enrollment.course.sessions_with_lessons())
         done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
         progress = CourseProgress(enrollment, sessions_by_course[enrollment.course_id], done_ids, now=now)
-        sent += send_pace_reminder(enrollment, progress, now=now)
+        try:
+            sent += send_pace_reminder(enrollment, progress, now=now)
+        except (SMTPException, OSError):
+            logger.exception("Pace reminder to enrollment %s failed; it will be retried", enrollment.pk)
+            if on_failure is not None:
+                on_failure(enrollment.pk)
     return sent
+
+
+def remind(enrollment_id: int, now: datetime | None = None) -> bool:
+    """Send one learner's reminder if they still qualify (the retry of a failed email)."""
+    now = now or timezone.now()
+    enrollment = candidates(now).filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return False
+    done_ids = {completion.lesson_id for completion in enrollment.completions.all()}
+    progress = CourseProgress(enrollment, list(enrollment.course.sessions_with_lessons()), done_ids, now=now)
+    return send_pace_reminder(enrollment, progress, now=now)
 
 
 def send_pace_reminder(enrollment: Enrollment, progress: CourseProgress, now: datetime | None = None) -> bool:
@@ -86,8 +112,13 @@ def send_pace_reminder(enrollment: Enrollment, progress: CourseProgress, now: da
         "dashboard_url": settings.SITE_URL + reverse("learn:dashboard"),
         "unsubscribe_url": unsubscribe_url,
     }
-    send_templated_email(
-        "pace_reminder", user.email, context,
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
+    try:
+        send_templated_email(
+            "pace_reminder", user.email, context,
+            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+    except Exception:
+        # Not sent: give the claim back, so the retry (or next week's run) can send it.
+        Enrollment.objects.filter(pk=enrollment.pk, last_reminder_at=now).update(last_reminder_at=enrollment.last_reminder_at)
+        raise
     return True

@@ -1,3 +1,5 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from courses import reminders
@@ -32,4 +34,10 @@ def send_pace_reminders() -> int:
     Idempotent: send_pace_reminder claims each enrollment through last_reminder_at, so a second
     run in the same week sends nothing.
     """
-    return reminders.send_pace_reminders()
+    return reminders.send_pace_reminders(on_failure=lambda pk: send_pace_reminder.apply_async((pk,), countdown=60))
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=60, retry_backoff_max=3600, max_retries=6)
+def send_pace_reminder(enrollment_id: int) -> bool:
+    """One learner's reminder after the weekly run could not send it (idempotent: the same claim)."""
+    return reminders.remind(enrollment_id)

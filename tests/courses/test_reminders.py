@@ -1,11 +1,14 @@
 from datetime import timedelta
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from courses import reminders
 from courses.models import Enrollment, Lesson, LessonCompletion
 from courses.reminders import reminder_unsubscribe_token
 from courses.services import enroll
@@ -130,3 +133,44 @@ def test_a_tampered_unsubscribe_link_is_refused(client, learner):
     assert "This link does not work" in response.content.decode()
     learner.refresh_from_db()
     assert learner.wants_pace_reminders is True
+
+
+class RefusesOnce(locmem.EmailBackend):
+    """A mail server that refuses the first message to one address, then accepts it."""
+
+    refused = []
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "refused@example.com" in message.to and "refused@example.com" not in self.refused:
+                self.refused.append("refused@example.com")
+                raise SMTPRecipientsRefused({"refused@example.com": (450, b"try again later")})
+        return super().send_messages(messages)
+
+
+def test_one_failed_reminder_is_retried_and_the_rest_of_the_run_goes_on(settings, course):
+    settings.EMAIL_BACKEND = "tests.courses.test_reminders.RefusesOnce"
+    RefusesOnce.refused.clear()
+    learners = [factories.make_user(email=email) for email in ("first@example.com", "refused@example.com", "third@example.com")]
+    for learner in learners:
+        started_days_ago(factories.enroll(learner, course), 15)
+
+    send_pace_reminders()  # the retry runs at once in-process (eager tasks)
+
+    assert RefusesOnce.refused == ["refused@example.com"]
+    assert sorted(message.to[0] for message in mail.outbox) == ["first@example.com", "refused@example.com", "third@example.com"]
+    assert Enrollment.objects.filter(user__in=learners, last_reminder_at__isnull=False).count() == 3
+    send_pace_reminders()
+    assert len(mail.outbox) == 3  # and nobody twice
+
+
+def test_a_reminder_that_cannot_be_sent_gives_its_claim_back(settings, behind, learner):
+    settings.EMAIL_BACKEND = "tests.courses.test_reminders.RefusesOnce"
+    RefusesOnce.refused.clear()
+    learner.email = "refused@example.com"
+    learner.save(update_fields=["email"])
+    failed = []
+    assert reminders.send_pace_reminders(on_failure=failed.append) == 0
+    assert failed == [behind.pk]
+    behind.refresh_from_db()
+    assert behind.last_reminder_at is None  # next week's run (or the retry) can still send it
