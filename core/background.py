@@ -8,6 +8,8 @@ knows why a badge or a PDF is late.
 
 import time
 
+from django.core.cache import cache
+
 SKIP_FOR = 5.0  # seconds after a failure during which sends do not try the broker
 NOTICE_FOR = 600.0  # seconds after a failure during which pages say background work is delayed
 
@@ -37,3 +39,17 @@ def background_context(request) -> dict:
     """A context processor: `background_delayed` for the notice in base.html."""
     since = seconds_since_failure()
     return {"background_delayed": since is not None and since < NOTICE_FOR}
+
+
+HEARTBEAT_KEY = "worker:heartbeat"
+HEARTBEAT_STALE_AFTER = 180  # seconds: three missed beats
+
+
+def record_heartbeat() -> None:
+    cache.set(HEARTBEAT_KEY, time.time(), timeout=24 * 60 * 60)
+
+
+def heartbeat_age() -> float | None:
+    """Seconds since a worker last ran core.tasks.heartbeat (None: never, or the cache is unreachable)."""
+    beat = cache.get(HEARTBEAT_KEY)
+    return None if beat is None else max(0.0, time.time() - beat)

@@ -49,6 +49,8 @@ Keys (holds; changes when):
   may hide an entry, never rewrite it), so renames and comments leave it alone.
 - `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
   in a fixed window (gallery.services.check_comment_rate); it expires with its window.
+- `worker:heartbeat`: not a cache but a status, when a worker last ran core.tasks.heartbeat (beat
+  sends it every minute); /healthz reads it.
 - Awards are never cached: My badges' earned list, the award page and the Open Badges documents
   read the database, so a revocation or a visibility change shows at once. The course page
   lists the course's badges, so badges/apps.py touches the course when a badge class is saved

@@ -1,16 +1,49 @@
+import functools
 import sys
 
-from django.db import InterfaceError, OperationalError, connection
+import redis
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
+from redis.exceptions import RedisError
+
+from core import background
 
 
 def healthz(request):
-    """Liveness for the load balancer: the database answers (the backend's own trivial check)."""
-    connection.ensure_connection()
-    if not connection.is_usable():
-        return JsonResponse({"ok": False}, status=503)
-    return JsonResponse({"ok": True})
+    """Health for the load balancer and the monitor, in a few milliseconds.
+
+    The status code follows the database alone (a web process without it can serve nothing, so
+    the load balancer takes it out); Redis and the workers are reported in the body for the
+    monitor: `redis` answers a PING (null when the site runs without Redis) and `worker` says
+    whether a worker ran the once-a-minute heartbeat job lately (its age in seconds beside it).
+    """
+    try:
+        connection.ensure_connection()
+        database = connection.is_usable()
+    except DatabaseError:
+        database = False
+    body = {"ok": database, "database": database}
+    if settings.REDIS_URL:
+        body["redis"] = redis_answers()
+        age = background.heartbeat_age()
+        body["worker"] = age is not None and age < background.HEARTBEAT_STALE_AFTER
+        body["worker_heartbeat_age"] = None if age is None else round(age, 1)
+    return JsonResponse(body, status=200 if database else 503)
+
+
+@functools.cache
+def _redis():
+    timeout = settings.CACHES["default"].get("OPTIONS", {}).get("socket_timeout", 0.25)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
+def redis_answers() -> bool:
+    try:
+        return bool(_redis().ping())
+    except RedisError:
+        return False
 
 
 def bare(request):

@@ -84,7 +84,7 @@ def silent_server():
 @pytest.fixture
 def site_on_redis(settings):
     """Point the cache, the sessions and the broker at a given Redis URL, as production does."""
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool)
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
 
     def point_at(url):
         settings.CACHES = {
@@ -97,12 +97,13 @@ def site_on_redis(settings):
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         app.conf.broker_url = url
         app.conf.task_always_eager = False
-        app._pool = None  # the next send connects to this broker
+        app._pool = app.amqp._producer_pool = None  # the next send connects to this broker
+        background.broker_answered()
 
     yield point_at
     if app._pool is not None:
         app._pool.force_close_all()
-    app.conf.broker_url, app.conf.task_always_eager, app._pool = saved
+    app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
     background.broker_answered()
 
 
