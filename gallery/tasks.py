@@ -3,9 +3,10 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from gallery import services
+from portfolios.models import WithPdf
 
 
-@shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
+@shared_task(acks_late=True, soft_time_limit=WithPdf.RENDER_TIME_LIMIT - 30, time_limit=WithPdf.RENDER_TIME_LIMIT)
 def render_entry_pdf(entry_id: int) -> bool:
     """Render the entry's snapshot to PDF (idempotent: content hash + rendering claim, portfolios.services.render_pdf)."""
     return services.store_entry_pdf(entry_id)

@@ -107,7 +107,12 @@ class WithPdf(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    PDF_DEADLINE = timedelta(minutes=10)
+    # The render tasks' hard limit; a job not done this long after it was queued or started (plus a
+    # margin to be picked up) is dead, and may be claimed again: by the learner's "try again", or by
+    # the job itself when Redis hands it out again after a worker died (visibility timeout > deadline).
+    RENDER_TIME_LIMIT = 120
+    PDF_DEADLINE = timedelta(seconds=RENDER_TIME_LIMIT + 30)
+    PDF_EXPIRED_MESSAGE = "Making your PDF took longer than it should have, so it was stopped. Please try again."
     PDF_FIELDS = ["pdf", "pdf_hash", "pdf_status", "pdf_rendered_at", "pdf_requested_at", "pdf_error"]
 
     pdf = models.FileField(upload_to=pdf_path, blank=True)
@@ -128,6 +133,13 @@ class WithPdf(models.Model):
         if busy and (self.pdf_requested_at is None or self.pdf_requested_at <= timezone.now() - self.PDF_DEADLINE):
             return self.PdfStatus.FAILED
         return self.pdf_status
+
+    @property
+    def pdf_problem(self) -> str:
+        """What went wrong with the last job, for the page ("" unless it failed or expired)."""
+        if self.pdf_job_status != self.PdfStatus.FAILED:
+            return ""
+        return self.pdf_error or self.PDF_EXPIRED_MESSAGE
 
     def pdf_shows(self, content_hash: str) -> bool:
         """Whether the stored file shows the content with this hash, whatever the job's status."""

@@ -180,7 +180,7 @@ def pdf_status(request, course_slug: str):
             "status": portfolio.pdf_job_status,
             "ready": ready,
             "download_url": reverse("portfolios:pdf_download", args=[course_slug]) if ready else "",
-            "error": portfolio.pdf_error,
+            "error": portfolio.pdf_problem,
         }
     )
 

@@ -151,6 +151,21 @@ def test_a_job_past_its_deadline_can_be_requested_again(filled, course, enrollme
     assert portfolio_of(enrollment).pdf_status == Portfolio.PdfStatus.READY
 
 
+def test_an_interrupted_render_is_taken_again_by_its_redelivered_job_and_the_page_says_so(filled, course, enrollment, settings):
+    """A worker killed mid-render leaves the job "rendering"; Redis hands the job out again after the
+    visibility timeout, which is longer than the deadline, so the redelivery renders it."""
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > Portfolio.PDF_DEADLINE.total_seconds()
+    portfolio = Portfolio.objects.get(enrollment=enrollment)
+    interrupted = timezone.now() - timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
+    Portfolio.objects.filter(pk=portfolio.pk).update(pdf_status=Portfolio.PdfStatus.RENDERING, pdf_requested_at=interrupted)
+    page = filled.get(reverse("portfolios:portfolio", args=[course.slug])).content.decode()
+    assert "took longer than it should have" in page and "Prepare PDF" in page  # a way forward, and why
+    status = filled.get(reverse("portfolios:pdf_status", args=[course.slug])).json()
+    assert status["status"] == "failed" and "Please try again" in status["error"]
+    assert render_portfolio_pdf(portfolio.pk) == "rendered"  # the redelivered job
+    assert portfolio_of(enrollment).pdf_status == Portfolio.PdfStatus.READY
+
+
 def test_a_worker_whose_job_was_taken_over_keeps_nothing(filled, enrollment):
     portfolio = Portfolio.objects.select_related("enrollment__user", "enrollment__course").get(enrollment=enrollment)
     started_at = portfolio.start_pdf_render()
