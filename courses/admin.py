@@ -131,15 +131,14 @@ class EnrollmentAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for e in queryset.select_related("user", "course", "offering").order_by("course__title", "user__email"):
-            writer.writerow(
-                [
-                    e.user.email, e.user.public_name, e.user.country.code if e.user.country else "",
-                    e.course.title, e.offering.title, e.get_status_display(), e.progress_percent,
-                    e.completed_lessons, e.total_lessons, _iso(e.enrolled_at), _iso(e.started_at),
-                    _iso(e.recommended_finish_at), _iso(e.access_expires_at), _iso(e.completed_at),
-                    _iso(e.last_activity_at),
-                ]
-            )
+            row = [
+                e.user.email, e.user.public_name, e.user.country.code if e.user.country else "",
+                e.course.title, e.offering.title, e.get_status_display(), e.progress_percent,
+                e.completed_lessons, e.total_lessons, _iso(e.enrolled_at), _iso(e.started_at),
+                _iso(e.recommended_finish_at), _iso(e.access_expires_at), _iso(e.completed_at),
+                _iso(e.last_activity_at),
+            ]
+            writer.writerow([csv_safe(cell) for cell in row])
         return response
 
 
@@ -148,6 +147,18 @@ CSV_COLUMNS = [
     "total_lessons", "enrolled_at", "started_at", "recommended_finish_at", "access_expires_at", "completed_at",
     "last_activity_at",
 ]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A text cell that a spreadsheet would take for a formula, prefixed with a quote so it shows as
+    text: learners choose their display names, so `=HYPERLINK(...)` must not become a live link."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
 
 
 def _iso(value) -> str:
