@@ -132,10 +132,20 @@ class EnrollmentAdmin(admin.ModelAdmin):
         writer.writerow(CSV_COLUMNS)
         for e in queryset.select_related("user", "course", "offering").order_by("course__title", "user__email"):
             row = [
-                e.user.email, e.user.public_name, e.user.country.code if e.user.country else "",
-                e.course.title, e.offering.title, e.get_status_display(), e.progress_percent,
-                e.completed_lessons, e.total_lessons, _iso(e.enrolled_at), _iso(e.started_at),
-                _iso(e.recommended_finish_at), _iso(e.access_expires_at), _iso(e.completed_at),
+                e.user.email,
+                e.user.public_name,
+                e.user.country.code if e.user.country else "",
+                e.course.title,
+                e.offering.title,
+                e.get_status_display(),
+                e.progress_percent,
+                e.completed_lessons,
+                e.total_lessons,
+                _iso(e.enrolled_at),
+                _iso(e.started_at),
+                _iso(e.recommended_finish_at),
+                _iso(e.access_expires_at),
+                _iso(e.completed_at),
                 _iso(e.last_activity_at),
             ]
             writer.writerow([csv_safe(cell) for cell in row])
@@ -143,8 +153,20 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 CSV_COLUMNS = [
-    "email", "name", "country", "course", "offering", "status", "progress_percent", "completed_lessons",
-    "total_lessons", "enrolled_at", "started_at", "recommended_finish_at", "access_expires_at", "completed_at",
+    "email",
+    "name",
+    "country",
+    "course",
+    "offering",
+    "status",
+    "progress_percent",
+    "completed_lessons",
+    "total_lessons",
+    "enrolled_at",
+    "started_at",
+    "recommended_finish_at",
+    "access_expires_at",
+    "completed_at",
     "last_activity_at",
 ]
 
