@@ -235,6 +235,14 @@ class Offering(models.Model):
             return None
         return self.starts_on + timedelta(days=session.release_offset_days)
 
+    def locked_until(self, session: "Session", today: date | None = None) -> date | None:
+        """The day a session of this offering opens, while it is still closed; None once it is open.
+        Every page of a session's content asks this: its lessons, their files and its worksheets."""
+        release_on = self.session_release_date(session)
+        if release_on is not None and release_on > (today or timezone.localdate()):
+            return release_on
+        return None
+
     def has_started(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_adaptive or (self.starts_on is not None and self.starts_on <= today)
@@ -326,6 +334,12 @@ class Lesson(models.Model):
 
     def body_html(self) -> str:
         return render_markdown(self.body)
+
+    @property
+    def has_worksheet(self) -> bool:
+        """Whether a worksheet (portfolios.Worksheet, one to one) belongs to this lesson: such a lesson is
+        complete when its worksheet is submitted, never by the learner's "Mark as complete"."""
+        return hasattr(self, "worksheet")
 
     @property
     def is_worksheet(self) -> bool:

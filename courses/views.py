@@ -180,6 +180,9 @@ def _change_completion(request, course_slug, number, lesson_slug, *, complete: b
         return _locked_page(request, progress, lesson)
     if enrollment.is_read_only:
         messages.error(request, "Your access to this course has ended, so your progress can no longer change.")
+    elif lesson.has_worksheet:
+        # Submitting the worksheet is what completes the lesson (portfolios.services.submit_worksheet).
+        messages.info(request, f"“{lesson.title}” is complete when you submit its worksheet, and stays complete once you have.")
     elif complete:
         services.complete_lesson(enrollment, lesson)
         messages.success(request, f"“{lesson.title}” is marked as complete.")
@@ -206,8 +209,7 @@ def _released_lesson_or_404(request, course_slug, number, lesson_slug) -> Lesson
     lesson = get_object_or_404(
         Lesson.objects.select_related("session"), session__course=enrollment.course, session__number=number, slug=lesson_slug
     )
-    release_on = enrollment.offering.session_release_date(lesson.session)
-    if release_on is not None and release_on > timezone.localdate():
+    if enrollment.offering.locked_until(lesson.session):
         raise Http404("This session has not been released yet.")
     return lesson
 
