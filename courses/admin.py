@@ -50,7 +50,7 @@ class CourseAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image"]}),
         ("Course page", {"fields": ["description", "skill_level", "topics", "prerequisites", "community_rules", "additional_info"]}),
-        ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "unavailable_countries"]}),
+        ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "reenrollment", "unavailable_countries"]}),
     ]
 
     @admin.display(description="On site")

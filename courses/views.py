@@ -102,10 +102,14 @@ def enroll(request, slug):
 @require_POST
 @login_required
 def withdraw(request, slug):
-    enrollment = get_enrollment_or_404(request.user, slug)
+    # Leaving is always possible, whatever the country in the profile says now.
+    enrollment = services.get_own_enrollment_or_404(request.user, slug)
     services.withdraw(enrollment)
+    until = f" before your access ends on {timezone.localtime(enrollment.access_expires_at):%-d %B %Y}" if enrollment.access_expires_at else ""
     messages.success(
-        request, f"You have left {enrollment.course.title}. Your work is kept: enroll again any time to pick it up."
+        request,
+        f"You have left {enrollment.course.title}. Your work is kept: enroll again{until} to pick it up. "
+        "Anything you posted in its gallery stays there until you take it down (Courses you left, below).",
     )
     return redirect("learn:dashboard")
 
