@@ -50,7 +50,7 @@ class CourseAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image"]}),
         ("Course page", {"fields": ["description", "skill_level", "topics", "prerequisites", "community_rules", "additional_info"]}),
-        ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "unavailable_countries"]}),
+        ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "reenrollment", "unavailable_countries"]}),
     ]
 
     @admin.display(description="On site")
@@ -131,23 +131,56 @@ class EnrollmentAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for e in queryset.select_related("user", "course", "offering").order_by("course__title", "user__email"):
-            writer.writerow(
-                [
-                    e.user.email, e.user.public_name, e.user.country.code if e.user.country else "",
-                    e.course.title, e.offering.title, e.get_status_display(), e.progress_percent,
-                    e.completed_lessons, e.total_lessons, _iso(e.enrolled_at), _iso(e.started_at),
-                    _iso(e.recommended_finish_at), _iso(e.access_expires_at), _iso(e.completed_at),
-                    _iso(e.last_activity_at),
-                ]
-            )
+            row = [
+                e.user.email,
+                e.user.public_name,
+                e.user.country.code if e.user.country else "",
+                e.course.title,
+                e.offering.title,
+                e.get_status_display(),
+                e.progress_percent,
+                e.completed_lessons,
+                e.total_lessons,
+                _iso(e.enrolled_at),
+                _iso(e.started_at),
+                _iso(e.recommended_finish_at),
+                _iso(e.access_expires_at),
+                _iso(e.completed_at),
+                _iso(e.last_activity_at),
+            ]
+            writer.writerow([csv_safe(cell) for cell in row])
         return response
 
 
 CSV_COLUMNS = [
-    "email", "name", "country", "course", "offering", "status", "progress_percent", "completed_lessons",
-    "total_lessons", "enrolled_at", "started_at", "recommended_finish_at", "access_expires_at", "completed_at",
+    "email",
+    "name",
+    "country",
+    "course",
+    "offering",
+    "status",
+    "progress_percent",
+    "completed_lessons",
+    "total_lessons",
+    "enrolled_at",
+    "started_at",
+    "recommended_finish_at",
+    "access_expires_at",
+    "completed_at",
     "last_activity_at",
 ]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A text cell that a spreadsheet would take for a formula, prefixed with a quote so it shows as
+    text: learners choose their display names, so `=HYPERLINK(...)` must not become a live link."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
 
 
 def _iso(value) -> str:

@@ -52,6 +52,11 @@ class Course(models.Model):
         INTERMEDIATE = "intermediate", "Intermediate"
         ADVANCED = "advanced", "Advanced"
 
+    class Reenrollment(models.TextChoices):
+        NEW_OFFERING = "new_offering", "By joining another offering, which starts their access again"
+        ANY_TIME = "any_time", "At any time, for a fresh period of access"
+        NEVER = "never", "Never: one period of access per learner"
+
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     subtitle = models.CharField(max_length=300, blank=True)
@@ -70,6 +75,14 @@ class Course(models.Model):
     )
     access_days = models.PositiveSmallIntegerField(
         default=120, help_text="How long a self-paced learner keeps access after starting."
+    )
+    reenrollment = models.CharField(
+        "enrolling again after access ends",
+        max_length=20,
+        choices=Reenrollment.choices,
+        default=Reenrollment.NEW_OFFERING,
+        help_text="How a learner whose access has ended may enroll again; the course page states it. "
+        "Leaving the course and enrolling again never extends access by itself.",
     )
     is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +107,14 @@ class Course(models.Model):
 
     def unavailable_country_names(self) -> list[str]:
         return [c.name for c in self.unavailable_countries]
+
+    def reenrollment_rule(self) -> str:
+        """The re-enrollment rule in a sentence, for the course page."""
+        if self.reenrollment == self.Reenrollment.ANY_TIME:
+            return f"When your access ends you can enroll again at any time, for another {self.access_days} days."
+        if self.reenrollment == self.Reenrollment.NEVER:
+            return "Access is given once: when it ends your work stays readable, but you cannot enroll again."
+        return f"When your access ends you can enroll again by joining another offering; your {self.access_days} days start again with it."
 
     def sessions_with_lessons(self) -> list:
         """Sessions in order with their lessons (and a lesson's worksheet) prefetched: two queries
@@ -235,6 +256,14 @@ class Offering(models.Model):
             return None
         return self.starts_on + timedelta(days=session.release_offset_days)
 
+    def locked_until(self, session: "Session", today: date | None = None) -> date | None:
+        """The day a session of this offering opens, while it is still closed; None once it is open.
+        Every page of a session's content asks this: its lessons, their files and its worksheets."""
+        release_on = self.session_release_date(session)
+        if release_on is not None and release_on > (today or timezone.localdate()):
+            return release_on
+        return None
+
     def has_started(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_adaptive or (self.starts_on is not None and self.starts_on <= today)
@@ -326,6 +355,12 @@ class Lesson(models.Model):
 
     def body_html(self) -> str:
         return render_markdown(self.body)
+
+    @property
+    def has_worksheet(self) -> bool:
+        """Whether a worksheet (portfolios.Worksheet, one to one) belongs to this lesson: such a lesson is
+        complete when its worksheet is submitted, never by the learner's "Mark as complete"."""
+        return hasattr(self, "worksheet")
 
     @property
     def is_worksheet(self) -> bool:
@@ -431,6 +466,12 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.course}"
+
+    def has_access_ended(self, now: datetime | None = None) -> bool:
+        """Access ran out (the expiry task may not have marked it yet); withdrawing does not end it."""
+        return self.status == self.Status.EXPIRED or (
+            self.access_expires_at is not None and self.access_expires_at <= (now or timezone.now())
+        )
 
     @property
     def is_read_only(self) -> bool:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -21,10 +22,16 @@ class EnrollmentState:
     restricted_country: str = ""  # the visitor's country name, when the course is not offered there
     unavailable_in: list[str] = field(default_factory=list)
     needs_country: bool = False  # the enroll form asks for the country (restricted course, none in profile)
+    access_ended: bool = False  # the learner's access ran out: the course's re-enrollment rule applies
 
     @property
     def is_open(self) -> bool:
         return self.open_offering is not None
+
+    @property
+    def is_enrolled(self) -> bool:
+        """Enrolled with access: the box leads to the course instead of offering to enroll."""
+        return self.enrollment is not None and self.enrollment.status != Enrollment.Status.WITHDRAWN and not self.access_ended
 
     @property
     def can_enroll(self) -> bool:
@@ -51,7 +58,20 @@ def enrollment_state(course: Course, user, *, offerings: list[Offering] | None =
         if user.country and not course.is_available_in(user.country.code):
             state.restricted_country = user.country.name
         state.needs_country = not user.country and bool(course.unavailable_countries)
+        if state.enrollment is not None and state.enrollment.has_access_ended():
+            state.access_ended = True
+            _apply_reenrollment_rule(state, course, state.enrollment)
     return state
+
+
+def _apply_reenrollment_rule(state: EnrollmentState, course: Course, enrollment: Enrollment) -> None:
+    """Offer a learner whose access ended only the offerings the course lets them join (see _rejoin)."""
+    if course.reenrollment == Course.Reenrollment.NEVER:
+        state.open_offering, state.upcoming = None, []
+    elif course.reenrollment == Course.Reenrollment.NEW_OFFERING:
+        if state.open_offering is not None and state.open_offering.pk == enrollment.offering_id:
+            state.open_offering = None
+        state.upcoming = [o for o in state.upcoming if o.pk != enrollment.offering_id]
 
 
 def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = True) -> Enrollment:
@@ -59,7 +79,9 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     with its course and offering.
 
     Anyone else (not logged in is handled by @login_required; not enrolled, withdrawn,
-    another learner's course) gets a 404, so foreign ids reveal nothing.
+    another learner's course) gets a 404, so foreign ids reveal nothing. The course's country
+    rule holds here, for every page, not only when enrolling: a learner whose profile country
+    is one the course is not offered in gets a 403 that says so (PermissionDenied).
     """
     enrollments = Enrollment.objects.for_learner(user, course_slug)
     if not include_read_only:
@@ -68,8 +90,35 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
         enrollment = enrollments.get()
     except Enrollment.DoesNotExist:
         raise Http404("You are not enrolled in this course.") from None
+    refusal = country_refusal(user, enrollment.course)
+    if refusal:
+        raise PermissionDenied(refusal)
     enrollment.user = user  # it is this user: no query for enrollment.user
     return enrollment
+
+
+def get_own_enrollment_or_404(user, course_slug: str) -> Enrollment:
+    """The user's enrollment in a published course whatever its status or their country, for what a
+    learner does to their own things (withdraw, unpublish their entry, delete their comments):
+    leaving the course or moving country never takes that control away."""
+    try:
+        enrollment = Enrollment.objects.with_course().get(user=user, course__slug=course_slug, course__is_published=True)
+    except Enrollment.DoesNotExist:
+        raise Http404("You are not enrolled in this course.") from None
+    enrollment.user = user
+    return enrollment
+
+
+def country_refusal(user, course: Course) -> str:
+    """Why the course is closed to this user because of the country in their profile, or ""."""
+    if not user.country and course.unavailable_countries:
+        return "This course is not offered everywhere: please add your country to your profile to continue."
+    if user.country and not course.is_available_in(user.country.code):
+        return (
+            f"Sorry, this course is not available in {user.country.name}, the country in your profile. "
+            "If that is not where you live, correct it in your profile and try again."
+        )
+    return ""
 
 
 # --- Completing lessons ------------------------------------------------------------------
@@ -108,13 +157,16 @@ def enroll(user, course: Course, offering: Offering | None = None, country: str 
 
     Rules, in order:
     1. the country: the profile's, or the one the form asked for (then saved to the profile);
-       a course unavailable there is refused;
+       a course unavailable there is refused (get_enrollment_or_404 holds the same rule on every page);
     2. the offering: the one picked (it must be this course's and take enrollments now), or the
        open one; none open means "closed" and the refusal lists the future offerings;
-    3. one enrollment per learner and course: enrolling twice returns the same row, picking
-       another offering moves the row to it, re-enrolling after withdrawing reactivates it,
+    3. one enrollment per learner and course, its row locked: enrolling twice returns the same row,
+       picking another offering moves the row to it, re-enrolling after withdrawing reactivates it
+       with its dates, and after access ends the course's re-enrollment rule decides (_rejoin);
        completions are always kept;
-    4. dates: adaptive offerings start now; scheduled ones start on their start date (which
+    4. capacity: the offering's row is locked while its places are counted and the enrollment
+       written, so simultaneous requests take turns for the last place (_check_capacity);
+    5. dates: adaptive offerings start now; scheduled ones start on their start date (which
        may be in the future); recommended finish and access end count from the start.
     """
     _check_country(user, course, country)
@@ -122,12 +174,13 @@ def enroll(user, course: Course, offering: Offering | None = None, country: str 
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
         if enrollment is None:
+            _check_capacity(offering)
             try:
                 with transaction.atomic():
                     enrollment = Enrollment.objects.create(
                         user=user,
                         course=course,
-                        offering=_check_capacity(offering),
+                        offering=offering,
                         total_lessons=Lesson.objects.filter(session__course=course, is_required=True).count(),
                         **_dates(course, offering),
                     )
@@ -145,11 +198,9 @@ def _check_country(user, course: Course, country: str | None) -> None:
         raise EnrollmentRefused(
             "Please choose your country: this course is not offered everywhere, so we need it to enroll you."
         )
-    if user.country and not course.is_available_in(user.country.code):
-        raise EnrollmentRefused(
-            f"Sorry, this course is not available in {user.country.name}, the country in your profile. "
-            "If that is not where you live, correct it in your profile and try again."
-        )
+    refusal = country_refusal(user, course)
+    if refusal:
+        raise EnrollmentRefused(refusal)
 
 
 def _pick_offering(course: Course, offering: Offering | None) -> Offering:
@@ -175,10 +226,11 @@ def _is_joinable(offering: Offering) -> bool:
     return offering.is_adaptive or offering.starts_on is not None
 
 
-def _check_capacity(offering: Offering) -> Offering:
-    if offering.is_full():
+def _check_capacity(offering: Offering) -> None:
+    """Refuse a full offering. Call it inside the transaction that writes the enrollment: it locks the
+    offering's row until the commit, so a second request counts only after the first one's place is in."""
+    if Offering.objects.select_for_update().get(pk=offering.pk).is_full():
         raise EnrollmentRefused(f"{offering.title} is full. Please pick another offering.")
-    return offering
 
 
 def _dates(course: Course, offering: Offering) -> dict:
@@ -194,17 +246,29 @@ def _dates(course: Course, offering: Offering) -> dict:
 
 
 def _rejoin(enrollment: Enrollment, offering: Offering) -> Enrollment:
-    """Enrolling again: same offering and still current is a no-op; otherwise move or reactivate."""
-    is_current = enrollment.status in (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
-    access_left = enrollment.access_expires_at is None or enrollment.access_expires_at > timezone.now()
-    if enrollment.offering_id == offering.pk and is_current and access_left:
+    """Enrolling again (the row is locked by the caller).
+
+    1. Access left, same offering: a current enrollment stays as it is; a withdrawn one is
+       reactivated with the dates it had, so leaving and coming back never extends access.
+    2. Access left, another offering: the enrollment moves, with that offering's dates.
+    3. Access ended: the course's rule (Course.reenrollment) says whether the learner may enroll
+       again, and whether it takes another offering; allowed, the dates start again.
+    Becoming active on an offering takes one of its places (_check_capacity).
+    """
+    course = enrollment.course
+    moving = enrollment.offering_id != offering.pk
+    if enrollment.has_access_ended():
+        _check_reenrollment(enrollment, offering, moving)
+        new_dates = True
+    elif not moving and enrollment.status != Enrollment.Status.WITHDRAWN:
         return enrollment
-    if enrollment.offering_id != offering.pk:
-        enrollment.offering = _check_capacity(offering)
-        for name, value in _dates(enrollment.course, offering).items():
-            setattr(enrollment, name, value)
-    elif not access_left:
-        for name, value in _dates(enrollment.course, offering).items():
+    else:
+        new_dates = moving
+    if moving or enrollment.status != Enrollment.Status.ACTIVE:  # not yet one of the offering's places
+        _check_capacity(offering)
+    enrollment.offering = offering
+    if new_dates:
+        for name, value in _dates(course, offering).items():
             setattr(enrollment, name, value)
     enrollment.status = Enrollment.Status.ACTIVE
     enrollment.withdrawn_at = None
@@ -218,6 +282,27 @@ def _rejoin(enrollment: Enrollment, offering: Offering) -> Enrollment:
     # Completions were kept: the task moves a fully completed course back to "completed".
     recompute_progress.delay_on_commit(enrollment.pk)
     return enrollment
+
+
+def _check_reenrollment(enrollment: Enrollment, offering: Offering, moving: bool) -> None:
+    """Refuse enrolling again after access ended when the course's rule does not allow it."""
+    course = enrollment.course
+    ended = f"Your access to {course.title} has ended"
+    if enrollment.access_expires_at:
+        ended = f"Your access to {course.title} ended on {timezone.localtime(enrollment.access_expires_at):%-d %B %Y}"
+    if course.reenrollment == Course.Reenrollment.NEVER:
+        raise EnrollmentRefused(
+            f"{ended}. This course gives one period of access, so you cannot enroll again; your work stays readable in My learning."
+        )
+    if course.reenrollment == Course.Reenrollment.NEW_OFFERING and not moving:
+        state = enrollment_state(course, _Anonymous())
+        _apply_reenrollment_rule(state, course, enrollment)
+        others = [state.open_offering, *state.upcoming] if state.open_offering else state.upcoming
+        raise EnrollmentRefused(
+            f"{ended}. To enroll again, join another offering than {enrollment.offering.title}"
+            + (": pick one below." if others else "; there is none to join yet, so please check back later."),
+            upcoming=others,
+        )
 
 
 def withdraw(enrollment: Enrollment) -> Enrollment:

@@ -102,10 +102,14 @@ def enroll(request, slug):
 @require_POST
 @login_required
 def withdraw(request, slug):
-    enrollment = get_enrollment_or_404(request.user, slug)
+    # Leaving is always possible, whatever the country in the profile says now.
+    enrollment = services.get_own_enrollment_or_404(request.user, slug)
     services.withdraw(enrollment)
+    until = f" before your access ends on {timezone.localtime(enrollment.access_expires_at):%-d %B %Y}" if enrollment.access_expires_at else ""
     messages.success(
-        request, f"You have left {enrollment.course.title}. Your work is kept: enroll again any time to pick it up."
+        request,
+        f"You have left {enrollment.course.title}. Your work is kept: enroll again{until} to pick it up. "
+        "Anything you posted in its gallery stays there until you take it down (Courses you left, below).",
     )
     return redirect("learn:dashboard")
 
@@ -180,6 +184,9 @@ def _change_completion(request, course_slug, number, lesson_slug, *, complete: b
         return _locked_page(request, progress, lesson)
     if enrollment.is_read_only:
         messages.error(request, "Your access to this course has ended, so your progress can no longer change.")
+    elif lesson.has_worksheet:
+        # Submitting the worksheet is what completes the lesson (portfolios.services.submit_worksheet).
+        messages.info(request, f"“{lesson.title}” is complete when you submit its worksheet, and stays complete once you have.")
     elif complete:
         services.complete_lesson(enrollment, lesson)
         messages.success(request, f"“{lesson.title}” is marked as complete.")
@@ -206,8 +213,7 @@ def _released_lesson_or_404(request, course_slug, number, lesson_slug) -> Lesson
     lesson = get_object_or_404(
         Lesson.objects.select_related("session"), session__course=enrollment.course, session__number=number, slug=lesson_slug
     )
-    release_on = enrollment.offering.session_release_date(lesson.session)
-    if release_on is not None and release_on > timezone.localdate():
+    if enrollment.offering.locked_until(lesson.session):
         raise Http404("This session has not been released yet.")
     return lesson
 

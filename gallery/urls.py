@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:course_slug>/", views.entry_list, name="list"),
     path("<slug:course_slug>/publish/", views.publish, name="publish"),
     path("<slug:course_slug>/unpublish/", views.unpublish, name="unpublish"),
+    path("<slug:course_slug>/yours/", views.own_posts, name="own"),
     path("<slug:course_slug>/<int:pk>/", views.entry_detail, name="entry"),
     path("<slug:course_slug>/<int:pk>/pdf/", views.entry_pdf, name="entry_pdf"),
     path("<slug:course_slug>/<int:pk>/comments/", views.comment_create, name="comment"),

@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from courses.models import Course
-from courses.services import get_enrollment_or_404
+from courses.models import Course, Enrollment
+from courses.services import get_enrollment_or_404, get_own_enrollment_or_404
 from gallery import services
 from gallery.forms import CommentForm, PublishForm, ReplyForm, ReportForm
 from gallery.models import SORTS, Comment, Entry
@@ -26,6 +27,22 @@ def _gallery_access(request, course_slug: str):
         return get_object_or_404(Course, slug=course_slug), None
     enrollment = get_enrollment_or_404(request.user, course_slug)
     return enrollment.course, enrollment
+
+
+def _own_content_access(request, course_slug: str):
+    """_gallery_access for acting on one's own posts (unpublish, delete a comment): a learner keeps it
+    after withdrawing, or when the course is closed to their country (get_own_enrollment_or_404)."""
+    if request.user.is_staff:
+        return _gallery_access(request, course_slug)
+    enrollment = get_own_enrollment_or_404(request.user, course_slug)
+    return enrollment.course, enrollment
+
+
+def _after_own_change(enrollment, default):
+    """Where to go after changing one's own post: a learner who left cannot open the gallery, so their posts page."""
+    if enrollment is not None and enrollment.status == Enrollment.Status.WITHDRAWN:
+        return reverse("gallery:own", args=[enrollment.course.slug])
+    return default
 
 
 def _get_entry(request, course, pk: int) -> Entry:
@@ -155,11 +172,27 @@ def publish(request, course_slug):
 @require_POST
 @login_required
 def unpublish(request, course_slug):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_own_enrollment_or_404(request.user, course_slug)
     entry = get_object_or_404(Entry, portfolio__enrollment=enrollment)
     services.unpublish_entry(entry)
     messages.success(request, "Your entry is no longer in the gallery. Its comments are kept; publish again whenever you like.")
-    return redirect("gallery:publish", course_slug)
+    return redirect(_after_own_change(enrollment, reverse("gallery:publish", args=[course_slug])))
+
+
+@login_required
+def own_posts(request, course_slug):
+    """What the learner posted in the course's gallery, with the controls to take it down; open after withdrawing too."""
+    enrollment = get_own_enrollment_or_404(request.user, course_slug)
+    entry = Entry.objects.filter(portfolio__enrollment=enrollment).first()
+    comments = (
+        Comment.objects.filter(author=request.user, entry__course=enrollment.course, is_hidden=False, is_deleted=False)
+        .select_related("entry__course")
+        .order_by("-created_at")
+    )
+    # One who left cannot open the gallery's pages, so theirs are listed without links.
+    left = enrollment.status == Enrollment.Status.WITHDRAWN
+    context = {"course": enrollment.course, "entry": entry, "comments": comments, "left": left}
+    return render(request, "gallery/own_posts.html", context)
 
 
 @require_POST
@@ -188,18 +221,19 @@ def comment_create(request, course_slug, pk):
     return _render_entry(request, course, enrollment, entry, failed=form, reply_to=parent, status=status)
 
 
-def _own_comment(request, course_slug, pk, comment_pk):
-    course, _ = _gallery_access(request, course_slug)
+def _own_comment(request, course_slug, pk, comment_pk, *, access=_gallery_access):
+    course, enrollment = access(request, course_slug)
     entry = _get_entry(request, course, pk)
-    return get_object_or_404(
+    comment = get_object_or_404(
         Comment.objects.select_related("entry__course"),
         pk=comment_pk, entry=entry, author=request.user, is_hidden=False, is_deleted=False,
     )
+    return comment, enrollment
 
 
 @login_required
 def comment_edit(request, course_slug, pk, comment_pk):
-    comment = _own_comment(request, course_slug, pk, comment_pk)
+    comment, _ = _own_comment(request, course_slug, pk, comment_pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         services.edit_comment(comment, form.cleaned_data["body"])
@@ -211,11 +245,11 @@ def comment_edit(request, course_slug, pk, comment_pk):
 @require_POST
 @login_required
 def comment_delete(request, course_slug, pk, comment_pk):
-    comment = _own_comment(request, course_slug, pk, comment_pk)
+    comment, enrollment = _own_comment(request, course_slug, pk, comment_pk, access=_own_content_access)
     entry = comment.entry
     services.delete_comment(comment)
     messages.success(request, "Your comment is deleted.")
-    return redirect(f"{entry.get_absolute_url()}#comments")
+    return redirect(_after_own_change(enrollment, f"{entry.get_absolute_url()}#comments"))
 
 
 @require_POST

@@ -40,6 +40,10 @@ from portfolios.tasks import render_portfolio_pdf
 READ_ONLY_MESSAGE = "Your access to this course has ended, so your portfolio can be read but not changed."
 
 
+def _locked_message(worksheet, opens_on) -> str:
+    return f"“{worksheet.title}” belongs to session {worksheet.lesson.session.number}, which opens on {opens_on:%-d %B %Y}."
+
+
 def _answer_json(value, version: int, image: str) -> dict:
     return {"value": value, "version": version, "display": display_text(value), "image_url": default_storage.url(image) if image else ""}
 
@@ -49,6 +53,10 @@ def _answer_json(value, version: int, image: str) -> dict:
 def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
     worksheet = get_worksheet_or_404(enrollment.course, worksheet_slug)
+    opens_on = enrollment.offering.locked_until(worksheet.lesson.session)
+    if opens_on:
+        context = {"course": enrollment.course, "worksheet": worksheet, "opens_on": opens_on}
+        return render(request, "portfolios/worksheet_locked.html", context, status=403)
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, READ_ONLY_MESSAGE)
         return redirect(request.path)
@@ -91,6 +99,9 @@ def autosave_answer(request, course_slug: str, prompt_id: int):
     """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy)."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
     prompt = get_prompt_or_404(enrollment.course, prompt_id)
+    opens_on = enrollment.offering.locked_until(prompt.worksheet.lesson.session)
+    if opens_on:
+        return JsonResponse({"ok": False, "errors": [_locked_message(prompt.worksheet, opens_on)]}, status=403)
     if enrollment.is_read_only:
         return JsonResponse({"ok": False, "errors": [READ_ONLY_MESSAGE]}, status=403)
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment"))

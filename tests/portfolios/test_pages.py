@@ -210,3 +210,77 @@ def test_a_failed_submit_leaves_nothing_behind_for_the_next_reader(enrolled_clie
     enrolled_client.force_login(other_learner)
     html = enrolled_client.get(url).content.decode()
     assert "aria-invalid" not in html and "x" * 61 not in html and "many" not in html
+
+
+# --- a worksheet lesson completes by its worksheet, and only once its session is open ----------
+
+
+def complete_url(lesson, action="learn:complete"):
+    return reverse(action, args=[lesson.session.course.slug, lesson.session.number, lesson.slug])
+
+
+def test_a_worksheet_lesson_cannot_be_marked_complete_without_submitting_the_worksheet(
+    enrolled_client, enrollment, worksheet, django_capture_on_commit_callbacks
+):
+    lesson = worksheet.lesson
+    with django_capture_on_commit_callbacks(execute=True):
+        response = enrolled_client.post(complete_url(lesson), follow=True)
+    assert "complete when you submit its worksheet" in response.content.decode()
+    assert not LessonCompletion.objects.exists()
+    enrollment.refresh_from_db()
+    assert enrollment.completed_lessons == 0
+
+
+def test_the_page_of_a_worksheet_lesson_leads_to_the_worksheet_instead_of_a_complete_button(enrolled_client, worksheet):
+    html = enrolled_client.get(worksheet.lesson.get_absolute_url()).content.decode()
+    assert "Mark as complete" not in html
+    assert complete_url(worksheet.lesson) not in html
+    assert worksheet.get_absolute_url() in html
+
+
+def test_a_submitted_worksheet_lesson_stays_complete(enrolled_client, course, worksheet, prompts, enrollment):
+    save(enrolled_client, course, prompts["short_text"], "Potter")
+    save(enrolled_client, course, prompts["long_text"], "Post twice a week")
+    save(enrolled_client, course, prompts["checklist"], ["Bio updated"])
+    assert submit(enrolled_client, worksheet, prompts).status_code == 302
+    html = enrolled_client.get(worksheet.lesson.get_absolute_url()).content.decode()
+    assert "Mark as not complete" not in html and "You submitted its worksheet" in html
+    enrolled_client.post(complete_url(worksheet.lesson, "learn:uncomplete"))
+    assert LessonCompletion.objects.filter(enrollment=enrollment, lesson=worksheet.lesson).exists()
+
+
+@pytest.fixture
+def future_cohort_client(client, learner, course):
+    """The learner in a scheduled cohort that starts in a year: every session is still locked."""
+    offering = factories.make_offering(course, mode="scheduled", title="2027 cohort", starts_on=timezone.localdate() + timedelta(days=365))
+    factories.enroll(learner, course, offering)
+    client.force_login(learner)
+    return client
+
+
+def test_a_worksheet_of_a_locked_session_cannot_be_opened_saved_or_submitted(future_cohort_client, course):
+    worksheet = make_worksheet(course, session=6, slug="checklist", title="Launch checklist")
+    prompts = {p.kind: p for p in worksheet.prompts.all()}
+    opens_on = course.offerings.get(title="2027 cohort").starts_on + timedelta(days=35)
+    page = future_cohort_client.get(worksheet.get_absolute_url())
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "This worksheet is not open yet" in html and f"{opens_on:%-d %B %Y}" in html
+    assert prompts["short_text"].label not in html
+    autosave = save(future_cohort_client, course, prompts["short_text"], "Too early")
+    assert autosave.status_code == 403 and f"{opens_on:%-d %B %Y}" in autosave.json()["errors"][0]
+    posted = future_cohort_client.post(worksheet.get_absolute_url(), {f"prompt_{prompts['short_text'].pk}": "Too early", "action": "submit"})
+    assert posted.status_code == 403
+    assert not Answer.objects.exists()
+    assert not WorksheetSubmission.objects.exists() and not LessonCompletion.objects.exists()
+
+
+def test_a_worksheet_opens_with_its_session(client, learner, course):
+    offering = factories.make_offering(course, mode="scheduled", title="Cohort", starts_on=timezone.localdate() - timedelta(days=8))
+    factories.enroll(learner, course, offering)
+    client.force_login(learner)
+    session_2 = make_worksheet(course, session=2, slug="open")  # opened yesterday
+    session_3 = make_worksheet(course, session=3, slug="locked")  # opens in six days
+    assert client.get(session_2.get_absolute_url()).status_code == 200
+    assert save(client, course, session_2.prompts.first(), "On time").status_code == 200
+    assert client.get(session_3.get_absolute_url()).status_code == 403

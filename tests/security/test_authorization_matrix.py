@@ -170,6 +170,7 @@ MATRIX = [
     Row("gallery:publish", course_url("gallery:publish"), "GET", LEARNER_GET),
     Row("gallery:unpublish", course_url("gallery:unpublish"), "GET", POST_ONLY_OUTER),
     Row("gallery:unpublish", course_url("gallery:unpublish"), "POST", OWNER_ONLY_POST, note="B has no entry of his own"),
+    Row("gallery:own", course_url("gallery:own"), "GET", LEARNER_GET, note="each learner sees only their own posts"),
     Row("gallery:entry", gallery_url("gallery:entry"), "GET", GALLERY_GET),
     Row("gallery:entry", lambda w: reverse("gallery:entry", args=[w.other_course.slug, w.entry.pk]), "GET",
         roles(LOGIN, 404, 404, 404, 404, 404), note="A's entry through another course's URL"),
