@@ -220,7 +220,9 @@ def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version
     2. version 0 means "there was no answer": create it with version 1 (a concurrent create hits
        the unique constraint and becomes a conflict);
     3. otherwise a conditional UPDATE ... WHERE version = expected bumps the version; zero rows
-       updated means someone saved in between: a conflict, nothing overwritten.
+       updated means someone saved in between: a conflict, nothing overwritten. The answer returned
+       is what this request wrote (version expected + 1), so its acknowledgement is never another
+       tab's newer text.
     """
     image_name = default_storage.save(answer_image_path(None, "upload.png"), image) if image is not None else ""
     now = timezone.now()
@@ -237,7 +239,8 @@ def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version
         if image_name:
             changes["image"] = image_name
         if Answer.objects.filter(portfolio=portfolio, prompt=prompt, version=expected_version).update(**changes):
-            return Answer.objects.get(portfolio=portfolio, prompt=prompt)
+            # Answer with what this request wrote, never a re-read: another tab may have saved since.
+            return Answer(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=expected_version + 1, updated_at=now)
     if image_name:
         default_storage.delete(image_name)
     current = Answer.objects.filter(portfolio=portfolio, prompt=prompt).first()
@@ -254,10 +257,13 @@ def save_portfolio_text(portfolio: Portfolio, field: str, text: str, *, expected
     updated = Portfolio.objects.filter(pk=portfolio.pk, **{version_field: expected_version}).update(
         **{field: text, version_field: F(version_field) + 1, "updated_at": timezone.now()}
     )
-    portfolio.refresh_from_db(fields=[field, version_field])
     if not updated:
+        portfolio.refresh_from_db(fields=[field, version_field])
         raise VersionConflict(getattr(portfolio, field), getattr(portfolio, version_field))
-    return getattr(portfolio, version_field)
+    # What this request wrote, never a re-read: another tab may have saved since.
+    setattr(portfolio, field, text)
+    setattr(portfolio, version_field, expected_version + 1)
+    return expected_version + 1
 
 
 def missing_required(worksheet: Worksheet, answers: dict) -> list[Prompt]:

@@ -1,8 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
-from portfolios.models import Answer
+from portfolios.models import Answer, Portfolio
 from tests.portfolios.conftest import png_upload
 
 
@@ -216,3 +218,53 @@ def test_unchanged_fields_are_not_saved_again(enrolled_client, course, worksheet
     data[f"version_{prompts['short_text'].pk}"] = 1
     enrolled_client.post(worksheet.get_absolute_url(), data)
     assert Answer.objects.get().version == 1
+
+
+# --- the acknowledgement is what this request wrote -------------------------------------------
+
+
+def another_tab_saves_right_after(statement_start, save):
+    """A database execute wrapper: once this request's UPDATE has run, another tab's save commits
+    (the interleaving a fault run found under load, made to happen every time)."""
+    done = []
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith(statement_start) and not done:
+            done.append(True)
+            save()
+        return result
+
+    return wrapper
+
+
+def test_autosave_acknowledges_the_version_and_text_it_wrote_even_when_another_tab_saves_at_once(
+    enrolled_client, course, prompts, enrollment
+):
+    prompt = prompts["long_text"]
+    assert autosave(enrolled_client, course, prompt, "First draft").json()["version"] == 1
+
+    def other_tab():
+        Answer.objects.filter(prompt=prompt).update(value="The other tab's text", version=F("version") + 1)
+
+    with connection.execute_wrapper(another_tab_saves_right_after('UPDATE "portfolios_answer"', other_tab)):
+        response = autosave(enrolled_client, course, prompt, "This tab's text", version=1)
+    assert response.json()["ok"] is True
+    assert (response.json()["version"], response.json()["value"]) == (2, "This tab's text")
+    # This tab's next save (from version 2) is refused, so the other tab's text is never overwritten silently.
+    stale = autosave(enrolled_client, course, prompt, "This tab again", version=2)
+    assert stale.status_code == 409
+    assert answer_for(prompt).value == "The other tab's text"
+
+
+def test_portfolio_text_autosave_acknowledges_what_it_wrote(enrolled_client, course, enrollment):
+    url = reverse("portfolios:autosave_text", args=[course.slug, "summary"])
+    assert enrolled_client.post(url, {"summary": "Mine", "summary_version": 0}).json()["version"] == 1
+
+    def other_tab():
+        Portfolio.objects.filter(enrollment=enrollment).update(summary="Theirs", summary_version=F("summary_version") + 1)
+
+    with connection.execute_wrapper(another_tab_saves_right_after('UPDATE "portfolios_portfolio"', other_tab)):
+        body = enrolled_client.post(url, {"summary": "Mine, again", "summary_version": 1}).json()
+    assert (body["ok"], body["version"], body["value"]) == (True, 2, "Mine, again")
+    assert enrolled_client.post(url, {"summary": "Mine, third", "summary_version": 2}).status_code == 409
