@@ -55,6 +55,7 @@ app.autodiscover_tasks()
 # Times are in settings.TIME_ZONE (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    "reconcile-progress": {"task": "courses.tasks.reconcile_progress", "schedule": 300.0},
     "expire-enrollments-daily": {
         "task": "courses.tasks.expire_enrollments",
         "schedule": crontab(hour=2, minute=10),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -421,6 +422,21 @@ class EnrollmentQuerySet(models.QuerySet):
     def most_recent_first(self):
         return self.order_by("-last_activity_at", "-enrolled_at")
 
+    def with_stale_progress(self):
+        """Enrollments whose stored figures disagree with their completions: a recompute job that
+        was lost (a killed worker, a broker that refused it) or a required lesson added or removed
+        since. Two counts per row, each read from an index, so the reconciler stays cheap."""
+        required = Lesson.objects.filter(session__course=models.OuterRef("course_id"), is_required=True)
+        done = LessonCompletion.objects.filter(enrollment=models.OuterRef("pk"), lesson__is_required=True)
+        def number(rows, by):
+            return Coalesce(models.Subquery(rows.order_by().values(by).annotate(n=models.Count("pk")).values("n")[:1]), 0)
+
+        return (
+            self.current()
+            .annotate(required_now=number(required, "session__course"), done_now=number(done, "enrollment"))
+            .exclude(total_lessons=models.F("required_now"), completed_lessons=models.F("done_now"))
+        )
+
     def due_to_expire(self, now: datetime | None = None):
         """Active enrollments whose access has ended."""
         return self.filter(status=Enrollment.Status.ACTIVE, access_expires_at__lte=now or timezone.now())
@@ -595,13 +611,14 @@ def recompute_enrollment_progress(enrollment_id: int) -> Enrollment | None:
         enrollment.completed_lessons = completed
         enrollment.progress_percent = int(completed * 100 / total) if total else 0
         fields = ["total_lessons", "completed_lessons", "progress_percent"]
+        # completed_at is when the course was first completed: a required lesson added later makes
+        # the learner active again, and completing that lesson keeps the original date.
         if total and completed == total and enrollment.status == Enrollment.Status.ACTIVE:
             enrollment.status = Enrollment.Status.COMPLETED
-            enrollment.completed_at = timezone.now()
+            enrollment.completed_at = enrollment.completed_at or timezone.now()
             fields += ["status", "completed_at"]
         elif completed < total and enrollment.status == Enrollment.Status.COMPLETED:
             enrollment.status = Enrollment.Status.ACTIVE
-            enrollment.completed_at = None
-            fields += ["status", "completed_at"]
+            fields += ["status"]
         enrollment.save(update_fields=fields)
     return enrollment

@@ -125,10 +125,12 @@ def country_refusal(user, course: Course) -> str:
 
 
 def complete_lesson(enrollment: Enrollment, lesson: Lesson) -> bool:
-    """Record the completion (idempotent) and recompute progress after the commit."""
+    """Record the completion (idempotent) and recompute progress after the commit.
+
+    The recompute is queued even when the lesson was already complete: a retried click then
+    repairs figures whose first job was lost (the recompute is idempotent)."""
     created = enrollment.record_completion(lesson)
-    if created:
-        recompute_progress.delay_on_commit(enrollment.pk)
+    recompute_progress.delay_on_commit(enrollment.pk)
     return created
 
 

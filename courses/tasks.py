@@ -1,24 +1,46 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from courses import reminders
 from courses.models import Enrollment, recompute_enrollment_progress
 from courses.signals import progress_recomputed
 
 
-@shared_task(acks_late=True, run_inline_without_broker=True)
+@shared_task(
+    acks_late=True, run_inline_without_broker=True,
+    autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, retry_backoff_max=300, max_retries=8,
+)
 def recompute_progress(enrollment_id: int) -> int | None:
     """Recompute stored progress for one enrollment, then let badges evaluate.
 
     Idempotent and safe concurrently: recompute_enrollment_progress locks the row and
-    overwrites its output from the completions.
+    overwrites its output from the completions. A database that is briefly away is retried with
+    backoff; a job lost altogether is caught by reconcile_progress.
     """
     enrollment = recompute_enrollment_progress(enrollment_id)
     if enrollment is None:
         return None
     progress_recomputed.send(sender=Enrollment, user_id=enrollment.user_id, course_id=enrollment.course_id)
     return enrollment.progress_percent
+
+
+@shared_task(acks_late=True)
+def reconcile_progress(course_id: int | None = None, limit: int = 2000) -> int:
+    """Every few minutes (beat), and when a course's required lessons change: recompute every
+    enrollment whose stored progress disagrees with its completions; returns how many.
+
+    Idempotent (each recompute overwrites from the completions); a run does at most `limit`, the
+    next run the rest. Badges re-evaluate from the recomputed figures (progress_recomputed).
+    """
+    stale = Enrollment.objects.with_stale_progress()
+    if course_id is not None:
+        stale = stale.filter(course_id=course_id)
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:limit])
+    for enrollment_id in ids:
+        recompute_progress(enrollment_id)
+    return len(ids)
 
 
 @shared_task(acks_late=True)

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 
 from courses.models import Enrollment, Lesson, LessonCompletion, SessionCompletion, recompute_enrollment_progress
 from courses.services import complete_lesson, uncomplete_lesson
-from courses.tasks import recompute_progress
+from courses.tasks import reconcile_progress, recompute_progress
 from tests import factories
 from tests.conftest import wait_for
 
@@ -21,9 +21,18 @@ def test_completing_a_lesson_enqueues_the_progress_task_on_commit(enrollment, co
         assert complete_lesson(enrollment, lesson) is True
     assert len(callbacks) == 1
     with django_capture_on_commit_callbacks() as callbacks:
-        assert complete_lesson(enrollment, lesson) is False  # already complete: nothing new to do
-    assert callbacks == []
+        assert complete_lesson(enrollment, lesson) is False  # already complete: no second row
+    assert len(callbacks) == 1  # but a recompute, in case the first one was lost
     assert LessonCompletion.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_a_retried_complete_repairs_figures_whose_recompute_was_lost(enrollment, course, django_capture_on_commit_callbacks):
+    lesson = lessons_of(course)[0]
+    LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)  # the first click, its job lost
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_lesson(enrollment, lesson)
+    enrollment.refresh_from_db()
+    assert enrollment.completed_lessons == 1
 
 
 def test_the_progress_task_caches_figures_and_marks_sessions_and_the_course(enrollment, course):
@@ -61,11 +70,12 @@ def test_uncompleting_reopens_the_session_and_the_course(enrollment, course):
     for lesson in lessons:
         LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
     recompute_progress(enrollment.pk)
+    first_completed_at = Enrollment.objects.get(pk=enrollment.pk).completed_at
     uncomplete_lesson(enrollment, lessons[0])
     recompute_progress(enrollment.pk)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
-    assert enrollment.completed_at is None
+    assert enrollment.completed_at == first_completed_at  # when the course was first completed
     assert enrollment.completed_lessons == 11
     assert not SessionCompletion.objects.filter(enrollment=enrollment, session=lessons[0].session).exists()
 
@@ -210,3 +220,45 @@ def test_a_recompute_waits_for_a_running_one_and_sees_what_it_committed(learner)
     thread.join(timeout=10)
     enrollment.refresh_from_db()
     assert enrollment.completed_lessons == 2
+
+
+def test_the_reconciler_repairs_every_enrollment_whose_figures_disagree_and_badges_follow(
+    enrollment, course, other_learner, django_capture_on_commit_callbacks
+):
+    """A lost job (a killed worker, a refused send) leaves stored figures behind the completions."""
+    from badges.models import Award, BadgeClass
+
+    BadgeClass.objects.create(course=course, slug="s1", name="Session one", description="d", criteria="c",
+                              rule=BadgeClass.Rule.SESSION_COMPLETED, rule_param=1, image="badges/s1.png")
+    in_step = factories.enroll(other_learner, course)
+    for lesson in Lesson.objects.filter(session__course=course, session__number=1):
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)  # jobs never ran
+    recompute_progress(in_step.pk)
+    assert list(Enrollment.objects.with_stale_progress().values_list("pk", flat=True)) == [enrollment.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reconcile_progress() == 1
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_lessons, enrollment.total_lessons) == (2, 12)
+    assert Award.objects.filter(recipient=enrollment.user, badge__slug="s1").exists()
+    assert reconcile_progress() == 0  # nothing left to repair
+
+
+def test_adding_a_required_lesson_recomputes_the_course_and_recompleting_keeps_the_first_date(
+    transactional_db, enrollment, course
+):
+    for lesson in lessons_of(course):
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    recompute_progress(enrollment.pk)
+    first_completed_at = Enrollment.objects.get(pk=enrollment.pk).completed_at
+    assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.COMPLETED
+
+    new = Lesson.objects.create(session=course.sessions.get(number=6), order=9, slug="added", title="Added", body="b")
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_lessons, enrollment.total_lessons) == (12, 13)  # recomputed on the commit
+    assert enrollment.status == Enrollment.Status.ACTIVE
+
+    complete_lesson(enrollment, new)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    assert enrollment.completed_at == first_completed_at
