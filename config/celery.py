@@ -56,6 +56,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "reconcile-progress": {"task": "courses.tasks.reconcile_progress", "schedule": 300.0},
+    "clear-expired-sessions-daily": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(hour=4, minute=0)},
     "expire-enrollments-daily": {
         "task": "courses.tasks.expire_enrollments",
         "schedule": crontab(hour=2, minute=10),

@@ -94,7 +94,6 @@ def site_on_redis(settings):
                 "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
             }
         }
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         app.conf.broker_url = url
         app.conf.task_always_eager = False
         app._pool = app.amqp._producer_pool = None  # the next send connects to this broker
@@ -109,7 +108,7 @@ def site_on_redis(settings):
 
 @pytest.fixture
 def learning_setup(transactional_db):
-    learner = factories.make_user(email="steady@example.com")
+    learner = factories.make_user(email="steady@example.com", country="AU")
     course = factories.make_course(sessions=1, lessons_per_session=3)
     factories.make_offering(course)
     enrollment = factories.enroll(learner, course)

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 
 from courses.models import Enrollment, Lesson, LessonCompletion, SessionCompletion, recompute_enrollment_progress
 from courses.services import complete_lesson, uncomplete_lesson
-from courses.tasks import reconcile_progress, recompute_progress
+from courses.tasks import recompute_progress, reconcile_progress
 from tests import factories
 from tests.conftest import wait_for
 
