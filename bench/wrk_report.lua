@@ -58,8 +58,8 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "p50": %.1f, "p95": %.1f, "p99": %.1f, "mean": %.1f, ' ..
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "p50": %.1f, "p95": %.1f, "p99": %.1f, "max": %.1f, "mean": %.1f, ' ..
     '"status_errors": %d, "connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.mean, e.status, e.connect, e.read, e.write, e.timeout))
+    latency:percentile(99), latency.max, latency.mean, e.status, e.connect, e.read, e.write, e.timeout))
 end

@@ -17,11 +17,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8
 workers = int(os.environ.get("GUNICORN_WORKERS") or max(2, min(multiprocessing.cpu_count(), 4)))
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
-# A gthread worker accepts connections until it holds worker_connections (default 1,000), so
-# one process could take every keep-alive connection while the others sat idle. Capping each
-# worker at twice its threads spreads the connections over the processes; the proxy in front
-# keeps the number of connections small anyway.
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or threads * 2)
+# A gthread worker parks idle keep-alive connections without a thread, up to worker_connections.
+# A low cap starves every client beyond workers × cap: the connections over it wait in the
+# listen queue until a kept-alive one times out (seconds), so keep gunicorn's default.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 1000)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 10
 keepalive = 5
