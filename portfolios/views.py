@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.services import get_enrollment_or_404
@@ -49,6 +50,7 @@ def _answer_json(value, version: int, image: str) -> dict:
 
 
 @login_required
+@never_cache  # Back must bring the page from the server, with the versions saved since, not a stale copy
 @require_http_methods(["GET", "POST"])
 def worksheet_detail(request, course_slug: str, worksheet_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)
@@ -143,6 +145,7 @@ def autosave_text(request, course_slug: str, field: str):
 
 
 @login_required
+@never_cache  # as the worksheet: no stale versions from the browser's cache
 @require_http_methods(["GET", "POST"])
 def portfolio_detail(request, course_slug: str):
     enrollment = get_enrollment_or_404(request.user, course_slug)

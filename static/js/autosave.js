@@ -17,7 +17,9 @@
     var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
     if (!csrfInput || form.querySelector("fieldset[disabled]")) return;
     var csrf = csrfInput.value;
-    var draftPrefix = "atelier-draft:" + form.dataset.autosave + ":";
+    // Drafts are kept per person: another account in this browser never sees or sends them
+    // (static/js/site.js also clears them all on log-out).
+    var draftPrefix = "atelier-draft:" + (form.dataset.draftOwner || "") + ":" + form.dataset.autosave + ":";
     var fields = [];
     var submitting = false;
 
@@ -145,6 +147,10 @@
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch", "Accept": "application/json" }
       }).then(function (response) {
+        if (response.redirected && response.url.indexOf(form.dataset.loginUrl) !== -1) {
+          // The session ended (logged out here or in another tab): the save went to the login page.
+          return { status: 401, data: {} };
+        }
         if (response.status >= 500) throw new Error("server " + response.status);
         return response.json().then(function (data) { return { status: response.status, data: data }; });
       }).then(function (result) {
@@ -186,6 +192,9 @@
           this.say("Saved", "saved");
         }
         if (this.again) { this.again = false; this.saveNow(); }
+      } else if (status === 401) {
+        this.storeDraft();
+        this.showLoggedOut();
       } else if (status === 409) {
         this.showConflict(data);
       } else if (status === 400 || status === 403) {
@@ -194,6 +203,37 @@
       } else {
         this.retryLater();
       }
+    };
+
+    // One notice for the whole form: log in again in a new tab, then reload this page, which puts
+    // every kept draft back and saves it.
+    Field.prototype.showLoggedOut = function () {
+      this.say("Not saved: you are logged out. Your text is kept on this device.", "error");
+      if (form.querySelector(".logged-out")) return;
+      var notice = document.createElement("div");
+      notice.className = "message message-error logged-out";
+      notice.setAttribute("role", "alert");
+      var text = document.createElement("p");
+      text.textContent = "Your session has ended, so your latest changes are not saved yet. They are kept in this browser. ";
+      var login = document.createElement("a");
+      login.href = form.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname);
+      login.target = "_blank";
+      login.rel = "noopener";
+      login.textContent = "Log in again (opens a new tab)";
+      text.appendChild(login);
+      text.appendChild(document.createTextNode(", then come back here and choose “Save my changes”."));
+      var retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "button button-small";
+      retry.textContent = "Save my changes";
+      retry.addEventListener("click", function () {
+        submitting = true;  // the drafts are stored: reloading restores and saves them
+        window.location.reload();
+      });
+      notice.appendChild(text);
+      notice.appendChild(retry);
+      form.insertAdjacentElement("beforebegin", notice);
+      retry.focus();
     };
 
     Field.prototype.removeConflict = function () {

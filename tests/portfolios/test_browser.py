@@ -103,3 +103,83 @@ def test_learner_fills_in_a_worksheet_resolves_a_conflict_and_downloads_the_pdf(
     for expected in ("I screen-print tea towels for cafes.", "Plan from tab two.", "https://example.com/towels",
                      "Tea towels that tell the story of local cafes.", learner.public_name):
         assert expected in text, expected
+
+
+# --- trust every keystroke (issue: drafts, Back, a session that ends) ---------------------------
+
+
+def test_two_accounts_in_one_browser_never_see_or_send_each_others_drafts(
+    transactional_db, page, learner, other_learner, enrollment, course, worksheet, prompts
+):
+    from tests import factories
+
+    factories.enroll(other_learner, course)
+    url_prompt = prompts["url"]
+    autosave_url = re.compile(r"/answers/\d+/$")
+
+    # The first learner types a private link while offline, then walks away without logging out.
+    login_in_browser(page, learner.email)
+    page.goto(worksheet.get_absolute_url())
+    page.route(autosave_url, lambda route: route.abort())
+    page.get_by_label(url_prompt.label).fill("https://private.example/first-learner")
+    page.get_by_label(url_prompt.label).blur()
+    expect(field(page, url_prompt).locator(".save-status")).to_contain_text("Not saved yet")
+    page.unroute(autosave_url)
+    page.context.clear_cookies()  # the session ends (expired, or the browser was closed)
+
+    # The next person logs in on the same browser: nothing of the first learner's comes back.
+    login_in_browser(page, other_learner.email)
+    page.goto(worksheet.get_absolute_url())
+    expect(page.get_by_label(url_prompt.label)).to_have_value("")
+    page.wait_for_timeout(2500)  # longer than the autosave delay: nothing may be sent
+    assert not Answer.objects.filter(portfolio__enrollment__user=other_learner).exists()
+
+    # Logging out through the header forgets every draft this browser kept.
+    page.get_by_label(url_prompt.label).fill("https://second.example/draft")
+    page.route(autosave_url, lambda route: route.abort())
+    page.get_by_label(url_prompt.label).blur()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('atelier-draft:')).length") == 0
+
+
+def test_back_then_edit_gives_no_false_conflict(transactional_db, page, learner, enrollment, course, worksheet, prompts):
+    login_in_browser(page, learner.email)
+    page.goto(worksheet.get_absolute_url())
+    text = page.get_by_label(prompts["short_text"].label)
+    text.fill("First answer")
+    wait_saved(page, prompts["short_text"])
+    page.get_by_role("link", name="See your whole portfolio").click()
+    page.wait_for_load_state()
+    page.go_back()
+    page.get_by_label(prompts["short_text"].label).fill("Second answer")
+    page.get_by_label(prompts["short_text"].label).blur()
+    wait_saved(page, prompts["short_text"])
+    expect(field(page, prompts["short_text"]).locator(".conflict")).to_have_count(0)
+    assert Answer.objects.get(prompt=prompts["short_text"]).value == "Second answer"
+
+
+def test_logged_out_mid_worksheet_says_so_and_loses_nothing(
+    transactional_db, page, learner, enrollment, course, worksheet, prompts
+):
+    login_in_browser(page, learner.email)
+    page.goto(worksheet.get_absolute_url())
+    other_tab = page.context.new_page()
+    other_tab.goto("/learn/")
+    other_tab.get_by_role("button", name="Log out").click()
+    other_tab.wait_for_load_state()
+
+    prompt = prompts["long_text"]
+    page.get_by_label(prompt.label).fill("Words typed after the session ended.")
+    page.get_by_label(prompt.label).blur()
+    notice = page.locator(".logged-out")
+    expect(notice).to_contain_text("Your session has ended")
+    expect(field(page, prompt).locator(".save-status")).to_contain_text("you are logged out")
+    screenshot(page, "worksheet-logged-out")
+    expect(notice.get_by_role("link", name="Log in again (opens a new tab)")).to_have_attribute("target", "_blank")
+
+    login_in_browser(other_tab, learner.email)
+    notice.get_by_role("button", name="Save my changes").click()
+    expect(page.get_by_label(prompt.label)).to_have_value("Words typed after the session ended.")
+    wait_saved(page, prompt)
+    assert Answer.objects.get(prompt=prompt).value == "Words typed after the session ended."
