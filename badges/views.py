@@ -31,7 +31,7 @@ def get_award_or_404(user, award_uuid, *, own=False) -> Award:
 def mine(request):
     """Earned badges (with date and sharing controls) and badges still to earn, grouped by course."""
     # Only what the page prints (the title) and what the to-earn fragment's key needs.
-    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES).only("pk", "title", "updated_at")
+    courses = Course.objects.filter(enrollments__user=request.user, enrollments__status__in=SHOWS_BADGES).only("pk", "slug", "title", "updated_at")
     sections = {course.pk: {"course": course, "earned": [], "to_earn": []} for course in courses}
     other = {"course": None, "earned": [], "to_earn": []}
     awards = list(Award.objects.for_recipient(request.user))

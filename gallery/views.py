@@ -114,7 +114,7 @@ def _render_entry(request, course, enrollment, entry, *, failed=None, reply_to=N
     thread = next((t for t in page if t.pk == replying and not t.is_hidden), None) if can_post or reply_to else None
     reply_form = failed if reply_to else ReplyForm(thread=thread, needs_rules=needs_rules) if thread else None
     context = {
-        "course": course, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
+        "course": course, "enrollment": enrollment, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
         "form": failed if failed and not reply_to else CommentForm(needs_rules=needs_rules),
         # Each thread with its comments, the first and then its replies, drawn in one loop.
         "threads": [(t, [t, *t.reply_list]) for t in page],

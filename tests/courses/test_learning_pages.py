@@ -331,3 +331,25 @@ def test_learning_pages_run_a_constant_number_of_queries(
     # a reload of the same lesson writes nothing
     with django_assert_num_queries(4):
         assert enrolled_client.get(lesson_url).status_code == 200
+
+
+def test_every_page_of_an_enrolled_course_carries_the_course_navigation(enrolled_client, course, enrollment):
+    from django.urls import reverse
+
+    lesson = course.sessions.get(number=1).lessons.first()
+    pages = {
+        reverse("learn:dashboard"): None,
+        reverse("learn:outline", args=[course.slug]): "Outline",
+        reverse("learn:session", args=[course.slug, 1]): "Outline",
+        reverse("learn:lesson", args=[course.slug, 1, lesson.slug]): "Outline",
+        reverse("portfolios:portfolio", args=[course.slug]): "My portfolio",
+        reverse("gallery:list", args=[course.slug]): "Gallery",
+    }
+    for url, current in pages.items():
+        html = enrolled_client.get(url).content.decode()
+        nav = html[html.index('<nav class="course-nav"'):]
+        nav = nav[: nav.index("</nav>")]
+        for place in ("Outline", "My portfolio", "Gallery", "Badges"):
+            assert f">{place}</a>" in nav, (url, place)
+        if current:
+            assert f'aria-current="page">{current}</a>' in nav, url

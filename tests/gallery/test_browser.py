@@ -109,3 +109,14 @@ def test_learners_publish_comment_reply_and_an_instructor_hides_a_reported_comme
     assert "Twice a week" not in peer.content()
     assert peer.locator(".comment-body", has_text="time-lapse").is_visible()
     screenshot(peer, "gallery-entry-learner")
+
+
+@pytest.mark.browser
+def test_a_new_peer_finds_the_gallery_from_my_learning_in_one_click(transactional_db, page, peer, course, entry):
+    login_in_browser(page, peer.email)
+    page.goto("/learn/")
+    page.locator(".learn-card").get_by_role("link", name="Gallery").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/gallery/{course.slug}/")
+    assert page.get_by_role("link", name="Gallery").get_attribute("aria-current") == "page"
+    assert page.get_by_text(entry.title).is_visible()
