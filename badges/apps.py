@@ -15,7 +15,7 @@ class BadgesConfig(AppConfig):
         # once the app registry is ready.
         from badges import receivers
         from badges.models import BadgeClass
-        from courses.signals import progress_recomputed
+        from courses.signals import completion_sections, progress_recomputed
         from gallery.signals import comment_posted, entry_published
         from portfolios.signals import worksheet_submitted
 
@@ -26,6 +26,7 @@ class BadgesConfig(AppConfig):
             ("comment", comment_posted),
         ]:
             signal.connect(receivers.evaluate_badges, dispatch_uid=f"evaluate-badges-on-{name}")
+        completion_sections.connect(receivers.completion_badges, dispatch_uid="badges-completion-section")
         # The course page lists the course's badges (core/cache.py).
         Course = self.apps.get_model("courses", "Course")
         touch_on_change(BadgeClass, lambda badge: Course.objects.filter(pk=badge.course_id))

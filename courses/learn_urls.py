@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reminders/stop/<str:token>/", views.unsubscribe_reminders, name="unsubscribe"),
     path("<slug:course_slug>/", views.outline, name="outline"),
+    path("<slug:course_slug>/finished/", views.finished, name="finished"),
     path("<slug:course_slug>/<int:number>/", views.session_detail, name="session"),
     path(lesson, views.lesson_detail, name="lesson"),
     path(lesson + "complete/", views.lesson_complete, name="complete"),

@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # courses (badges) connect to it in their own apps.py instead of being imported here.
 progress_recomputed = Signal()
 
+
+# Sent by the course-completion page (enrollment, user): each receiver returns a section to show,
+# (template name, context), or None. Badges answers with what was earned, the gallery with the
+# next step; courses knows neither.
+completion_sections = Signal()

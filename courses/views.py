@@ -18,9 +18,10 @@ from django.views.decorators.http import condition, require_POST
 from courses import caching, reminders, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm
-from courses.models import Course, Lesson
+from courses.models import Course, Enrollment, Lesson
 from courses.progress import CourseProgress, learning_overview, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
+from courses.signals import completion_sections
 
 
 def catalog(request):
@@ -189,11 +190,31 @@ def _change_completion(request, course_slug, number, lesson_slug, *, complete: b
         messages.info(request, f"“{lesson.title}” is complete when you submit its worksheet, and stays complete once you have.")
     elif complete:
         services.complete_lesson(enrollment, lesson)
+        if progress_for(enrollment).is_complete:
+            return redirect("learn:finished", course_slug=enrollment.course.slug)
         messages.success(request, f"“{lesson.title}” is marked as complete.")
     else:
         services.uncomplete_lesson(enrollment, lesson)
         messages.info(request, f"“{lesson.title}” is marked as not complete.")
     return redirect(lesson)
+
+
+@login_required
+def finished(request, course_slug):
+    """The course's last page: congratulations, what the learner achieved, what the apps above add
+    (badges earned, the gallery as the next step) and where to go from here."""
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    progress = progress_for(enrollment)
+    if not progress.is_complete:
+        messages.info(request, "This page opens when every required lesson is complete.")
+        return redirect("learn:outline", course_slug=course_slug)
+    responses = completion_sections.send(sender=Enrollment, enrollment=enrollment, user=request.user)
+    context = {
+        "progress": progress, "course": enrollment.course, "enrollment": enrollment,
+        "outcomes": enrollment.course.outcomes.all(),
+        "sections": [section for _, section in responses if section],  # in INSTALLED_APPS order
+    }
+    return render(request, "courses/finished.html", context)
 
 
 @require_POST

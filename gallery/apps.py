@@ -14,6 +14,14 @@ def _touch_renamed_authors_entries(sender, instance, created=False, update_field
         touch(instance.entries.all())
 
 
+def _completion_next_step(sender, enrollment, user, **kwargs):
+    """The course-completion page's next step: the course ends by publishing to the gallery."""
+    from gallery.models import Entry  # models load only once the registry is ready
+
+    entry = Entry.objects.filter(portfolio__enrollment=enrollment).only("pk", "course_id", "is_published", "title").first()
+    return "gallery/includes/completion_next.html", {"course": enrollment.course, "entry": entry}
+
+
 class GalleryConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'gallery'
@@ -22,3 +30,6 @@ class GalleryConfig(AppConfig):
         # Entries and comment counts change their entry's updated_at themselves (auto_now,
         # Entry.refresh_comment_count); a rename is the one change from outside the gallery.
         post_save.connect(_touch_renamed_authors_entries, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-touch-renamed-author")
+        from courses.signals import completion_sections
+
+        completion_sections.connect(_completion_next_step, dispatch_uid="gallery-completion-next-step")

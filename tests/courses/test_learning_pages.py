@@ -353,3 +353,30 @@ def test_every_page_of_an_enrolled_course_carries_the_course_navigation(enrolled
             assert f">{place}</a>" in nav, (url, place)
         if current:
             assert f'aria-current="page">{current}</a>' in nav, url
+
+
+def test_completing_the_last_lesson_opens_the_completion_page_with_badges_and_the_next_step(
+    enrolled_client, course, enrollment, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from badges.models import BadgeClass
+    from courses.models import Lesson, LessonCompletion
+
+    BadgeClass.objects.create(course=course, slug="done", name="Course complete", description="d", criteria="c",
+                              rule=BadgeClass.Rule.COURSE_COMPLETED, image="badges/done.png")
+    finished = reverse("learn:finished", args=[course.slug])
+    assert enrolled_client.get(finished).url == reverse("learn:outline", args=[course.slug])  # not yet
+    lessons = list(Lesson.objects.filter(session__course=course).order_by("session__number", "order"))
+    for lesson in lessons[:-1]:
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)
+    last = lessons[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = enrolled_client.post(reverse("learn:complete", args=[course.slug, last.session.number, last.slug]))
+    assert response.url == finished
+    html = enrolled_client.get(finished).content.decode()
+    assert "You completed the course" in html
+    assert "Course complete" in html  # the badge just earned (badges' section)
+    assert "Publish to the gallery" in html  # the next step (the gallery's section)
+    dashboard = enrolled_client.get(reverse("learn:dashboard")).content.decode()
+    assert "See what you achieved" in dashboard and "Pick up where you left off" not in dashboard

@@ -126,6 +126,8 @@ MATRIX = [
     Row("learn:outline", course_url("learn:outline"), "GET", LEARNER_GET),
     Row("learn:outline", lambda w: reverse("learn:outline", args=[w.other_course.slug]), "GET",
         roles(LOGIN, 200, 404, 404, 404, 404), note="C's own course"),
+    # Not complete yet: the enrolled go back to their outline.
+    Row("learn:finished", course_url("learn:finished"), "GET", roles(LOGIN, 404, REDIRECT, REDIRECT, 404, 404)),
     Row("learn:session", lambda w: reverse("learn:session", args=[w.course.slug, 1]), "GET", LEARNER_GET),
     Row("learn:session", lambda w: reverse("learn:session", args=[w.course.slug, 99]), "GET", roles(LOGIN, *[404] * 5)),
     Row("learn:lesson", lesson_url("learn:lesson", "video_lesson"), "GET", LEARNER_GET),
