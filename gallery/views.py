@@ -235,11 +235,18 @@ def _own_comment(request, course_slug, pk, comment_pk, *, access=_gallery_access
 def comment_edit(request, course_slug, pk, comment_pk):
     comment, _ = _own_comment(request, course_slug, pk, comment_pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.edit_comment(comment, form.cleaned_data["body"])
-        messages.success(request, "Your comment is updated.")
-        return redirect(comment)
-    return render(request, "gallery/comment_edit.html", {"comment": comment, "entry": comment.entry, "form": form})
+        try:
+            services.edit_comment(comment, form.cleaned_data["body"])
+        except services.RateLimited as limited:
+            form.add_error(None, str(limited))
+            status = 429
+        else:
+            messages.success(request, "Your comment is updated.")
+            return redirect(comment)
+    context = {"comment": comment, "entry": comment.entry, "form": form}
+    return render(request, "gallery/comment_edit.html", context, status=status)
 
 
 @require_POST

@@ -1,4 +1,5 @@
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -250,6 +251,37 @@ def test_rejected_comments_do_not_use_up_the_rate_limit(peer_client, entry):
     for _ in range(6):
         peer_client.post(comment_url(entry), {"body": ""})
     assert peer_client.post(comment_url(entry), {"body": "Real comment"}).status_code == 302
+
+
+def test_a_flood_of_edits_is_slowed_down_like_posts_with_the_text_kept(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="First", body_html="<p>First</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    for n in range(5):
+        assert peer_client.post(url, {"body": f"Edit {n}"}).status_code == 302
+    response = peer_client.post(url, {"body": "The sixth edit, kept"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "You are editing comments faster than we allow (5 edits a minute, 30 an hour)" in html
+    assert "The sixth edit, kept" in html
+    comment.refresh_from_db()
+    assert comment.body == "Edit 4"
+
+
+def test_edits_and_posts_count_on_their_own(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="First", body_html="<p>First</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    for n in range(5):
+        peer_client.post(url, {"body": f"Edit {n}"})
+    assert peer_client.post(comment_url(entry), {"body": "A new comment"}).status_code == 302
+
+
+def test_an_edit_of_pathological_markdown_answers_quickly(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="First", body_html="<p>First</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    started = time.perf_counter()
+    response = peer_client.post(url, {"body": "[" * 4990 + "1"})
+    assert response.status_code == 302
+    assert time.perf_counter() - started < 2.0
 
 
 def test_comment_count_stays_right_through_hide_restore_and_delete(entry, peer, learner, instructor):
