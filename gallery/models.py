@@ -173,7 +173,10 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gallery_comments")
+    # None only on a "deleted" placeholder whose author's account was deleted (services.delete_comments_by).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="gallery_comments"
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     body = models.TextField(max_length=5000)
     body_html = models.TextField(blank=True)
@@ -196,7 +199,7 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["entry", "created_at"]), models.Index(fields=["author", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.entry}"
+        return f"Comment by {self.author or 'a deleted account'} on {self.entry}"
 
     def get_absolute_url(self) -> str:
         """The entry page that holds this comment (it finds the page of the discussion) at the comment."""

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -262,6 +262,27 @@ def delete_comment(comment: Comment) -> None:
     else:
         comment.delete()
     entry.refresh_comment_count()
+
+
+def delete_comments_by(user: User) -> None:
+    """Before a user is deleted (gallery/apps.py), their comments go as delete_comment would take
+    each, so the account's deletion never takes other people's replies with it:
+    1. Their replies go.
+    2. Their comments that other people replied to stay as "deleted" placeholders (the author
+       becomes None with the user row: Comment.author is SET_NULL); the others go.
+    3. Each entry they commented on is recounted.
+    Comments on their own entries are left to go with those entries.
+    """
+    comments = Comment.objects.filter(author=user).exclude(entry__author=user)
+    entry_ids = set(comments.values_list("entry_id", flat=True))
+    if not entry_ids:
+        return
+    comments.filter(parent__isnull=False).delete()
+    has_replies = models.Exists(Comment.objects.filter(parent=models.OuterRef("pk")))
+    comments.filter(has_replies).update(is_deleted=True, body="", body_html="")
+    comments.filter(~has_replies).delete()
+    for entry in Entry.objects.filter(pk__in=entry_ids):
+        entry.refresh_comment_count()
 
 
 # --- notifications ----------------------------------------------------------------------

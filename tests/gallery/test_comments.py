@@ -126,6 +126,31 @@ def test_deleting_a_comment_with_replies_keeps_the_replies(peer_client, entry, p
     assert "Answer" in html
 
 
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_deleting_a_user_keeps_other_peoples_replies_under_a_placeholder(entry, peer, learner, how):
+    top = services.post_comment(entry, peer, "Top by the peer")
+    reply = services.post_comment(entry, learner, "The author answers", parent=top)
+    services.post_comment(entry, peer, "The peer follows up", parent=top)
+    services.post_comment(entry, peer, "Nobody answered this one")
+    peer.delete() if how == "instance" else type(peer).objects.filter(pk=peer.pk).delete()
+
+    top.refresh_from_db()
+    assert (top.is_deleted, top.body, top.body_html, top.author_id) == (True, "", "", None)
+    assert list(Comment.objects.filter(entry=entry).order_by("pk")) == [top, reply]
+    assert Entry.objects.get(pk=entry.pk).comment_count == 1
+    html = client_for(learner).get(entry.get_absolute_url()).content.decode()
+    assert "The author deleted this comment." in html and "The author answers" in html
+    assert "Top by the peer" not in html and "The peer follows up" not in html
+
+
+def test_deleting_a_user_whose_threads_have_no_replies_from_others_deletes_them(entry, peer):
+    top = services.post_comment(entry, peer, "Talking to myself")
+    services.post_comment(entry, peer, "Still me", parent=top)
+    peer.delete()
+    assert not Comment.objects.exists()
+    assert Entry.objects.get(pk=entry.pk).comment_count == 0
+
+
 # --- sanitising -------------------------------------------------------------------------
 
 XSS_PAYLOADS = [
