@@ -55,10 +55,6 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("accounts:public_profile", args=[self.username])
 
-    @property
-    def is_instructor(self) -> bool:
-        return self.is_superuser or self.groups.filter(name="instructors").exists()
-
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self):

@@ -19,15 +19,31 @@ def cover_path(instance, filename: str) -> str:
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
+# What the `instructors` group carries for the gallery (accounts/groups.py): seeing every entry and
+# comment, and hiding or restoring them.
+STAFF_PERMISSIONS = ("gallery.view_entry", "gallery.change_entry", "gallery.view_comment", "gallery.change_comment")
+
+
+def is_course_staff(user, course: Course) -> bool:
+    """Whether the user is staff in the course's gallery: sees its unpublished and hidden entries,
+    their PDFs and hidden comments, and moderates. That is a superuser, or a staff account that is
+    one of the course's instructors (Course.is_taught_by) and holds the gallery permissions of the
+    `instructors` group. Anyone else, is_staff or not, is a learner there (and needs an enrollment)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or (user.has_perms(STAFF_PERMISSIONS) and course.is_taught_by(user))
+
+
 class EntryQuerySet(models.QuerySet):
     def published(self):
         """What every learner sees in a gallery."""
         return self.filter(is_published=True, is_hidden=False)
 
-    def visible_to(self, user):
-        """Staff see every entry (hidden ones are marked); learners see published, unhidden
-        entries plus their own, so an author can still find an entry they unpublished."""
-        if user.is_staff:
+    def visible_to(self, user, *, staff: bool):
+        """The course's staff (`staff`, is_course_staff) see every entry (hidden ones are marked);
+        learners see published, unhidden entries plus their own, so an author can still find an
+        entry they unpublished."""
+        if staff:
             return self
         return self.filter(models.Q(is_published=True, is_hidden=False) | models.Q(author=user))
 
@@ -136,16 +152,16 @@ class Entry(WithPdf):
         return any(worksheet.get("answered") for worksheet in self.snapshot.get("worksheets", []))
 
 class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Hidden comments stay visible (marked) to staff only."""
-        return self if user.is_staff else self.filter(is_hidden=False)
+    def visible_to(self, *, staff: bool):
+        """Hidden comments stay visible (marked) to the course's staff only (is_course_staff)."""
+        return self if staff else self.filter(is_hidden=False)
 
-    def threads(self, entry, user):
+    def threads(self, entry, *, staff: bool):
         """The entry's conversations this reader sees, oldest first: its top-level comments with
         their authors, leaving out a deleted one unless replies this reader sees hang under it."""
-        has_replies = models.Exists(self.model.objects.visible_to(user).filter(parent=models.OuterRef("pk")))
+        has_replies = models.Exists(self.model.objects.visible_to(staff=staff).filter(parent=models.OuterRef("pk")))
         return (
-            self.visible_to(user)
+            self.visible_to(staff=staff)
             # "not a reply" as NOT (parent IS NOT NULL), the same rows as parent=None: SQLite would
             # answer `parent_id IS NULL` from the parent index, which holds every top-level comment of
             # every entry; written this way it counts them from the entry's index.
@@ -154,9 +170,9 @@ class CommentQuerySet(models.QuerySet):
             .select_related("author")
         )
 
-    def with_replies(self, user):
+    def with_replies(self, *, staff: bool):
         """Each comment's replies this reader sees, with their authors, as `reply_list` (one query)."""
-        replies = self.model.objects.visible_to(user).select_related("author")
+        replies = self.model.objects.visible_to(staff=staff).select_related("author")
         return self.prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="reply_list"))
 
     def page_of(self, comment_id, per_page: int) -> int:

@@ -211,13 +211,14 @@ def check_rate(user, action: str) -> None:
             raise RateLimited(action, window - now % window)
 
 
-def resolve_parent(entry: Entry, parent_id, viewer) -> Comment | None:
-    """The comment a reply attaches to: a reply to a reply attaches to its top-level comment."""
+def resolve_parent(entry: Entry, parent_id, *, staff: bool) -> Comment | None:
+    """The comment a reply attaches to, among those the replier sees (`staff`: as the course's
+    staff): a reply to a reply attaches to its top-level comment."""
     try:
         parent_id = int(parent_id)
     except (TypeError, ValueError):
         return None
-    visible = Comment.objects.visible_to(viewer).select_related("parent")
+    visible = Comment.objects.visible_to(staff=staff).select_related("parent")
     parent = visible.filter(entry=entry, pk=parent_id, is_deleted=False).first()
     return parent.parent or parent if parent else None
 
