@@ -60,7 +60,7 @@ def _get_comment(entry: Entry, comment_pk: int, *, staff: bool) -> Comment:
 
 
 def _can_post(request, entry: Entry, enrollment, *, staff: bool) -> bool:
-    """Comments and reports need a published entry and, for learners, access that has not ended."""
+    """Comments, edits and reports need a published entry and, for learners, access that has not ended."""
     if not entry.is_visible_to_peers and not staff:
         messages.error(request, "This entry is not in the gallery at the moment, so it cannot take comments.")
         return False
@@ -221,18 +221,22 @@ def comment_create(request, course_slug, pk):
 
 
 def _own_comment(request, course_slug, pk, comment_pk, *, access=_gallery_access):
+    """(comment, enrollment, staff): one of the reader's own comments, on an entry they see."""
     course, enrollment, staff = access(request, course_slug)
     entry = _get_entry(request, course, pk, staff=staff)
     comment = get_object_or_404(
         Comment.objects.select_related("entry__course"),
         pk=comment_pk, entry=entry, author=request.user, is_hidden=False, is_deleted=False,
     )
-    return comment, enrollment
+    return comment, enrollment, staff
 
 
 @login_required
 def comment_edit(request, course_slug, pk, comment_pk):
-    comment, _ = _own_comment(request, course_slug, pk, comment_pk)
+    """Edit one's own comment, under the same rule as posting one (_can_post)."""
+    comment, enrollment, staff = _own_comment(request, course_slug, pk, comment_pk)
+    if not _can_post(request, comment.entry, enrollment, staff=staff):
+        return redirect(comment)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -251,7 +255,8 @@ def comment_edit(request, course_slug, pk, comment_pk):
 @require_POST
 @login_required
 def comment_delete(request, course_slug, pk, comment_pk):
-    comment, enrollment = _own_comment(request, course_slug, pk, comment_pk, access=_own_content_access)
+    """Delete one's own comment; unlike posting, this stays open after access ends: people may always take their words down."""
+    comment, enrollment, _ = _own_comment(request, course_slug, pk, comment_pk, access=_own_content_access)
     entry = comment.entry
     services.delete_comment(comment)
     messages.success(request, "Your comment is deleted.")
@@ -261,9 +266,11 @@ def comment_delete(request, course_slug, pk, comment_pk):
 @require_POST
 @login_required
 def report(request, course_slug, pk, comment_pk=None):
-    course, _, staff = _gallery_access(request, course_slug)
+    course, enrollment, staff = _gallery_access(request, course_slug)
     entry = _get_entry(request, course, pk, staff=staff)
     comment = _get_comment(entry, comment_pk, staff=staff) if comment_pk else None
+    if not _can_post(request, entry, enrollment, staff=staff):
+        return redirect(comment or entry)
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])

@@ -1,12 +1,15 @@
 import re
 import time
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from courses.models import Enrollment
 from gallery import services
-from gallery.models import Comment, Entry, RulesAcceptance
+from gallery.models import Comment, Entry, Report, RulesAcceptance
 from tests import factories
 from tests.gallery.conftest import client_for
 from tests.gallery.test_query_counts import bulk_comments
@@ -149,6 +152,56 @@ def test_deleting_a_user_whose_threads_have_no_replies_from_others_deletes_them(
     peer.delete()
     assert not Comment.objects.exists()
     assert Entry.objects.get(pk=entry.pk).comment_count == 0
+
+
+# --- after access ends ------------------------------------------------------------------
+
+
+@pytest.fixture
+def expired_peer(peer, course):
+    """The peer, with a comment and a reply to report, whose access to the course then ended."""
+    Enrollment.objects.filter(user=peer, course=course).update(
+        status=Enrollment.Status.EXPIRED, access_expires_at=timezone.now() - timedelta(days=1)
+    )
+    return peer
+
+
+@pytest.mark.parametrize("action", ["comment", "edit", "report_entry", "report_comment"])
+def test_a_learner_whose_access_ended_can_read_but_not_comment_edit_or_report(entry, learner, expired_peer, action):
+    own = Comment.objects.create(entry=entry, author=expired_peer, body="Mine", body_html="<p>Mine</p>")
+    authors = Comment.objects.create(entry=entry, author=learner, body="Theirs", body_html="<p>Theirs</p>")
+    slug, pk = entry.course.slug, entry.pk
+    url, data = {
+        "comment": (comment_url(entry), {"body": "Late comment"}),
+        "edit": (reverse("gallery:comment_edit", args=[slug, pk, own.pk]), {"body": "Late edit"}),
+        "report_entry": (reverse("gallery:report_entry", args=[slug, pk]), {"reason": "Late report"}),
+        "report_comment": (reverse("gallery:report_comment", args=[slug, pk, authors.pk]), {"reason": "Late report"}),
+    }[action]
+    client = client_for(expired_peer)
+    assert client.get(entry.get_absolute_url()).status_code == 200
+    response = client.post(url, data, follow=True)
+    assert "Your access to this course has ended: you can read the gallery but not post in it." in response.content.decode()
+    assert Comment.objects.count() == 2 and Comment.objects.get(pk=own.pk).body == "Mine"
+    assert not Report.objects.exists()
+
+
+def test_a_learner_whose_access_ended_is_offered_no_edit_or_report_buttons_and_the_edit_page_sends_them_back(
+    entry, learner, expired_peer
+):
+    own = Comment.objects.create(entry=entry, author=expired_peer, body="Mine", body_html="<p>Mine</p>")
+    Comment.objects.create(entry=entry, author=learner, body="Theirs", body_html="<p>Theirs</p>")
+    client = client_for(expired_peer)
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert f"comments/{own.pk}/edit/" not in html and "Send report" not in html
+    assert "Delete" in html  # taking down their own words stays possible
+    edit = client.get(reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, own.pk]))
+    assert edit.status_code == 302 and edit.url == own.get_absolute_url()
+
+
+def test_a_learner_whose_access_ended_can_still_delete_their_own_comment(entry, expired_peer):
+    own = Comment.objects.create(entry=entry, author=expired_peer, body="Mine", body_html="<p>Mine</p>")
+    client_for(expired_peer).post(reverse("gallery:comment_delete", args=[entry.course.slug, entry.pk, own.pk]))
+    assert not Comment.objects.exists()
 
 
 # --- sanitising -------------------------------------------------------------------------
