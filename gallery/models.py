@@ -244,7 +244,17 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=models.Q(entry__isnull=False) | models.Q(comment__isnull=False),
                 name="report_has_target",
-            )
+            ),
+            # One open report per reporter and target (services.report_item); a report on a comment
+            # also names its entry, so an entry's own reports are those without a comment.
+            models.UniqueConstraint(
+                fields=["reporter", "entry"], condition=models.Q(status="open", comment__isnull=True),
+                name="one_open_report_per_reporter_and_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"], condition=models.Q(status="open", comment__isnull=False),
+                name="one_open_report_per_reporter_and_comment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -359,8 +359,23 @@ def send_gallery_digest(user_id: int) -> int:
 # --- moderation -------------------------------------------------------------------------
 
 
-def report_item(reporter: User, reason: str, *, entry: Entry, comment: Comment | None = None) -> Report:
-    return Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason)
+def report_item(reporter: User, reason: str, *, entry: Entry, comment: Comment | None = None) -> tuple[Report, bool]:
+    """File a report on an entry or one of its comments; returns (report, created).
+
+    A reporter has one open report per target: reporting it again while that one is open
+    returns it unchanged (created False), and the database's constraints hold the rule when
+    two requests race. New reports count against the "report" rate (RateLimited).
+    """
+    open_reports = Report.objects.filter(reporter=reporter, status=Report.Status.OPEN)
+    same = open_reports.filter(comment=comment) if comment else open_reports.filter(entry=entry, comment=None)
+    if (existing := same.first()) is not None:
+        return existing, False
+    check_rate(reporter, "report")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason), True
+    except IntegrityError:
+        return same.get(), False
 
 
 @transaction.atomic

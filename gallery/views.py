@@ -94,11 +94,12 @@ def entry_list(request, course_slug):
     return render(request, "gallery/entry_list.html", context)
 
 
-def _render_entry(request, course, enrollment, entry, *, staff, failed=None, reply_to=None, status=200):
+def _render_entry(request, course, enrollment, entry, *, staff, failed=None, reply_to=None, failed_report=None, status=200):
     """The entry page with one page of its discussion. The page has one reply box, under the thread that
     `?reply=<id>` names (each other thread has a Reply link to it). A comment that failed (`failed`, its
     form) comes back with its text and errors, in the reply box of its thread (`reply_to`) or in the
-    new-comment box."""
+    new-comment box; a report that failed (`failed_report`: its comment or None, reason and error) in
+    the open report box it came from."""
     can_post = entry.is_visible_to_peers and not (enrollment and enrollment.is_read_only)
     needs_rules = can_post and enrollment is not None and not services.has_accepted_rules(request.user, course)
     threads = Comment.objects.threads(entry, staff=staff)
@@ -107,11 +108,15 @@ def _render_entry(request, course, enrollment, entry, *, staff, failed=None, rep
     else:
         replying = request.GET.get("reply", "")
         replying = int(replying) if replying.isdigit() else None
-    comment_id = replying or request.GET.get("comment")
+    reported = failed_report and failed_report["comment"]
+    comment_id = replying or (reported and reported.pk) or request.GET.get("comment")
     number = threads.page_of(comment_id, THREADS_PER_PAGE) if comment_id else request.GET.get("page")
     page = Paginator(threads.with_replies(staff=staff), THREADS_PER_PAGE).get_page(number)
     thread = next((t for t in page if t.pk == replying and not t.is_hidden), None) if can_post or reply_to else None
     reply_form = failed if reply_to else ReplyForm(thread=thread, needs_rules=needs_rules) if thread else None
+    if reported:
+        for comment in (c for t in page for c in [t, *t.reply_list] if c.pk == reported.pk):
+            comment.failed_report = failed_report  # its report box opens with the reason and the error
     context = {
         "course": course, "entry": entry, "page": page, "can_post": can_post, "needs_rules": needs_rules,
         "form": failed if failed and not reply_to else CommentForm(needs_rules=needs_rules),
@@ -121,6 +126,7 @@ def _render_entry(request, course, enrollment, entry, *, staff, failed=None, rep
         # The one base of the per-comment links and forms: <entry_url>comments/<pk>/edit/ and so on.
         "entry_url": entry.get_absolute_url(),
         "is_moderator": staff,
+        "failed_entry_report": failed_report if failed_report and not reported else None,
     }
     return render(request, "gallery/entry_detail.html", context, status=status)
 
@@ -274,9 +280,16 @@ def report(request, course_slug, pk, comment_pk=None):
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])
-    else:
-        services.report_item(request.user, form.cleaned_data["reason"], entry=entry, comment=comment)
+        return redirect(comment or entry)
+    try:
+        _, created = services.report_item(request.user, form.cleaned_data["reason"], entry=entry, comment=comment)
+    except services.RateLimited as limited:
+        failed = {"comment": comment, "reason": form.cleaned_data["reason"], "error": str(limited)}
+        return _render_entry(request, course, enrollment, entry, staff=staff, failed_report=failed, status=429)
+    if created:
         messages.success(request, "Thank you. A moderator will look at your report.")
+    else:
+        messages.info(request, f"You have already reported this {'comment' if comment else 'entry'}. A moderator will look at it.")
     return redirect(comment or entry)
 
 
