@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import public_name_sql
 from courses.models import Course
 from portfolios.models import Portfolio, WithPdf
 
@@ -48,15 +49,13 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(models.Q(is_published=True, is_hidden=False) | models.Q(author=user))
 
     def search(self, text: str):
+        """Entries whose card matches: its title or its author's public name, never what that name
+        hides (a username is the email's local part; a first name behind a display name)."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            models.Q(title__icontains=text)
-            | models.Q(author__display_name__icontains=text)
-            | models.Q(author__first_name__icontains=text)
-            | models.Q(author__last_name__icontains=text)
-            | models.Q(author__username__icontains=text)
+        return self.alias(author_name=public_name_sql("author__")).filter(
+            models.Q(title__icontains=text) | models.Q(author_name__icontains=text)
         )
 
     def for_grid(self, course, sort: str):

@@ -239,3 +239,30 @@ def test_the_course_instructors_and_superusers_see_everything_and_moderate(hidde
             "list": 200, "unpublished in list": True, "hidden entry": 200, "unpublished entry": 200,
             "hidden entry pdf": 302, "hidden comment": True, "hide button": True,
         }, user
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def _found(client, course, text) -> list[str]:
+    html = client.get(reverse("gallery:list", args=[course.slug]), {"q": text}).content.decode()
+    return sorted(t for t in ("By a display name", "By a full name", "By a username only") if t in html)
+
+
+def test_the_gallery_search_matches_only_the_names_a_card_shows(peer_client, course, make_entry):
+    shown = make_entry("By a display name", author_name="Sam Jones")
+    shown.author.username, shown.author.first_name = "sam.private.handle", "Hiddenfirst"
+    shown.author.save()
+    full = make_entry("By a full name", author_name="")
+    full.author.username, full.author.first_name, full.author.last_name = "pat.private.handle", "Pat", "Kim"
+    full.author.save()
+    bare = make_entry("By a username only", author_name="")
+    bare.author.username = "quietfox"
+    bare.author.save()
+
+    assert _found(peer_client, course, "private.handle") == []  # usernames behind a shown name are the email's local part
+    assert _found(peer_client, course, "Hiddenfirst") == []  # a first name behind a display name is not shown either
+    assert _found(peer_client, course, "Sam Jones") == ["By a display name"]
+    assert _found(peer_client, course, "pat kim") == ["By a full name"]
+    assert _found(peer_client, course, "quietfox") == ["By a username only"]
+    assert _found(peer_client, course, "By a") == ["By a display name", "By a full name", "By a username only"]
