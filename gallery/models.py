@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import public_name_sql
-from courses.models import Course
+from courses.models import Course, StaffMember
 from portfolios.models import Portfolio, WithPdf
 
 
@@ -167,11 +167,18 @@ class CommentQuerySet(models.QuerySet):
             .filter(~models.Q(parent__isnull=False), entry=entry)
             .filter(models.Q(is_deleted=False) | has_replies)
             .select_related("author")
+            .with_author_roles(entry.course_id)
         )
 
-    def with_replies(self, *, staff: bool):
-        """Each comment's replies this reader sees, with their authors, as `reply_list` (one query)."""
-        replies = self.model.objects.visible_to(staff=staff).select_related("author")
+    def with_author_roles(self, course_id: int):
+        """Each comment with `author_teaches`: whether its author is one of the course's instructors
+        (Course.is_taught_by), so the page marks staff posts in a way no display name can imitate."""
+        teaches = StaffMember.objects.filter(course_id=course_id, user=models.OuterRef("author_id"), role=StaffMember.Role.INSTRUCTOR)
+        return self.annotate(author_teaches=models.Exists(teaches))
+
+    def with_replies(self, *, staff: bool, course_id: int):
+        """Each comment's replies this reader sees, with their authors and roles, as `reply_list` (one query)."""
+        replies = self.model.objects.visible_to(staff=staff).select_related("author").with_author_roles(course_id)
         return self.prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="reply_list"))
 
     def page_of(self, comment_id, per_page: int) -> int:

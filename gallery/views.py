@@ -111,7 +111,7 @@ def _render_entry(request, course, enrollment, entry, *, staff, failed=None, rep
     reported = failed_report and failed_report["comment"]
     comment_id = replying or (reported and reported.pk) or request.GET.get("comment")
     number = threads.page_of(comment_id, THREADS_PER_PAGE) if comment_id else request.GET.get("page")
-    page = Paginator(threads.with_replies(staff=staff), THREADS_PER_PAGE).get_page(number)
+    page = Paginator(threads.with_replies(staff=staff, course_id=course.pk), THREADS_PER_PAGE).get_page(number)
     thread = next((t for t in page if t.pk == replying and not t.is_hidden), None) if can_post or reply_to else None
     reply_form = failed if reply_to else ReplyForm(thread=thread, needs_rules=needs_rules) if thread else None
     if reported:

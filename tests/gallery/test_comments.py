@@ -154,6 +154,20 @@ def test_deleting_a_user_whose_threads_have_no_replies_from_others_deletes_them(
     assert Entry.objects.get(pk=entry.pk).comment_count == 0
 
 
+def test_the_course_instructors_comments_and_replies_are_marked_and_a_lookalike_name_is_not(entry, peer, instructor, admin_user):
+    top = services.post_comment(entry, instructor, "Welcome, everyone")
+    services.post_comment(entry, peer, "Thanks", parent=top)
+    services.post_comment(entry, instructor, "A reply from staff", parent=top)
+    services.post_comment(entry, admin_user, "A note from the site")
+    type(peer).objects.filter(pk=peer.pk).update(display_name=instructor.display_name)  # as an old name could be
+    html = client_for(peer).get(entry.get_absolute_url()).content.decode()
+    marks = re.findall(r'<strong id="comment-(\d+)-by">[^<]*</strong>\s*(<span class="pill">[^<]*</span>)?', html)
+    by_comment = {int(pk): mark for pk, mark in marks}
+    assert [by_comment[c.pk] for c in Comment.objects.order_by("pk")] == [
+        '<span class="pill">Instructor</span>', "", '<span class="pill">Instructor</span>', '<span class="pill">Site admin</span>',
+    ]
+
+
 # --- after access ends ------------------------------------------------------------------
 
 
