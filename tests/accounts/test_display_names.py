@@ -2,6 +2,8 @@
 invisible or text-reversing hides in one."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from accounts.forms import ProfileForm
 from accounts.models import User
@@ -78,3 +80,12 @@ def test_sign_up_refuses_a_staff_members_name(client, jordan):
     )
     assert "That name belongs to a member of the course staff" in response.content.decode()
     assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_names_saved_before_the_rules_are_cleaned_by_the_migration(transactional_db, learner):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0003_user_unread_notifications")])
+    User.objects.filter(pk=learner.pk).update(display_name="Lee\u202e \u200bLearner\u2066")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0004_clean_display_names")])
+    assert User.objects.get(pk=learner.pk).display_name == "Lee Learner"
