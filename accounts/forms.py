@@ -1,12 +1,69 @@
+import re
+import unicodedata
+
 from django import forms
+from django.db.models import Q
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import User
 from core.images import clean_uploaded_image
 
+# Never part of a name: controls, format characters (bidi overrides, embeddings, isolates and marks,
+# zero-width spaces and joiners, byte-order marks), line and paragraph separators, private-use,
+# surrogate and unassigned code points. They hide text or reverse how it reads beside a post.
+REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+# Words that claim a role; staff may use them, learners may not.
+ROLE_WORDS = {"admin", "administrator", "instructor", "moderator", "staff"}
 
-class SignupExtraForm(forms.Form):
+
+def _likeness(name: str) -> str:
+    """What two names are compared by: letters and digits only, compatibility-normalised and case-folded."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
+
+
+def _describe(character: str) -> str:
+    return f"U+{ord(character):04X} {unicodedata.name(character, 'a control character')}"
+
+
+class DisplayNameMixin:
+    """The display name rules of every form that sets one (sign-up, profile):
+    1. Compatibility-normalise (NFKC: full-width letters, no-break spaces) and collapse whitespace.
+    2. Refuse REFUSED_CATEGORIES characters, offering the name without them in the box.
+    3. Unless the account is staff, refuse a staff role word and the name of any staff account
+       (by likeness: case, spacing and punctuation aside), so nobody posts as the instructor.
+    """
+
+    name_owner: User | None = None
+
+    def clean_display_name(self):
+        name = unicodedata.normalize("NFKC", self.cleaned_data.get("display_name", ""))
+        refused = [ch for ch in name if unicodedata.category(ch) in REFUSED_CATEGORIES]
+        name = " ".join("".join(ch for ch in name if ch not in refused).split())
+        if refused:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("display_name")] = name
+            raise forms.ValidationError(
+                f"Your name contained invisible or text-direction characters ({_describe(refused[0])}). "
+                "We took them out: check the name below and save again."
+            )
+        owner = self.name_owner
+        if not name or (owner is not None and (owner.is_staff or owner.is_superuser)):
+            return name
+        if ROLE_WORDS & {word.casefold() for word in re.findall(r"\w+", name)}:
+            raise forms.ValidationError(
+                "That name names a staff role (admin, instructor, moderator, staff). Please choose a name that is yours."
+            )
+        staff = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name="instructors"), is_active=True)
+        if owner is not None:
+            staff = staff.exclude(pk=owner.pk)
+        likeness = _likeness(name)
+        if any(_likeness(member.public_name) == likeness for member in staff.distinct()):
+            raise forms.ValidationError("That name belongs to a member of the course staff. Please choose another.")
+        return name
+
+
+class SignupExtraForm(DisplayNameMixin, forms.Form):
     """Extra fields on allauth's sign-up form (allauth calls signup(request, user))."""
 
     display_name = forms.CharField(
@@ -24,7 +81,11 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["display_name", "country"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(DisplayNameMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name_owner = self.instance
+
     class Meta:
         model = User
         fields = [

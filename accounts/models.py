@@ -2,8 +2,8 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, Greatest, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -50,14 +50,19 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        """The name other people see: the display name, else the full name, else the username
+        (public_name_sql is the same rule in SQL)."""
         return self.display_name or self.get_full_name() or self.username
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:public_profile", args=[self.username])
 
-    @property
-    def is_instructor(self) -> bool:
-        return self.is_superuser or self.groups.filter(name="instructors").exists()
+
+def public_name_sql(path: str = ""):
+    """User.public_name as an expression, for the user at `path` ("author__"), so a search can
+    match the name people see and nothing behind it."""
+    full_name = Trim(Concat(f"{path}first_name", Value(" "), f"{path}last_name"))
+    return Coalesce(NullIf(f"{path}display_name", Value("")), NullIf(full_name, Value("")), f"{path}username")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -47,8 +47,9 @@ Keys (holds; changes when):
 - fragment `entry-body` (entry.pk, entry.published_at): an entry's cover, texts and snapshot, with
   no names and nothing per viewer; the learner publishes again (the only way they change: staff
   may hide an entry, never rewrite it), so renames and comments leave it alone.
-- `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
-  in a fixed window (gallery.services.check_comment_rate); it expires with its window.
+- `gallery:rate:<action>:<user>:<window>:<n>`: not a cache but a throttle, how often a person
+  commented, edited or reported (the action) in a fixed window (gallery.services.check_rate); it
+  expires with its window.
 - `worker:heartbeat`: not a cache but a status, when a worker last ran core.tasks.heartbeat (beat
   sends it every minute); /healthz reads it.
 - Awards are never cached: My badges' earned list, the award page and the Open Badges documents

@@ -139,6 +139,10 @@ class Course(models.Model):
     def access_duration(self) -> timedelta:
         return timedelta(days=self.access_days)
 
+    def is_taught_by(self, user) -> bool:
+        """Whether the user is one of this course's instructors: a StaffMember of the course linked to their account."""
+        return self.staff.filter(user_id=user.pk, role=StaffMember.Role.INSTRUCTOR).exists()
+
     def description_html(self) -> str:
         return render_markdown(self.description)
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 
 from core.cache import touch
 
@@ -22,6 +22,14 @@ def _completion_next_step(sender, enrollment, user, **kwargs):
     return "gallery/includes/completion_next.html", {"course": enrollment.course, "entry": entry}
 
 
+def _delete_comments_of_deleted_user(sender, instance, **kwargs):
+    """Accounts know nothing of the gallery: it takes a deleted user's comments out itself, keeping
+    the threads others replied to (gallery.services.delete_comments_by)."""
+    from gallery.services import delete_comments_by  # the models are not ready when this module loads
+
+    delete_comments_by(instance)
+
+
 class GalleryConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'gallery'
@@ -30,6 +38,7 @@ class GalleryConfig(AppConfig):
         # Entries and comment counts change their entry's updated_at themselves (auto_now,
         # Entry.refresh_comment_count); a rename is the one change from outside the gallery.
         post_save.connect(_touch_renamed_authors_entries, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-touch-renamed-author")
+        pre_delete.connect(_delete_comments_of_deleted_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-delete-user-comments")
         from courses.signals import completion_sections
 
         completion_sections.connect(_completion_next_step, dispatch_uid="gallery-completion-next-step")

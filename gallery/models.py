@@ -6,7 +6,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course
+from accounts.models import public_name_sql
+from courses.models import Course, StaffMember
 from portfolios.models import Portfolio, WithPdf
 
 
@@ -19,28 +20,42 @@ def cover_path(instance, filename: str) -> str:
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
 
+# What the `instructors` group carries for the gallery (accounts/groups.py): seeing every entry and
+# comment, and hiding or restoring them.
+STAFF_PERMISSIONS = ("gallery.view_entry", "gallery.change_entry", "gallery.view_comment", "gallery.change_comment")
+
+
+def is_course_staff(user, course: Course) -> bool:
+    """Whether the user is staff in the course's gallery: sees its unpublished and hidden entries,
+    their PDFs and hidden comments, and moderates. That is a superuser, or a staff account that is
+    one of the course's instructors (Course.is_taught_by) and holds the gallery permissions of the
+    `instructors` group. Anyone else, is_staff or not, is a learner there (and needs an enrollment)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or (user.has_perms(STAFF_PERMISSIONS) and course.is_taught_by(user))
+
+
 class EntryQuerySet(models.QuerySet):
     def published(self):
         """What every learner sees in a gallery."""
         return self.filter(is_published=True, is_hidden=False)
 
-    def visible_to(self, user):
-        """Staff see every entry (hidden ones are marked); learners see published, unhidden
-        entries plus their own, so an author can still find an entry they unpublished."""
-        if user.is_staff:
+    def visible_to(self, user, *, staff: bool):
+        """The course's staff (`staff`, is_course_staff) see every entry (hidden ones are marked);
+        learners see published, unhidden entries plus their own, so an author can still find an
+        entry they unpublished."""
+        if staff:
             return self
         return self.filter(models.Q(is_published=True, is_hidden=False) | models.Q(author=user))
 
     def search(self, text: str):
+        """Entries whose card matches: its title or its author's public name, never what that name
+        hides (a username is the email's local part; a first name behind a display name)."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            models.Q(title__icontains=text)
-            | models.Q(author__display_name__icontains=text)
-            | models.Q(author__first_name__icontains=text)
-            | models.Q(author__last_name__icontains=text)
-            | models.Q(author__username__icontains=text)
+        return self.alias(author_name=public_name_sql("author__")).filter(
+            models.Q(title__icontains=text) | models.Q(author_name__icontains=text)
         )
 
     def for_grid(self, course, sort: str):
@@ -136,27 +151,34 @@ class Entry(WithPdf):
         return any(worksheet.get("answered") for worksheet in self.snapshot.get("worksheets", []))
 
 class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Hidden comments stay visible (marked) to staff only."""
-        return self if user.is_staff else self.filter(is_hidden=False)
+    def visible_to(self, *, staff: bool):
+        """Hidden comments stay visible (marked) to the course's staff only (is_course_staff)."""
+        return self if staff else self.filter(is_hidden=False)
 
-    def threads(self, entry, user):
+    def threads(self, entry, *, staff: bool):
         """The entry's conversations this reader sees, oldest first: its top-level comments with
         their authors, leaving out a deleted one unless replies this reader sees hang under it."""
-        has_replies = models.Exists(self.model.objects.visible_to(user).filter(parent=models.OuterRef("pk")))
+        has_replies = models.Exists(self.model.objects.visible_to(staff=staff).filter(parent=models.OuterRef("pk")))
         return (
-            self.visible_to(user)
+            self.visible_to(staff=staff)
             # "not a reply" as NOT (parent IS NOT NULL), the same rows as parent=None: SQLite would
             # answer `parent_id IS NULL` from the parent index, which holds every top-level comment of
             # every entry; written this way it counts them from the entry's index.
             .filter(~models.Q(parent__isnull=False), entry=entry)
             .filter(models.Q(is_deleted=False) | has_replies)
             .select_related("author")
+            .with_author_roles(entry.course_id)
         )
 
-    def with_replies(self, user):
-        """Each comment's replies this reader sees, with their authors, as `reply_list` (one query)."""
-        replies = self.model.objects.visible_to(user).select_related("author")
+    def with_author_roles(self, course_id: int):
+        """Each comment with `author_teaches`: whether its author is one of the course's instructors
+        (Course.is_taught_by), so the page marks staff posts in a way no display name can imitate."""
+        teaches = StaffMember.objects.filter(course_id=course_id, user=models.OuterRef("author_id"), role=StaffMember.Role.INSTRUCTOR)
+        return self.annotate(author_teaches=models.Exists(teaches))
+
+    def with_replies(self, *, staff: bool, course_id: int):
+        """Each comment's replies this reader sees, with their authors and roles, as `reply_list` (one query)."""
+        replies = self.model.objects.visible_to(staff=staff).select_related("author").with_author_roles(course_id)
         return self.prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="reply_list"))
 
     def page_of(self, comment_id, per_page: int) -> int:
@@ -173,7 +195,10 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gallery_comments")
+    # None only on a "deleted" placeholder whose author's account was deleted (services.delete_comments_by).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="gallery_comments"
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     body = models.TextField(max_length=5000)
     body_html = models.TextField(blank=True)
@@ -196,7 +221,7 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["entry", "created_at"]), models.Index(fields=["author", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.entry}"
+        return f"Comment by {self.author or 'a deleted account'} on {self.entry}"
 
     def get_absolute_url(self) -> str:
         """The entry page that holds this comment (it finds the page of the discussion) at the comment."""
@@ -225,7 +250,17 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=models.Q(entry__isnull=False) | models.Q(comment__isnull=False),
                 name="report_has_target",
-            )
+            ),
+            # One open report per reporter and target (services.report_item); a report on a comment
+            # also names its entry, so an entry's own reports are those without a comment.
+            models.UniqueConstraint(
+                fields=["reporter", "entry"], condition=models.Q(status="open", comment__isnull=True),
+                name="one_open_report_per_reporter_and_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"], condition=models.Q(status="open", comment__isnull=False),
+                name="one_open_report_per_reporter_and_comment",
+            ),
         ]
 
     def __str__(self) -> str:

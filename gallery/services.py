@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -29,8 +29,13 @@ COVER_SMALL_SIDE = 480  # square, for the gallery grid
 COVER_LARGE_SIDE = 1400  # longest side, for the entry page
 SNAPSHOT_IMAGE_PREFIX = "gallery/snapshots/"
 
-# Comments per learner: a burst of 5 in a minute, 30 in an hour.
-COMMENT_LIMITS = ((60, 5), (3600, 30))
+# What one person may do in the gallery, per action: (window in seconds, how many) pairs, a burst a
+# minute and a ceiling an hour. Posting, editing and reporting each count on their own.
+RATE_LIMITS = {
+    "comment": ((60, 5), (3600, 30)),
+    "edit": ((60, 5), (3600, 30)),
+    "report": ((60, 5), (3600, 20)),
+}
 EMAIL_BATCH_SECONDS = 600
 GALLERY_KINDS = (Notification.Kind.COMMENT, Notification.Kind.REPLY, Notification.Kind.MODERATION)
 
@@ -162,27 +167,40 @@ def store_entry_pdf(entry_id: int) -> bool:
 # --- comments ---------------------------------------------------------------------------
 
 
-class RateLimited(Exception):
-    """The learner posted too many comments too quickly."""
+# What RateLimited says, per action; {limits} and {wait} are filled in.
+RATE_MESSAGES = {
+    "comment": "You are commenting faster than we allow ({limits}). Please slow down and try again in {wait} "
+               "— your comment is still in the box below.",
+    "edit": "You are editing comments faster than we allow ({limits}). Please slow down and try again in {wait} "
+            "— your changes are still in the box below.",
+    "report": "You are sending reports faster than we allow ({limits}). Please try again in {wait} "
+              "— your report is still in the box below.",
+}
+RATE_NOUNS = {"comment": "comments", "edit": "edits", "report": "reports"}
 
-    def __init__(self, seconds: int):
-        self.seconds = seconds
+
+class RateLimited(Exception):
+    """Someone posted, edited or reported too often too quickly (check_rate)."""
+
+    def __init__(self, action: str, seconds: int):
+        self.action, self.seconds = action, seconds
         minutes = max(1, round(seconds / 60))
         wait = "a minute" if seconds <= 60 else f"{minutes} minutes"
-        super().__init__(
-            f"You are commenting faster than we allow (5 comments a minute, 30 an hour). "
-            f"Please slow down and try again in {wait} — your comment is still in the box below."
-        )
+        (_, per_minute), (_, per_hour) = RATE_LIMITS[action]
+        limits = f"{per_minute} {RATE_NOUNS[action]} a minute, {per_hour} an hour"
+        super().__init__(RATE_MESSAGES[action].format(limits=limits, wait=wait))
 
 
-def check_comment_rate(user) -> None:
-    """Count one comment against fixed windows in the cache; raise RateLimited when over a limit.
+def check_rate(user, action: str) -> None:
+    """Count one `action` ("comment", "edit", "report") of the user against the fixed windows of
+    RATE_LIMITS in the cache; raise RateLimited when over a limit.
 
-    Fixed windows in the shared cache (Redis in production) work across every web process.
+    The gallery's one throttle, for every way of writing in it. Fixed windows in the shared cache
+    (Redis in production) work across every web process.
     """
     now = int(time.time())
-    for window, limit in COMMENT_LIMITS:
-        key = f"gallery:comment-rate:{user.pk}:{window}:{now // window}"
+    for window, limit in RATE_LIMITS[action]:
+        key = f"gallery:rate:{action}:{user.pk}:{window}:{now // window}"
         cache.add(key, 0, timeout=window + 5)
         try:
             count = cache.incr(key)
@@ -190,16 +208,17 @@ def check_comment_rate(user) -> None:
             cache.set(key, 1, timeout=window + 5)
             count = 1
         if count > limit:
-            raise RateLimited(window - now % window)
+            raise RateLimited(action, window - now % window)
 
 
-def resolve_parent(entry: Entry, parent_id, viewer) -> Comment | None:
-    """The comment a reply attaches to: a reply to a reply attaches to its top-level comment."""
+def resolve_parent(entry: Entry, parent_id, *, staff: bool) -> Comment | None:
+    """The comment a reply attaches to, among those the replier sees (`staff`: as the course's
+    staff): a reply to a reply attaches to its top-level comment."""
     try:
         parent_id = int(parent_id)
     except (TypeError, ValueError):
         return None
-    visible = Comment.objects.visible_to(viewer).select_related("parent")
+    visible = Comment.objects.visible_to(staff=staff).select_related("parent")
     parent = visible.filter(entry=entry, pk=parent_id, is_deleted=False).first()
     return parent.parent or parent if parent else None
 
@@ -212,7 +231,7 @@ def post_comment(
 
     With `accept_rules` the author's acceptance of the community rules is recorded with it.
     """
-    check_comment_rate(author)
+    check_rate(author, "comment")
     if accept_rules:
         RulesAcceptance.objects.get_or_create(user=author, course_id=entry.course_id)
     comment = Comment.objects.create(
@@ -225,6 +244,8 @@ def post_comment(
 
 
 def edit_comment(comment: Comment, body: str) -> None:
+    """Replace the comment's text: RateLimited (and nothing saved) when its author edits too fast."""
+    check_rate(comment.author, "edit")
     comment.body = body
     comment.body_html = render_markdown(body)
     comment.edited_at = timezone.now()
@@ -242,6 +263,27 @@ def delete_comment(comment: Comment) -> None:
     else:
         comment.delete()
     entry.refresh_comment_count()
+
+
+def delete_comments_by(user: User) -> None:
+    """Before a user is deleted (gallery/apps.py), their comments go as delete_comment would take
+    each, so the account's deletion never takes other people's replies with it:
+    1. Their replies go.
+    2. Their comments that other people replied to stay as "deleted" placeholders (the author
+       becomes None with the user row: Comment.author is SET_NULL); the others go.
+    3. Each entry they commented on is recounted.
+    Comments on their own entries are left to go with those entries.
+    """
+    comments = Comment.objects.filter(author=user).exclude(entry__author=user)
+    entry_ids = set(comments.values_list("entry_id", flat=True))
+    if not entry_ids:
+        return
+    comments.filter(parent__isnull=False).delete()
+    has_replies = models.Exists(Comment.objects.filter(parent=models.OuterRef("pk")))
+    comments.filter(has_replies).update(is_deleted=True, body="", body_html="")
+    comments.filter(~has_replies).delete()
+    for entry in Entry.objects.filter(pk__in=entry_ids):
+        entry.refresh_comment_count()
 
 
 # --- notifications ----------------------------------------------------------------------
@@ -317,8 +359,23 @@ def send_gallery_digest(user_id: int) -> int:
 # --- moderation -------------------------------------------------------------------------
 
 
-def report_item(reporter: User, reason: str, *, entry: Entry, comment: Comment | None = None) -> Report:
-    return Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason)
+def report_item(reporter: User, reason: str, *, entry: Entry, comment: Comment | None = None) -> tuple[Report, bool]:
+    """File a report on an entry or one of its comments; returns (report, created).
+
+    A reporter has one open report per target: reporting it again while that one is open
+    returns it unchanged (created False), and the database's constraints hold the rule when
+    two requests race. New reports count against the "report" rate (RateLimited).
+    """
+    open_reports = Report.objects.filter(reporter=reporter, status=Report.Status.OPEN)
+    same = open_reports.filter(comment=comment) if comment else open_reports.filter(entry=entry, comment=None)
+    if (existing := same.first()) is not None:
+        return existing, False
+    check_rate(reporter, "report")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason), True
+    except IntegrityError:
+        return same.get(), False
 
 
 @transaction.atomic

@@ -1,4 +1,8 @@
-from core.markdown import render_markdown
+import time
+
+import pytest
+
+from core.markdown import _render, render_markdown
 
 
 def test_markdown_renders_emphasis_lists_and_links():
@@ -28,3 +32,31 @@ def test_javascript_urls_are_removed():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+# Inputs that sent the previous parser (Python-Markdown) into seconds of regex backtracking or
+# past the recursion limit, each at the comment's 5,000-character limit.
+SLOW_INPUTS = {
+    "open brackets and a counter": "[" * 4990 + "1",
+    "open brackets": "[" * 4990,
+    "nested images": "![" * 2495 + "x",
+}
+
+
+@pytest.mark.parametrize("text", SLOW_INPUTS.values(), ids=SLOW_INPUTS.keys())
+def test_pathological_markdown_renders_within_a_bound(text):
+    _render.cache_clear()  # time the parser, not a result another test left in the cache
+    started = time.perf_counter()
+    render_markdown(text)
+    assert time.perf_counter() - started < 0.75
+
+
+def test_deeply_nested_lists_and_quotes_render_instead_of_exhausting_the_stack():
+    # Nesting stops at the parser's bound; what is deeper is not shown, and nothing fails.
+    assert render_markdown("- " * 2500 + "deep").startswith("<ul>\n<li>")
+    assert render_markdown("> " * 2500 + "quoted").startswith("<blockquote>")
+
+
+def test_tables_and_strikethrough_still_render():
+    html = render_markdown("| a | b |\n| --- | --- |\n| 1 | ~~2~~ |")
+    assert "<table>" in html and "<td>1</td>" in html and "<s>2</s>" in html

@@ -26,7 +26,9 @@ def test_load_course_loads_the_real_course_once_and_keeps_changes(db, settings, 
     documents = Lesson.objects.filter(session__course=course, kind="document")
     assert documents.count() == 6 and all(d.document for d in documents)
     assert (tmp_path / documents.first().document.name).read_bytes().startswith(b"%PDF-")
-    assert User.objects.get(email="instructor@atelier.test").groups.filter(name="instructors").exists()
+    instructor = User.objects.get(email="instructor@atelier.test")
+    assert instructor.groups.filter(name="instructors").exists()
+    assert course.is_taught_by(instructor)  # so the demo instructor moderates the course's gallery
 
     lesson = Lesson.objects.get(session__number=3, order=1)
     lesson.title = "Edited by an instructor"

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image
 
-from courses.models import Lesson
+from courses.models import Lesson, StaffMember
 from gallery import services
 from gallery.models import Entry
 from portfolios.models import Answer, Prompt, Worksheet
@@ -98,6 +98,14 @@ def outsider(db):
 @pytest.fixture
 def author_client(learner, enrollment):
     return client_for(learner)
+
+
+@pytest.fixture
+def instructor(instructor, course):
+    """The instructor of the root conftest, named as this course's instructor: the gallery's staff
+    are the course's instructors, not every account in the instructors group."""
+    StaffMember.objects.create(course=course, name=instructor.public_name, role=StaffMember.Role.INSTRUCTOR, user=instructor)
+    return instructor
 
 
 @pytest.fixture

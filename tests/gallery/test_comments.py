@@ -1,11 +1,15 @@
 import re
+import time
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from courses.models import Enrollment
 from gallery import services
-from gallery.models import Comment, Entry, RulesAcceptance
+from gallery.models import Comment, Entry, Report, RulesAcceptance
 from tests import factories
 from tests.gallery.conftest import client_for
 from tests.gallery.test_query_counts import bulk_comments
@@ -123,6 +127,95 @@ def test_deleting_a_comment_with_replies_keeps_the_replies(peer_client, entry, p
     html = peer_client.get(entry.get_absolute_url()).content.decode()
     assert "The author deleted this comment." in html
     assert "Answer" in html
+
+
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_deleting_a_user_keeps_other_peoples_replies_under_a_placeholder(entry, peer, learner, how):
+    top = services.post_comment(entry, peer, "Top by the peer")
+    reply = services.post_comment(entry, learner, "The author answers", parent=top)
+    services.post_comment(entry, peer, "The peer follows up", parent=top)
+    services.post_comment(entry, peer, "Nobody answered this one")
+    peer.delete() if how == "instance" else type(peer).objects.filter(pk=peer.pk).delete()
+
+    top.refresh_from_db()
+    assert (top.is_deleted, top.body, top.body_html, top.author_id) == (True, "", "", None)
+    assert list(Comment.objects.filter(entry=entry).order_by("pk")) == [top, reply]
+    assert Entry.objects.get(pk=entry.pk).comment_count == 1
+    html = client_for(learner).get(entry.get_absolute_url()).content.decode()
+    assert "The author deleted this comment." in html and "The author answers" in html
+    assert "Top by the peer" not in html and "The peer follows up" not in html
+
+
+def test_deleting_a_user_whose_threads_have_no_replies_from_others_deletes_them(entry, peer):
+    top = services.post_comment(entry, peer, "Talking to myself")
+    services.post_comment(entry, peer, "Still me", parent=top)
+    peer.delete()
+    assert not Comment.objects.exists()
+    assert Entry.objects.get(pk=entry.pk).comment_count == 0
+
+
+def test_the_course_instructors_comments_and_replies_are_marked_and_a_lookalike_name_is_not(entry, peer, instructor, admin_user):
+    top = services.post_comment(entry, instructor, "Welcome, everyone")
+    services.post_comment(entry, peer, "Thanks", parent=top)
+    services.post_comment(entry, instructor, "A reply from staff", parent=top)
+    services.post_comment(entry, admin_user, "A note from the site")
+    type(peer).objects.filter(pk=peer.pk).update(display_name=instructor.display_name)  # as an old name could be
+    html = client_for(peer).get(entry.get_absolute_url()).content.decode()
+    marks = re.findall(r'<strong id="comment-(\d+)-by">[^<]*</strong>\s*(<span class="pill">[^<]*</span>)?', html)
+    by_comment = {int(pk): mark for pk, mark in marks}
+    assert [by_comment[c.pk] for c in Comment.objects.order_by("pk")] == [
+        '<span class="pill">Instructor</span>', "", '<span class="pill">Instructor</span>', '<span class="pill">Site admin</span>',
+    ]
+
+
+# --- after access ends ------------------------------------------------------------------
+
+
+@pytest.fixture
+def expired_peer(peer, course):
+    """The peer, with a comment and a reply to report, whose access to the course then ended."""
+    Enrollment.objects.filter(user=peer, course=course).update(
+        status=Enrollment.Status.EXPIRED, access_expires_at=timezone.now() - timedelta(days=1)
+    )
+    return peer
+
+
+@pytest.mark.parametrize("action", ["comment", "edit", "report_entry", "report_comment"])
+def test_a_learner_whose_access_ended_can_read_but_not_comment_edit_or_report(entry, learner, expired_peer, action):
+    own = Comment.objects.create(entry=entry, author=expired_peer, body="Mine", body_html="<p>Mine</p>")
+    authors = Comment.objects.create(entry=entry, author=learner, body="Theirs", body_html="<p>Theirs</p>")
+    slug, pk = entry.course.slug, entry.pk
+    url, data = {
+        "comment": (comment_url(entry), {"body": "Late comment"}),
+        "edit": (reverse("gallery:comment_edit", args=[slug, pk, own.pk]), {"body": "Late edit"}),
+        "report_entry": (reverse("gallery:report_entry", args=[slug, pk]), {"reason": "Late report"}),
+        "report_comment": (reverse("gallery:report_comment", args=[slug, pk, authors.pk]), {"reason": "Late report"}),
+    }[action]
+    client = client_for(expired_peer)
+    assert client.get(entry.get_absolute_url()).status_code == 200
+    response = client.post(url, data, follow=True)
+    assert "Your access to this course has ended: you can read the gallery but not post in it." in response.content.decode()
+    assert Comment.objects.count() == 2 and Comment.objects.get(pk=own.pk).body == "Mine"
+    assert not Report.objects.exists()
+
+
+def test_a_learner_whose_access_ended_is_offered_no_edit_or_report_buttons_and_the_edit_page_sends_them_back(
+    entry, learner, expired_peer
+):
+    own = Comment.objects.create(entry=entry, author=expired_peer, body="Mine", body_html="<p>Mine</p>")
+    Comment.objects.create(entry=entry, author=learner, body="Theirs", body_html="<p>Theirs</p>")
+    client = client_for(expired_peer)
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert f"comments/{own.pk}/edit/" not in html and "Send report" not in html
+    assert "Delete" in html  # taking down their own words stays possible
+    edit = client.get(reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, own.pk]))
+    assert edit.status_code == 302 and edit.url == own.get_absolute_url()
+
+
+def test_a_learner_whose_access_ended_can_still_delete_their_own_comment(entry, expired_peer):
+    own = Comment.objects.create(entry=entry, author=expired_peer, body="Mine", body_html="<p>Mine</p>")
+    client_for(expired_peer).post(reverse("gallery:comment_delete", args=[entry.course.slug, entry.pk, own.pk]))
+    assert not Comment.objects.exists()
 
 
 # --- sanitising -------------------------------------------------------------------------
@@ -250,6 +343,37 @@ def test_rejected_comments_do_not_use_up_the_rate_limit(peer_client, entry):
     for _ in range(6):
         peer_client.post(comment_url(entry), {"body": ""})
     assert peer_client.post(comment_url(entry), {"body": "Real comment"}).status_code == 302
+
+
+def test_a_flood_of_edits_is_slowed_down_like_posts_with_the_text_kept(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="First", body_html="<p>First</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    for n in range(5):
+        assert peer_client.post(url, {"body": f"Edit {n}"}).status_code == 302
+    response = peer_client.post(url, {"body": "The sixth edit, kept"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "You are editing comments faster than we allow (5 edits a minute, 30 an hour)" in html
+    assert "The sixth edit, kept" in html
+    comment.refresh_from_db()
+    assert comment.body == "Edit 4"
+
+
+def test_edits_and_posts_count_on_their_own(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="First", body_html="<p>First</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    for n in range(5):
+        peer_client.post(url, {"body": f"Edit {n}"})
+    assert peer_client.post(comment_url(entry), {"body": "A new comment"}).status_code == 302
+
+
+def test_an_edit_of_pathological_markdown_answers_quickly(peer_client, entry, peer):
+    comment = Comment.objects.create(entry=entry, author=peer, body="First", body_html="<p>First</p>")
+    url = reverse("gallery:comment_edit", args=[entry.course.slug, entry.pk, comment.pk])
+    started = time.perf_counter()
+    response = peer_client.post(url, {"body": "[" * 4990 + "1"})
+    assert response.status_code == 302
+    assert time.perf_counter() - started < 2.0
 
 
 def test_comment_count_stays_right_through_hide_restore_and_delete(entry, peer, learner, instructor):

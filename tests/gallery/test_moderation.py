@@ -1,4 +1,8 @@
+import re
+
+import pytest
 from django.contrib.admin.sites import site
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import Notification
@@ -21,6 +25,60 @@ def test_a_report_without_a_reason_is_refused_with_a_message(peer_client, entry)
     response = peer_client.post(reverse("gallery:report_entry", args=[entry.course.slug, entry.pk]), {"reason": ""}, follow=True)
     assert "Please say why you are reporting this" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_reporting_the_same_thing_again_while_it_is_open_makes_no_second_report(peer_client, peer, entry, learner):
+    comment = services.post_comment(entry, learner, "Buy followers at spam.example")
+    comment_report = reverse("gallery:report_comment", args=[entry.course.slug, entry.pk, comment.pk])
+    entry_report = reverse("gallery:report_entry", args=[entry.course.slug, entry.pk])
+    for _ in range(3):
+        peer_client.post(comment_report, {"reason": "Spam link"})
+        peer_client.post(entry_report, {"reason": "Off topic"})
+    again = peer_client.post(comment_report, {"reason": "Still spam"}, follow=True).content.decode()
+    assert "You have already reported this comment. A moderator will look at it." in again
+    assert sorted(Report.objects.values_list("reason", flat=True)) == ["Off topic", "Spam link"]
+
+
+def test_a_new_report_is_possible_once_the_earlier_one_is_resolved(peer_client, peer, entry, instructor):
+    url = reverse("gallery:report_entry", args=[entry.course.slug, entry.pk])
+    peer_client.post(url, {"reason": "Off topic"})
+    services.resolve_reports(Report.objects.all(), instructor)
+    peer_client.post(url, {"reason": "Off topic again"})
+    assert Report.objects.filter(status=Report.Status.OPEN).get().reason == "Off topic again"
+
+
+def test_the_database_holds_one_open_report_per_reporter_and_target(peer, entry, learner):
+    comment = services.post_comment(entry, learner, "Rude")
+    Report.objects.create(reporter=peer, entry=entry, reason="a")
+    Report.objects.create(reporter=peer, entry=entry, comment=comment, reason="b")
+    for target in ({}, {"comment": comment}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(reporter=peer, entry=entry, reason="again", **target)
+
+
+def test_a_flood_of_reports_is_slowed_down_with_the_reason_kept(peer_client, entry, make_entry, learner):
+    others = [make_entry(f"Entry {n}") for n in range(6)]
+    for other in others[:5]:
+        response = peer_client.post(reverse("gallery:report_entry", args=[entry.course.slug, other.pk]), {"reason": "Spam"})
+        assert response.status_code == 302
+    last = others[5]
+    response = peer_client.post(reverse("gallery:report_entry", args=[entry.course.slug, last.pk]), {"reason": "The sixth, kept"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "You are sending reports faster than we allow (5 reports a minute, 20 an hour)" in html
+    assert re.search(r'<details class="report" open>.*?>The sixth, kept</textarea>', html, re.S)
+    assert Report.objects.count() == 5
+
+
+def test_a_comment_report_over_the_limit_comes_back_in_its_own_box(peer_client, entry, make_entry, learner):
+    for n in range(5):
+        other = make_entry(f"Entry {n}")
+        peer_client.post(reverse("gallery:report_entry", args=[entry.course.slug, other.pk]), {"reason": "Spam"})
+    comment = services.post_comment(entry, learner, "Rude")
+    url = reverse("gallery:report_comment", args=[entry.course.slug, entry.pk, comment.pk])
+    html = peer_client.post(url, {"reason": "Rude, kept"}).content.decode()
+    box = re.search(rf'<details class="report" open>.*?id="report-reason-comment-{comment.pk}"[^>]*>(.*?)</textarea>', html, re.S)
+    assert box and box.group(1) == "Rude, kept"
 
 
 def test_an_instructor_hides_a_comment_from_the_entry_page_and_it_disappears_for_learners(entry, learner, peer, instructor):
@@ -83,7 +141,7 @@ def test_staff_outside_the_instructors_group_cannot_hide_from_the_page(entry, us
     response = client_for(helper).post(
         reverse("gallery:moderate_comment", args=[entry.course.slug, entry.pk, comment.pk]), {"action": "hide"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # not the course's staff, not enrolled: the gallery is not theirs at all
     assert not Comment.objects.get(pk=comment.pk).is_hidden
 
 

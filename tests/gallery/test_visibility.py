@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from courses.models import Enrollment
+from courses.models import Enrollment, StaffMember
 from gallery.models import Comment
 from tests import factories
 from tests.gallery.conftest import client_for
@@ -171,3 +171,98 @@ def test_the_posts_page_shows_only_ones_own_posts(peer_client, scene, course, ou
     assert "Lovely" in html and "Thanks all" not in html
     assert reverse("gallery:unpublish", args=[course.slug]) not in html  # the peer has no entry
     assert client_for(outsider).get(reverse("gallery:own", args=[course.slug])).status_code == 404
+
+
+# --- the course's staff -----------------------------------------------------------------
+
+
+def _teach(user, course):
+    StaffMember.objects.create(course=course, name=user.public_name, role=StaffMember.Role.INSTRUCTOR, user=user)
+
+
+@pytest.fixture
+def hidden_scene(scene, peer, make_entry):
+    """The scene, plus an unpublished entry, a hidden entry and a hidden comment."""
+    unpublished = make_entry("Still a draft", is_published=False)
+    hidden = make_entry("Hidden for spam", is_hidden=True)
+    hidden_comment = Comment.objects.create(
+        entry=scene["entry"], author=peer, body="Hidden remark", body_html="<p>Hidden remark</p>", is_hidden=True
+    )
+    return {**scene, "unpublished": unpublished, "hidden": hidden, "hidden_comment": hidden_comment}
+
+
+def _sees_staff_only_things(user, scene) -> dict:
+    client = client_for(user)
+    slug = scene["course"].slug
+    listing = client.get(reverse("gallery:list", args=[slug]))
+    page = client.get(scene["entry"].get_absolute_url())
+    return {
+        "list": listing.status_code,
+        "unpublished in list": "Still a draft" in listing.content.decode(),
+        "hidden entry": client.get(scene["hidden"].get_absolute_url()).status_code,
+        "unpublished entry": client.get(scene["unpublished"].get_absolute_url()).status_code,
+        "hidden entry pdf": client.get(reverse("gallery:entry_pdf", args=[slug, scene["hidden"].pk])).status_code,
+        "hidden comment": "Hidden remark" in page.content.decode(),
+        "hide button": "Hide comment" in page.content.decode(),
+    }
+
+
+def test_a_staff_account_without_permissions_or_a_place_in_the_course_gets_nothing(hidden_scene, user_factory):
+    helper = user_factory(is_staff=True)
+    assert _sees_staff_only_things(helper, hidden_scene)["list"] == 404
+
+
+def test_a_staff_account_without_permissions_enrolled_in_the_course_sees_what_learners_see(hidden_scene, user_factory):
+    helper = user_factory(is_staff=True, country="AU")
+    factories.enroll(helper, hidden_scene["course"])
+    _teach(helper, hidden_scene["course"])  # named as an instructor, but without the instructors' permissions
+    assert _sees_staff_only_things(helper, hidden_scene) == {
+        "list": 200, "unpublished in list": False, "hidden entry": 404, "unpublished entry": 404,
+        "hidden entry pdf": 404, "hidden comment": False, "hide button": False,
+    }
+
+
+def test_an_instructor_of_another_course_is_not_staff_in_this_gallery(hidden_scene, user_factory):
+    elsewhere = factories.make_instructor()
+    _teach(elsewhere, factories.make_course())
+    assert _sees_staff_only_things(elsewhere, hidden_scene)["list"] == 404
+    comment = hidden_scene["peer_comment"]
+    url = reverse("gallery:moderate_comment", args=[hidden_scene["course"].slug, hidden_scene["entry"].pk, comment.pk])
+    assert client_for(elsewhere).post(url, {"action": "hide"}).status_code == 404
+    assert not Comment.objects.get(pk=comment.pk).is_hidden
+
+
+def test_the_course_instructors_and_superusers_see_everything_and_moderate(hidden_scene, instructor, admin_user):
+    for user in (instructor, admin_user):
+        seen = _sees_staff_only_things(user, hidden_scene)
+        assert seen == {
+            "list": 200, "unpublished in list": True, "hidden entry": 200, "unpublished entry": 200,
+            "hidden entry pdf": 302, "hidden comment": True, "hide button": True,
+        }, user
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def _found(client, course, text) -> list[str]:
+    html = client.get(reverse("gallery:list", args=[course.slug]), {"q": text}).content.decode()
+    return sorted(t for t in ("By a display name", "By a full name", "By a username only") if t in html)
+
+
+def test_the_gallery_search_matches_only_the_names_a_card_shows(peer_client, course, make_entry):
+    shown = make_entry("By a display name", author_name="Sam Jones")
+    shown.author.username, shown.author.first_name = "sam.private.handle", "Hiddenfirst"
+    shown.author.save()
+    full = make_entry("By a full name", author_name="")
+    full.author.username, full.author.first_name, full.author.last_name = "pat.private.handle", "Pat", "Kim"
+    full.author.save()
+    bare = make_entry("By a username only", author_name="")
+    bare.author.username = "quietfox"
+    bare.author.save()
+
+    assert _found(peer_client, course, "private.handle") == []  # usernames behind a shown name are the email's local part
+    assert _found(peer_client, course, "Hiddenfirst") == []  # a first name behind a display name is not shown either
+    assert _found(peer_client, course, "Sam Jones") == ["By a display name"]
+    assert _found(peer_client, course, "pat kim") == ["By a full name"]
+    assert _found(peer_client, course, "quietfox") == ["By a username only"]
+    assert _found(peer_client, course, "By a") == ["By a display name", "By a full name", "By a username only"]

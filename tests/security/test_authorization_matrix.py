@@ -2,7 +2,7 @@
 
 Roles: anonymous, not_enrolled (learner C, enrolled elsewhere), enrolled_owner (learner A, who owns
 every object in the world), other_enrolled (learner B, same course, acting on A's objects), instructor
-(staff in the `instructors` group, not superuser) and admin (superuser).
+(staff in the `instructors` group, not superuser, an instructor of the course) and admin (superuser).
 
 Cell codes: an int is the exact status; "login" is a 302 to the log-in page with ?next=; "admin_login"
 a 302 to the admin log-in page; "signup" a 302 to sign-up; "redirect" a 302 anywhere else (a successful
@@ -56,7 +56,7 @@ POST_ONLY_OUTER = same(405)
 # @login_required outside @require_POST (portfolios): anonymous goes to log in first.
 POST_ONLY_INNER = roles(LOGIN, 405, 405, 405, 405, 405)
 LOGGED_IN_GET = roles(LOGIN, 200, 200, 200, 200, 200)
-# The gallery: staff see every course's gallery, learners only their own course's.
+# The gallery: the course's staff (its instructors, and superusers) see its gallery, learners only their own course's.
 GALLERY_GET = roles(LOGIN, 404, 200, 200, 200, 200)
 GALLERY_POST = roles(LOGIN, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 # A's own object (comment, award, entry to unpublish): another learner gets 404, as do staff.

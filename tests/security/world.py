@@ -15,7 +15,7 @@ from accounts.services import notify
 from badges.images import draw_badge_png
 from badges.models import Award, BadgeClass
 from badges.services import award_badge, revoke_award
-from courses.models import Course, Enrollment, Lesson
+from courses.models import Course, Enrollment, Lesson, StaffMember
 from gallery import services as gallery_services
 from gallery.models import Comment, Entry
 from portfolios.models import Answer, Portfolio, Prompt, Worksheet
@@ -90,6 +90,7 @@ def build_world() -> World:
     b = factories.make_user(email="b@example.com", display_name="Ben Peer", country="NZ")
     c = factories.make_user(email="c@example.com", display_name="Cy Outsider", country="GB")
     instructor = factories.make_instructor(email="instructor@example.com", display_name="Ines Instructor")
+    StaffMember.objects.create(course=course, name="Ines Instructor", role=StaffMember.Role.INSTRUCTOR, user=instructor)
     admin = factories.make_user(email="admin@example.com", is_staff=True, is_superuser=True)
 
     enrollment_a = factories.enroll(a, course)

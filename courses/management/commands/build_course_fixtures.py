@@ -11,12 +11,13 @@ import json
 import re
 from pathlib import Path
 
-import markdown as md
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.utils.text import slugify
 from weasyprint import CSS, HTML
+
+from core.markdown import render_trusted_markdown
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 CONTENT = FIXTURES / "content"
@@ -209,7 +210,7 @@ class Command(BaseCommand):
     def render_ebook(self, key: str, title: str, text: str) -> str:
         """Render one ebook to fixtures/media/lessons/documents/<key>.pdf; return its media name."""
 
-        body = md.markdown(text, extensions=["extra", "sane_lists"])
+        body = render_trusted_markdown(text)
         html = (
             f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
             "<p class='source'>Introduction to Micro-Influence for Creative Professionals · "

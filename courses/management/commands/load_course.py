@@ -20,14 +20,16 @@ from django.db import transaction
 
 from accounts.groups import sync_instructors_group
 from accounts.models import User
+from courses.models import Course, StaffMember
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 COURSE_SLUG = "introduction-to-micro-influence"
 
+DEMO_INSTRUCTOR = "instructor@atelier.test"
 DEMO_LOGINS = [
     ("Learner", "learner@atelier.test", "atelier-learner"),
     ("Second learner", "learner2@atelier.test", "atelier-learner2"),
-    ("Instructor (not a superuser)", "instructor@atelier.test", "atelier-instructor"),
+    ("Instructor (not a superuser)", DEMO_INSTRUCTOR, "atelier-instructor"),
     ("Admin", "admin@atelier.test", "atelier-admin"),
 ]
 
@@ -101,10 +103,20 @@ class Command(BaseCommand):
             if not isinstance(address, User) and address.user_id in new_ids:
                 address.pk, address.user = None, new_ids[address.user_id]
                 address.save()
+        self.link_demo_instructor([user for user in new_ids.values() if user.email == DEMO_INSTRUCTOR])
         if new_ids:
             self.stdout.write(self.style.SUCCESS(f"Created {len(new_ids)} demo users."))
         else:
             self.stdout.write("Demo users already exist: passwords unchanged.")
+
+    def link_demo_instructor(self, created: list[User]) -> None:
+        """Name a newly created demo instructor as the course's instructor: the gallery's staff are a course's instructors."""
+        course = Course.objects.filter(slug=COURSE_SLUG).first()
+        for instructor in created if course else []:
+            StaffMember.objects.get_or_create(
+                course=course, user=instructor,
+                defaults={"name": instructor.public_name, "role": StaffMember.Role.INSTRUCTOR, "order": course.staff.count() + 1},
+            )
 
     def copy_media(self) -> None:
         """Copy the fixture PDFs and badge images into MEDIA_ROOT, never overwriting."""
