@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its 400 page passes back through the others (CSP header, session, messages).
+    "core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
