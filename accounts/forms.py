@@ -38,7 +38,10 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.ClearableFileInput}
         help_texts = {
-            "avatar": "JPEG, PNG, GIF or WebP, up to 5 MB and 25 megapixels. We re-encode it and remove its metadata.",
+            "avatar": (
+                "JPEG, PNG, GIF or WebP, up to 5 MB (a PNG, GIF or WebP up to 16 megapixels). "
+                "We re-encode it and remove its metadata."
+            ),
             "bio": "A few sentences about your creative practice (up to 2,000 characters).",
         }
 

@@ -307,7 +307,9 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 25_000_000
+# The most pixels an upload may decode to (core/images.py): four times the largest image we keep
+# (a 2000-pixel cover), so a PNG of 4000×4000 fits; a JPEG decodes at a reduced scale, so photos fit.
+MAX_IMAGE_PIXELS = 16_000_000
 
 # --- Email: console in development, SMTP from the environment in production -------------
 EMAIL_BACKEND = env_str(
