@@ -44,7 +44,8 @@ Keys (holds; changes when):
   share; an entry is published, saved, hidden, unpublished or deleted, its comment count
   changes (Entry.refresh_comment_count) or its author is renamed (gallery/apps.py touches the
   author's entries); the course is touched (its slug is in the links).
-- fragment `entry-body` (entry.pk, entry.published_at, entry.cover_large): an entry's cover, texts
+- fragment `entry-body` (entry.pk, entry.published_at, entry.cover_large, course.slug, which is in its
+  image addresses): an entry's cover, texts
   and snapshot, with no names and nothing per viewer; the learner publishes again (the only way
   they change: staff may hide an entry, never rewrite it), or the task that makes the cover's
   sizes finishes (gallery.services.store_cover_thumbnails), so renames and comments leave it alone.

@@ -76,6 +76,12 @@ def _snapshot_images(snapshot: dict) -> list[str]:
     ]
 
 
+def entry_images(entry: Entry) -> set[str]:
+    """The stored names of the entry's images: its cover in each size and its snapshot's copies."""
+    covers = {entry.cover.name, entry.cover_small.name, entry.cover_large.name}
+    return {name for name in covers if name} | set(_snapshot_images(entry.snapshot))
+
+
 def _delete_files(names: list[str]) -> None:
     for name in names:
         if name:

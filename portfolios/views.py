@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.media import stored_file_response, url_prefix
 from courses.services import get_enrollment_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
@@ -21,7 +22,7 @@ from portfolios.forms import (
     clean_single_answer,
     portfolio_text_field,
 )
-from portfolios.models import Portfolio, display_text
+from portfolios.models import Answer, Portfolio, display_text
 from portfolios.services import (
     VersionConflict,
     compile_portfolio,
@@ -44,8 +45,9 @@ def _locked_message(worksheet, opens_on) -> str:
     return f"“{worksheet.title}” belongs to session {worksheet.lesson.session.number}, which opens on {opens_on:%-d %B %Y}."
 
 
-def _answer_json(value, version: int, image: str) -> dict:
-    return {"value": value, "version": version, "display": display_text(value), "image_url": default_storage.url(image) if image else ""}
+def _answer_json(course_slug: str, value, version: int, image: str) -> dict:
+    image_url = reverse("portfolios:answer_image", args=[course_slug, image]) if image else ""
+    return {"value": value, "version": version, "display": display_text(value), "image_url": image_url}
 
 
 @login_required
@@ -112,9 +114,9 @@ def autosave_answer(request, course_slug: str, prompt_id: int):
     try:
         answer = save_answer(portfolio, prompt, value, expected_version=version, image=image)
     except VersionConflict as conflict:
-        body = _answer_json(conflict.value, conflict.version, conflict.image)
+        body = _answer_json(course_slug, conflict.value, conflict.version, conflict.image)
         return JsonResponse({"ok": False, "conflict": True, **body}, status=409)
-    return JsonResponse({"ok": True, **_answer_json(answer.value, answer.version, answer.image.name)})
+    return JsonResponse({"ok": True, **_answer_json(course_slug, answer.value, answer.version, answer.image.name)})
 
 
 @login_required
@@ -162,6 +164,7 @@ def portfolio_detail(request, course_slug: str):
         "course": enrollment.course,
         "portfolio": portfolio,
         "compiled": compiled,
+        "media_url": url_prefix("portfolios:answer_image", course_slug),
         "form": form,
         "pdf_is_current": has_current_pdf(portfolio, compiled),
         "read_only": enrollment.is_read_only,
@@ -205,3 +208,13 @@ def pdf_download(request, course_slug: str):
         raise Http404("There is no PDF yet; prepare one on your portfolio page.")
     filename = f"portfolio-{enrollment.course.slug}-{request.user.username}.pdf"
     return FileResponse(default_storage.open(portfolio.pdf.name, "rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+@require_GET
+def answer_image(request, course_slug: str, name: str):
+    """One of the learner's own answer images; a replaced one, or anyone else's, is a 404."""
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    if not name or not Answer.objects.filter(portfolio__enrollment=enrollment, image=name).exists():
+        raise Http404("No such image.")
+    return stored_file_response(name)
