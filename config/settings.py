@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "portfolios",
     "gallery",
     "badges",
+    # Deletes a FileField's file when the row is saved with another one or deleted, after the
+    # commit; last, as its README asks. Files kept in JSON (gallery snapshots) and replaced by a
+    # queryset update (answer images, PDFs) are deleted by the code that replaces them.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

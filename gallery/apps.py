@@ -1,11 +1,17 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 
 from core.cache import touch
 
 # What User.public_name prints: a save that names none of them (a login's last_login) changes no card.
 NAME_FIELDS = {"display_name", "first_name", "last_name", "username"}
+
+
+def _delete_snapshot_images(sender, instance, **kwargs):
+    from gallery.services import delete_snapshot_images  # services import models: not at app loading
+
+    delete_snapshot_images(instance)
 
 
 def _touch_renamed_authors_entries(sender, instance, created=False, update_fields=None, **kwargs):
@@ -22,3 +28,5 @@ class GalleryConfig(AppConfig):
         # Entries and comment counts change their entry's updated_at themselves (auto_now,
         # Entry.refresh_comment_count); a rename is the one change from outside the gallery.
         post_save.connect(_touch_renamed_authors_entries, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-touch-renamed-author")
+        # Before the row goes (a cascade from its portfolio, author or course too), while its snapshot can be read.
+        pre_delete.connect(_delete_snapshot_images, sender=self.get_model("Entry"), dispatch_uid="gallery-delete-snapshot-images")

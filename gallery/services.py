@@ -82,6 +82,13 @@ def entry_images(entry: Entry) -> set[str]:
     return {name for name in covers if name} | set(_snapshot_images(entry.snapshot))
 
 
+def delete_snapshot_images(entry: Entry) -> None:
+    """After the commit, delete the snapshot's copies of answer images: an entry about to be deleted
+    (gallery/apps.py). The snapshot names them in JSON, where django-cleanup does not look."""
+    names = _snapshot_images(entry.snapshot)
+    transaction.on_commit(lambda: _delete_files(names))
+
+
 def _delete_files(names: list[str]) -> None:
     for name in names:
         if name:
