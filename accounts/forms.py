@@ -4,6 +4,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import User
 from core.images import clean_uploaded_image
+from core.ratelimit import check_upload_rate
 
 
 class SignupExtraForm(forms.Form):
@@ -50,4 +51,5 @@ class ProfileForm(forms.ModelForm):
         # Unchanged (the stored file) or cleared (False): nothing to decode.
         if not avatar or not hasattr(avatar, "content_type"):
             return avatar
+        check_upload_rate(self.instance)
         return clean_uploaded_image(avatar, max_side=512)

@@ -49,8 +49,9 @@ Keys (holds; changes when):
   and snapshot, with no names and nothing per viewer; the learner publishes again (the only way
   they change: staff may hide an entry, never rewrite it), or the task that makes the cover's
   sizes finishes (gallery.services.store_cover_thumbnails), so renames and comments leave it alone.
-- `gallery:comment-rate:<user>:<window>:<n>`: not a cache but a throttle, a learner's comments
-  in a fixed window (gallery.services.check_comment_rate); it expires with its window.
+- `gallery:comment-rate:<user>:<window>:<n>` and `uploads:<user>:<window>:<n>`: not a cache but
+  throttles (core/ratelimit.py), a learner's comments (gallery.services.check_comment_rate) and
+  image uploads (core.ratelimit.check_upload_rate) in a fixed window; each expires with its window.
 - `worker:heartbeat`: not a cache but a status, when a worker last ran core.tasks.heartbeat (beat
   sends it every minute); /healthz reads it.
 - Awards are never cached: My badges' earned list, the award page and the Open Badges documents

@@ -1,6 +1,7 @@
 from django import forms
 
 from core.images import open_image
+from core.ratelimit import check_upload_rate
 from gallery.services import COVER_SIDE
 
 SUMMARY_MIN = 150
@@ -55,6 +56,7 @@ class PublishForm(forms.Form):
             "critical_evaluation": portfolio.critical_evaluation or (entry.critical_evaluation if entry else ""),
         })
         super().__init__(*args, **kwargs)
+        self.author = author
         if not needs_rules:
             del self.fields["accept_rules"]
         if not (entry and entry.cover):
@@ -81,6 +83,7 @@ class PublishForm(forms.Form):
         cover = self.cleaned_data.get("cover")
         if not cover:
             return None
+        check_upload_rate(self.author)
         return open_image(cover, max_side=COVER_SIDE)
 
 

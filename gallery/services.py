@@ -3,11 +3,9 @@
 Views, admin actions and tasks call these functions; nothing else saves an Entry or Comment.
 """
 
-import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -19,6 +17,7 @@ from accounts.services import notify
 from core.emails import send_templated_email
 from core.images import open_image, reencode, square_thumbnail
 from core.markdown import render_markdown
+from core.ratelimit import seconds_to_wait, wait_text
 from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
 from gallery.models import Comment, Entry, Report, RulesAcceptance
 from gallery.signals import comment_posted, entry_published
@@ -207,30 +206,17 @@ class RateLimited(Exception):
 
     def __init__(self, seconds: int):
         self.seconds = seconds
-        minutes = max(1, round(seconds / 60))
-        wait = "a minute" if seconds <= 60 else f"{minutes} minutes"
         super().__init__(
             f"You are commenting faster than we allow (5 comments a minute, 30 an hour). "
-            f"Please slow down and try again in {wait} — your comment is still in the box below."
+            f"Please slow down and try again in {wait_text(seconds)} — your comment is still in the box below."
         )
 
 
 def check_comment_rate(user) -> None:
-    """Count one comment against fixed windows in the cache; raise RateLimited when over a limit.
-
-    Fixed windows in the shared cache (Redis in production) work across every web process.
-    """
-    now = int(time.time())
-    for window, limit in COMMENT_LIMITS:
-        key = f"gallery:comment-rate:{user.pk}:{window}:{now // window}"
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
-        if count > limit:
-            raise RateLimited(window - now % window)
+    """Count one comment (core.ratelimit's fixed windows, as for uploads); raise RateLimited when over a limit."""
+    wait = seconds_to_wait("gallery:comment-rate", user.pk, COMMENT_LIMITS)
+    if wait:
+        raise RateLimited(wait)
 
 
 def resolve_parent(entry: Entry, parent_id, viewer) -> Comment | None:

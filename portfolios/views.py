@@ -73,6 +73,7 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         request.POST if posted else None,
         request.FILES if posted else None,
         autosave_url=lambda prompt_id: f"{autosave_base}{prompt_id}/",
+        uploader=request.user,
     )
     missing = []
     if form.is_bound and form.save(portfolio):
@@ -98,7 +99,8 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
 @login_required
 @require_POST
 def autosave_answer(request, course_slug: str, prompt_id: int):
-    """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy)."""
+    """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy), 429 an
+    image over the upload limit (its message)."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
     prompt = get_prompt_or_404(enrollment.course, prompt_id)
     opens_on = enrollment.offering.locked_until(prompt.worksheet.lesson.session)
@@ -108,9 +110,10 @@ def autosave_answer(request, course_slug: str, prompt_id: int):
         return JsonResponse({"ok": False, "errors": [READ_ONLY_MESSAGE]}, status=403)
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment"))
     try:
-        value, image, version = clean_single_answer(prompt, request.POST, request.FILES)
+        value, image, version = clean_single_answer(prompt, request.POST, request.FILES, uploader=request.user)
     except ValidationError as error:
-        return JsonResponse({"ok": False, "errors": error.messages}, status=400)
+        limited = any(e.code == "rate_limited" for e in error.error_list)
+        return JsonResponse({"ok": False, "errors": error.messages}, status=429 if limited else 400)
     try:
         answer = save_answer(portfolio, prompt, value, expected_version=version, image=image)
     except VersionConflict as conflict:

@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from core import ratelimit
 from gallery import services
 from gallery.models import Comment, Entry, RulesAcceptance
 from tests import factories
@@ -229,7 +230,7 @@ def test_a_flood_of_comments_is_slowed_down_with_a_clear_message_and_the_text_ke
 
 def test_the_hourly_limit_applies_across_minutes(peer_client, entry, peer, monkeypatch):
     clock = {"now": 1_700_000_000.0 - 1_700_000_000.0 % 3600}
-    monkeypatch.setattr(services.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock["now"])
     for n in range(30):
         clock["now"] += 61 if n and n % 5 == 0 else 0  # five a minute, then the next minute
         assert peer_client.post(comment_url(entry), {"body": f"Comment {n}"}).status_code == 302
