@@ -78,7 +78,8 @@ TIMEOUT = 24 * 60 * 60
 
 
 def fragment_timeout() -> int:
-    """How long a cached fragment lives. Fragments hold media URLs (covers, badge images), and with
+    """How long a cached fragment lives. Fragments hold media URLs (badge and course images; learners'
+    images are linked through their checked views, never signed), and with
     uploads on S3 behind signed URLs (AWS_QUERYSTRING_AUTH) a fragment must expire well inside the
     URLs' lifetime, so a cached page never links an expired one."""
     if getattr(settings, "AWS_QUERYSTRING_AUTH", False):
