@@ -8,6 +8,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import User
 from core.images import clean_uploaded_image
+from core.ratelimit import check_upload_rate
 
 # Never part of a name: controls, format characters (bidi overrides, embeddings, isolates and marks,
 # zero-width spaces and joiners, byte-order marks), line and paragraph separators, private-use,
@@ -99,7 +100,10 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.ClearableFileInput}
         help_texts = {
-            "avatar": "JPEG, PNG, GIF or WebP, up to 5 MB and 25 megapixels. We re-encode it and remove its metadata.",
+            "avatar": (
+                "JPEG, PNG, GIF or WebP, up to 5 MB (a PNG, GIF or WebP up to 16 megapixels). "
+                "We re-encode it and remove its metadata."
+            ),
             "bio": "A few sentences about your creative practice (up to 2,000 characters).",
         }
 
@@ -108,4 +112,5 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
         # Unchanged (the stored file) or cleared (False): nothing to decode.
         if not avatar or not hasattr(avatar, "content_type"):
             return avatar
+        check_upload_rate(self.instance)
         return clean_uploaded_image(avatar, max_side=512)

@@ -21,7 +21,7 @@ def square_badge_png(uploaded) -> ContentFile:
     Non-square artwork is padded with transparency rather than cropped, so nothing of the
     design is lost; small images are scaled up, huge ones down.
     """
-    image = open_image(uploaded)  # validated, size-limited, upright
+    image = open_image(uploaded, max_side=BADGE_MAX_SIDE)  # validated, size-limited, upright, at most 1024
     uploaded.seek(0)
     with Image.open(uploaded) as probe:  # open_image's upright copy no longer knows its format
         fmt = probe.format

@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "portfolios",
     "gallery",
     "badges",
+    # Deletes a FileField's file when the row is saved with another one or deleted, after the
+    # commit; last, as its README asks. Files kept in JSON (gallery snapshots) and replaced by a
+    # queryset update (answer images, PDFs) are deleted by the code that replaces them.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its 400 page passes back through the others (CSP header, session, messages).
+    "core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -305,7 +311,9 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 25_000_000
+# The most pixels an upload may decode to (core/images.py): four times the largest image we keep
+# (a 2000-pixel cover), so a PNG of 4000×4000 fits; a JPEG decodes at a reduced scale, so photos fit.
+MAX_IMAGE_PIXELS = 16_000_000
 
 # --- Email: console in development, SMTP from the environment in production -------------
 EMAIL_BACKEND = env_str(

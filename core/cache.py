@@ -44,12 +44,15 @@ Keys (holds; changes when):
   share; an entry is published, saved, hidden, unpublished or deleted, its comment count
   changes (Entry.refresh_comment_count) or its author is renamed (gallery/apps.py touches the
   author's entries); the course is touched (its slug is in the links).
-- fragment `entry-body` (entry.pk, entry.published_at): an entry's cover, texts and snapshot, with
-  no names and nothing per viewer; the learner publishes again (the only way they change: staff
-  may hide an entry, never rewrite it), so renames and comments leave it alone.
-- `gallery:rate:<action>:<user>:<window>:<n>`: not a cache but a throttle, how often a person
-  commented, edited or reported (the action) in a fixed window (gallery.services.check_rate); it
-  expires with its window.
+- fragment `entry-body` (entry.pk, entry.published_at, entry.cover_large, course.slug, which is in its
+  image addresses): an entry's cover, texts and snapshot, with no names and nothing per viewer;
+  the learner publishes again (the only way they change: staff may hide an entry, never rewrite
+  it), or the task that makes the cover's sizes finishes (gallery.services.store_cover_thumbnails),
+  so renames and comments leave it alone.
+- `gallery:<action>:<user>:<window>:<n>` and `uploads:<user>:<window>:<n>`: not a cache but
+  throttles (core/ratelimit.py), how often a person commented, edited or reported in the gallery
+  (gallery.services.check_rate) and uploaded images (core.ratelimit.check_upload_rate) in a fixed
+  window; each expires with its window.
 - `worker:heartbeat`: not a cache but a status, when a worker last ran core.tasks.heartbeat (beat
   sends it every minute); /healthz reads it.
 - Awards are never cached: My badges' earned list, the award page and the Open Badges documents
@@ -76,7 +79,8 @@ TIMEOUT = 24 * 60 * 60
 
 
 def fragment_timeout() -> int:
-    """How long a cached fragment lives. Fragments hold media URLs (covers, badge images), and with
+    """How long a cached fragment lives. Fragments hold media URLs (badge and course images; learners'
+    images are linked through their checked views, never signed), and with
     uploads on S3 behind signed URLs (AWS_QUERYSTRING_AUTH) a fragment must expire well inside the
     URLs' lifetime, so a cached page never links an expired one."""
     if getattr(settings, "AWS_QUERYSTRING_AUTH", False):

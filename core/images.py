@@ -3,6 +3,11 @@
 Whatever arrives (a renamed HTML file, an SVG, a decompression bomb, a 40 MB photo)
 either becomes a fresh PNG/JPEG that holds only pixels, or a ValidationError whose
 message a person understands.
+
+An upload is decoded no bigger than its use needs (`max_side`, the longest side we keep): a
+JPEG at a reduced scale (Pillow's `draft`, which decodes at 1/2, 1/4 or 1/8), any format then
+shrunk by whole factors (`reduce`) before one fine resampling. MAX_IMAGE_PIXELS bounds what is
+decoded, so a photo of any size fits, while a PNG, GIF or WebP, which decode whole, must be within it.
 """
 
 import io
@@ -20,10 +25,14 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB"
 
 
-def open_image(uploaded, *, max_bytes: int | None = None, max_pixels: int | None = None) -> Image.Image:
-    """Decode an upload fully and return the first frame, upright, or raise ValidationError."""
-    max_bytes = max_bytes or settings.MAX_IMAGE_BYTES
-    max_pixels = max_pixels or settings.MAX_IMAGE_PIXELS
+def _fitted(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """`size` scaled down (never up) so that its longer side is at most max_side."""
+    width, height = size
+    scale = min(1.0, max_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _read(uploaded, max_bytes: int) -> bytes:
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
         raise ValidationError(
@@ -37,35 +46,58 @@ def open_image(uploaded, *, max_bytes: int | None = None, max_pixels: int | None
     data = uploaded.read()
     if len(data) > max_bytes:
         raise ValidationError(f"The limit for an image is {_mb(max_bytes)}.", code="too_large")
+    return data
+
+
+def open_image(uploaded, *, max_side: int | None = None, max_bytes: int | None = None, max_pixels: int | None = None) -> Image.Image:
+    """Decode an upload and return its first frame, upright, its longer side at most `max_side`
+    (when given), or raise ValidationError.
+
+    1. Refuse a file over MAX_IMAGE_BYTES, or in a format we do not take, or broken (verify).
+    2. Ask the JPEG decoder for the smallest scale that still covers max_side (draft); other
+       formats decode at their own size.
+    3. Refuse what would decode to more than MAX_IMAGE_PIXELS, before decoding it.
+    4. Decode, shrink by whole factors and then resample to max_side (thumbnail with a reducing
+       gap), and turn it upright from its EXIF orientation.
+    """
+    max_bytes = max_bytes or settings.MAX_IMAGE_BYTES
+    max_pixels = max_pixels or settings.MAX_IMAGE_PIXELS
+    data = _read(uploaded, max_bytes)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise ValidationError(
-                    "Please upload a JPEG, PNG, GIF or WebP image.", code="format"
-                )
-            width, height = probe.size
-            if width * height > max_pixels:
-                raise ValidationError(
-                    f"This image is {width}×{height} pixels; the limit is "
-                    f"{max_pixels / 1_000_000:.0f} megapixels.",
-                    code="too_many_pixels",
-                )
+                raise ValidationError("Please upload a JPEG, PNG, GIF or WebP image.", code="format")
             probe.verify()
             image = Image.open(io.BytesIO(data))
+            if max_side:
+                image.draft(None, _fitted(image.size, max_side))  # a no-op for all but JPEG
+            width, height = image.size
+            if width * height > max_pixels:
+                original_width, original_height = probe.size
+                raise ValidationError(
+                    f"This image is {original_width}×{original_height} pixels; the limit is "
+                    f"{max_pixels / 1_000_000:.0f} megapixels (a JPEG photo may be larger). "
+                    "Please make it smaller and upload it again.",
+                    code="too_many_pixels",
+                )
             image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            "This image is too large to open safely (over the pixel limit).", code="too_many_pixels"
-        ) from None
+        raise ValidationError("This image is too large to open safely (over the pixel limit).", code="too_many_pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             "This file is not an image we can read. Please upload a JPEG, PNG, GIF or WebP image.",
             code="invalid",
         ) from None
+    if max_side:
+        if image.mode not in ("RGB", "RGBA"):
+            # Palette and 1-bit images would be resized by nearest neighbour; convert them first.
+            image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+        # In place: reduce() by the whole factor that stays within twice the target, then LANCZOS.
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
     return ImageOps.exif_transpose(image)
 
 
@@ -77,7 +109,7 @@ def reencode(image: Image.Image, *, max_side: int | None = None, fmt: str = "PNG
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.split()[3])
         image = background
-    if max_side:
+    if max_side and max(image.size) > max_side:
         image = image.copy()
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     clean = Image.new(image.mode, image.size)
@@ -93,7 +125,7 @@ def reencode(image: Image.Image, *, max_side: int | None = None, fmt: str = "PNG
 
 def clean_uploaded_image(uploaded, *, max_side: int = 2000, fmt: str = "PNG") -> ContentFile:
     """Validate and re-encode an upload in one step (forms call this in clean_<field>)."""
-    return reencode(open_image(uploaded), max_side=max_side, fmt=fmt)
+    return reencode(open_image(uploaded, max_side=max_side), fmt=fmt)
 
 
 def square_thumbnail(image: Image.Image, side: int, fmt: str = "PNG") -> ContentFile:

@@ -7,6 +7,13 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
+# Any byte position with more digits than this is past the end of every file; reading it as
+# this number keeps int() away from Python's 4,300-digit limit (a ValueError, so a 500).
+PAST_ANY_END = 10**18
+
+
+def _position(digits: str) -> int:
+    return int(digits) if len(digits) < 19 else PAST_ANY_END
 
 
 def ranged_file_response(request, field_file) -> HttpResponse:
@@ -23,9 +30,9 @@ def ranged_file_response(request, field_file) -> HttpResponse:
         return response
     first, last = match.groups()
     if first:
-        start, end = int(first), min(int(last), size - 1) if last else size - 1
+        start, end = _position(first), min(_position(last), size - 1) if last else size - 1
     else:  # "bytes=-500": the last 500 bytes
-        start, end = max(0, size - int(last)), size - 1
+        start, end = max(0, size - _position(last)), size - 1
     if start >= size or start > end:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"

@@ -8,6 +8,12 @@ from core.cache import touch
 NAME_FIELDS = {"display_name", "first_name", "last_name", "username"}
 
 
+def _delete_snapshot_images(sender, instance, **kwargs):
+    from gallery.services import delete_snapshot_images  # services import models: not at app loading
+
+    delete_snapshot_images(instance)
+
+
 def _touch_renamed_authors_entries(sender, instance, created=False, update_fields=None, **kwargs):
     """The cached grid prints authors' names: a rename gives the author's entries a new updated_at."""
     if not created and (update_fields is None or not NAME_FIELDS.isdisjoint(update_fields)):
@@ -39,6 +45,8 @@ class GalleryConfig(AppConfig):
         # Entry.refresh_comment_count); a rename is the one change from outside the gallery.
         post_save.connect(_touch_renamed_authors_entries, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-touch-renamed-author")
         pre_delete.connect(_delete_comments_of_deleted_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-delete-user-comments")
+        # Before the row goes (a cascade from its portfolio, author or course too), while its snapshot can be read.
+        pre_delete.connect(_delete_snapshot_images, sender=self.get_model("Entry"), dispatch_uid="gallery-delete-snapshot-images")
         from courses.signals import completion_sections
 
         completion_sections.connect(_completion_next_step, dispatch_uid="gallery-completion-next-step")

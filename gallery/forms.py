@@ -1,6 +1,8 @@
 from django import forms
 
 from core.images import open_image
+from core.ratelimit import check_upload_rate
+from gallery.services import COVER_SIDE
 
 SUMMARY_MIN = 150
 EVALUATION_MIN = 300
@@ -34,7 +36,10 @@ class PublishForm(forms.Form):
         required=False,
         label="Cover image (optional)",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
-        help_text="JPEG, PNG, GIF or WebP, up to 5 MB and 25 megapixels. We re-encode it and remove its metadata.",
+        help_text=(
+            "JPEG, PNG, GIF or WebP, up to 5 MB (a PNG, GIF or WebP up to 16 megapixels). "
+            "We re-encode it and remove its metadata."
+        ),
     )
     remove_cover = forms.BooleanField(required=False, label="Remove the current cover image")
     accept_rules = forms.BooleanField(
@@ -51,6 +56,7 @@ class PublishForm(forms.Form):
             "critical_evaluation": portfolio.critical_evaluation or (entry.critical_evaluation if entry else ""),
         })
         super().__init__(*args, **kwargs)
+        self.author = author
         if not needs_rules:
             del self.fields["accept_rules"]
         if not (entry and entry.cover):
@@ -72,11 +78,13 @@ class PublishForm(forms.Form):
         )
 
     def clean_cover(self):
-        """Decode the upload fully now, so a bad file is an error on the form, not a 500 later."""
+        """Decode the upload now (no bigger than the cover is kept), so a bad file is an error on the
+        form, not a 500 later."""
         cover = self.cleaned_data.get("cover")
         if not cover:
             return None
-        return open_image(cover)
+        check_upload_rate(self.author)
+        return open_image(cover, max_side=COVER_SIDE)
 
 
 class CommentForm(forms.Form):

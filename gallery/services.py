@@ -3,11 +3,9 @@
 Views, admin actions and tasks call these functions; nothing else saves an Entry or Comment.
 """
 
-import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
@@ -17,14 +15,16 @@ from PIL import Image
 from accounts.models import Notification, User
 from accounts.services import notify
 from core.emails import send_templated_email
-from core.images import reencode, square_thumbnail
+from core.images import open_image, reencode, square_thumbnail
 from core.markdown import render_markdown
+from core.ratelimit import seconds_to_wait, wait_text
 from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
 from gallery.models import Comment, Entry, Report, RulesAcceptance
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
 from portfolios.services import compile_portfolio, render_pdf, request_pdf
 
+COVER_SIDE = 2000  # longest side of the cover as stored; the sizes below are made from it
 COVER_SMALL_SIDE = 480  # square, for the gallery grid
 COVER_LARGE_SIDE = 1400  # longest side, for the entry page
 SNAPSHOT_IMAGE_PREFIX = "gallery/snapshots/"
@@ -80,6 +80,19 @@ def _snapshot_images(snapshot: dict) -> list[str]:
     ]
 
 
+def entry_images(entry: Entry) -> set[str]:
+    """The stored names of the entry's images: its cover in each size and its snapshot's copies."""
+    covers = {entry.cover.name, entry.cover_small.name, entry.cover_large.name}
+    return {name for name in covers if name} | set(_snapshot_images(entry.snapshot))
+
+
+def delete_snapshot_images(entry: Entry) -> None:
+    """After the commit, delete the snapshot's copies of answer images: an entry about to be deleted
+    (gallery/apps.py). The snapshot names them in JSON, where django-cleanup does not look."""
+    names = _snapshot_images(entry.snapshot)
+    transaction.on_commit(lambda: _delete_files(names))
+
+
 def _delete_files(names: list[str]) -> None:
     for name in names:
         if name:
@@ -100,7 +113,7 @@ def publish_entry(
     title: str,
     summary: str,
     critical_evaluation: str,
-    cover: Image.Image | None = None,
+    cover: Image.Image | None = None,  # decoded by PublishForm, at most COVER_SIDE
     remove_cover: bool = False,
     accept_rules: bool = False,
 ) -> Entry:
@@ -112,7 +125,8 @@ def publish_entry(
        to the portfolio do not change what peers see until the learner publishes again.
     3. Create or update the entry; re-publishing moves it to the top (published_at) and
        keeps its comments and first_published_at.
-    4. After commit: render the snapshot PDF, evaluate badges, delete replaced files.
+    4. After commit: make the cover's smaller sizes (a task), render the snapshot PDF,
+       evaluate badges, delete replaced files.
     """
     enrollment = portfolio.enrollment
     if accept_rules:
@@ -135,18 +149,43 @@ def publish_entry(
         old_files += [entry.cover.name, entry.cover_small.name, entry.cover_large.name]
         entry.cover = entry.cover_small = entry.cover_large = ""
     if cover is not None:
-        entry.cover.save("cover.jpg", reencode(cover, max_side=2000, fmt="JPEG"), save=False)
-        entry.cover_large.save("large.jpg", reencode(cover, max_side=COVER_LARGE_SIDE, fmt="JPEG"), save=False)
-        entry.cover_small.save("small.jpg", square_thumbnail(cover, COVER_SMALL_SIDE, fmt="JPEG"), save=False)
+        entry.cover.save("cover.jpg", reencode(cover, max_side=COVER_SIDE, fmt="JPEG"), save=False)
     if entry.pk is None:
         entry.save()
     else:
         # Never the PDF's fields: a worker may be storing the previous snapshot's PDF right now.
         entry.save(update_fields=PUBLISHED_FIELDS)
     transaction.on_commit(lambda: _delete_files(old_files))
+    if cover is not None:
+        tasks.make_cover_thumbnails.delay_on_commit(entry.pk)
     request_pdf(entry, entry.snapshot, tasks.render_entry_pdf)
     entry_published.send(sender=Entry, user_id=entry.author_id, course_id=entry.course_id)
     return entry
+
+
+def store_cover_thumbnails(entry: Entry) -> bool:
+    """Make the grid's and the entry page's sizes of the entry's stored cover; True when it has them.
+
+    The stored cover is a JPEG of at most COVER_SIDE, so this decodes little. Idempotent: sizes
+    already made are kept, and new ones are recorded only while the entry still has the cover
+    they were made from (a re-publish in between replaced it: they are deleted, and the
+    re-publish's own task makes its sizes).
+    """
+    if not entry.cover:
+        return False
+    if entry.cover_small and entry.cover_large:
+        return True
+    with entry.cover.open("rb") as stored:
+        image = open_image(stored, max_side=COVER_LARGE_SIDE)
+    entry.cover_large.save("large.jpg", reencode(image, fmt="JPEG"), save=False)
+    entry.cover_small.save("small.jpg", square_thumbnail(image, COVER_SMALL_SIDE, fmt="JPEG"), save=False)
+    made = [entry.cover_large.name, entry.cover_small.name]
+    recorded = Entry.objects.filter(pk=entry.pk, cover=entry.cover.name, cover_small="", cover_large="").update(
+        cover_large=made[0], cover_small=made[1], updated_at=timezone.now()
+    )
+    if not recorded:
+        _delete_files(made)
+    return bool(recorded)
 
 
 def unpublish_entry(entry: Entry) -> None:
@@ -184,31 +223,18 @@ class RateLimited(Exception):
 
     def __init__(self, action: str, seconds: int):
         self.action, self.seconds = action, seconds
-        minutes = max(1, round(seconds / 60))
-        wait = "a minute" if seconds <= 60 else f"{minutes} minutes"
         (_, per_minute), (_, per_hour) = RATE_LIMITS[action]
         limits = f"{per_minute} {RATE_NOUNS[action]} a minute, {per_hour} an hour"
-        super().__init__(RATE_MESSAGES[action].format(limits=limits, wait=wait))
+        super().__init__(RATE_MESSAGES[action].format(limits=limits, wait=wait_text(seconds)))
 
 
 def check_rate(user, action: str) -> None:
-    """Count one `action` ("comment", "edit", "report") of the user against the fixed windows of
-    RATE_LIMITS in the cache; raise RateLimited when over a limit.
-
-    The gallery's one throttle, for every way of writing in it. Fixed windows in the shared cache
-    (Redis in production) work across every web process.
-    """
-    now = int(time.time())
-    for window, limit in RATE_LIMITS[action]:
-        key = f"gallery:rate:{action}:{user.pk}:{window}:{now // window}"
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
-        if count > limit:
-            raise RateLimited(action, window - now % window)
+    """Count one `action` ("comment", "edit", "report") of the user against RATE_LIMITS; raise
+    RateLimited when over a limit. The gallery's one throttle for every way of writing in it,
+    counted by core.ratelimit as image uploads are."""
+    wait = seconds_to_wait(f"gallery:{action}", user.pk, RATE_LIMITS[action])
+    if wait:
+        raise RateLimited(action, wait)
 
 
 def resolve_parent(entry: Entry, parent_id, *, staff: bool) -> Comment | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:course_slug>/yours/", views.own_posts, name="own"),
     path("<slug:course_slug>/<int:pk>/", views.entry_detail, name="entry"),
     path("<slug:course_slug>/<int:pk>/pdf/", views.entry_pdf, name="entry_pdf"),
+    path("<slug:course_slug>/<int:pk>/files/<path:name>", views.entry_file, name="entry_file"),
     path("<slug:course_slug>/<int:pk>/comments/", views.comment_create, name="comment"),
     path("<slug:course_slug>/<int:pk>/comments/<int:comment_pk>/edit/", views.comment_edit, name="comment_edit"),
     path("<slug:course_slug>/<int:pk>/comments/<int:comment_pk>/delete/", views.comment_delete, name="comment_delete"),

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core.media import stored_file_response, url_prefix
 from courses.models import Course, Enrollment
 from courses.services import get_enrollment_or_404, get_own_enrollment_or_404
 from gallery import services
@@ -125,6 +126,7 @@ def _render_entry(request, course, enrollment, entry, *, staff, failed=None, rep
         "reply_thread": thread, "reply_form": reply_form,
         # The one base of the per-comment links and forms: <entry_url>comments/<pk>/edit/ and so on.
         "entry_url": entry.get_absolute_url(),
+        "media_url": url_prefix("gallery:entry_file", course.slug, entry.pk),  # the snapshot's images
         "is_moderator": staff,
         "failed_entry_report": failed_report if failed_report and not reported else None,
     }
@@ -148,6 +150,17 @@ def entry_pdf(request, course_slug, pk):
         return FileResponse(entry.pdf.open("rb"), as_attachment=True, filename=filename)
     messages.info(request, "The PDF of this entry is being prepared. Please try the download again in a minute.")
     return redirect(entry)
+
+
+@login_required
+def entry_file(request, course_slug, pk, name):
+    """A cover or snapshot image of the entry, to whoever may see the entry (its PDF's access): so
+    the images of an unpublished or hidden entry, and replaced ones, are out of reach with it."""
+    course, _ = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk)
+    if name not in services.entry_images(entry):
+        raise Http404("No such image.")
+    return stored_file_response(name)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.images import clean_uploaded_image
+from core.ratelimit import check_upload_rate
 from portfolios.models import Portfolio, Prompt, display_text
 from portfolios.services import VersionConflict, save_answer, save_portfolio_text
 
@@ -27,17 +28,25 @@ def version_name(prompt: Prompt) -> str:
 
 
 class AnswerImageField(forms.FileField):
-    """An image upload decoded, size-limited and re-encoded by core.images (never trusted as sent)."""
+    """An image upload decoded, size-limited and re-encoded by core.images (never trusted as sent),
+    counted against its uploader's limit first (core.ratelimit)."""
+
+    def __init__(self, *, uploader=None, **kwargs):
+        self.uploader = uploader
+        super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         uploaded = super().clean(data, initial)
         if not uploaded:
             return None
+        if self.uploader is not None:
+            check_upload_rate(self.uploader)
         return clean_uploaded_image(uploaded, max_side=1600)
 
 
-def answer_field(prompt: Prompt) -> forms.Field:
-    """The form field for one prompt: right widget, limits and messages for its kind.
+def answer_field(prompt: Prompt, *, uploader=None) -> forms.Field:
+    """The form field for one prompt: right widget, limits and messages for its kind; an image
+    upload counts against `uploader`'s upload limit.
 
     Every field is optional here: learners save drafts field by field; required prompts are
     checked when they submit the worksheet.
@@ -93,7 +102,9 @@ def answer_field(prompt: Prompt) -> forms.Field:
             **common,
         )
     if kind == Prompt.Kind.IMAGE:
-        return AnswerImageField(widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}), **common)
+        return AnswerImageField(
+            uploader=uploader, widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}), **common
+        )
     raise ValueError(f"Unknown prompt kind {kind!r}")
 
 
@@ -121,9 +132,10 @@ def to_form_value(prompt: Prompt, value):
 class WorksheetForm(forms.Form):
     """One field per prompt plus a hidden version per prompt (the copy the page loaded), built per request."""
 
-    def __init__(self, prompts, answers: dict, *args, autosave_url=None, **kwargs):
+    def __init__(self, prompts, answers: dict, *args, autosave_url=None, uploader=None, **kwargs):
         """`answers`: {prompt id: Answer}; `save` adds the answers it saves. `autosave_url(prompt_id)`:
-        a prompt's autosave address, for `rows` (the view builds it from one reversed URL)."""
+        a prompt's autosave address, for `rows` (the view builds it from one reversed URL).
+        `uploader`: whose upload limit the image prompts count against."""
         self.prompts = list(prompts)
         self.autosave_url = autosave_url
         self.answers = answers
@@ -135,7 +147,7 @@ class WorksheetForm(forms.Form):
             initial[version_name(prompt)] = answer.version if answer else 0
         super().__init__(*args, initial=initial, **kwargs)
         for prompt in self.prompts:
-            self.fields[field_name(prompt)] = answer_field(prompt)
+            self.fields[field_name(prompt)] = answer_field(prompt, uploader=uploader)
             self.fields[version_name(prompt)] = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
 
     def save(self, portfolio: Portfolio) -> bool:
@@ -198,12 +210,13 @@ class WorksheetForm(forms.Form):
         return rows
 
 
-def clean_single_answer(prompt: Prompt, data, files):
+def clean_single_answer(prompt: Prompt, data, files, *, uploader=None):
     """Validate one prompt's posted value (the autosave endpoint); returns (json_value, image, version).
 
-    Raises ValidationError with the messages to show next to the field.
+    Raises ValidationError with the messages to show next to the field (code "rate_limited" when
+    an image is over `uploader`'s upload limit).
     """
-    field = answer_field(prompt)
+    field = answer_field(prompt, uploader=uploader)
     name = field_name(prompt)
     raw = field.widget.value_from_datadict(data, files, name)
     cleaned = field.clean(raw)

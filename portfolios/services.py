@@ -222,7 +222,8 @@ def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version
     3. otherwise a conditional UPDATE ... WHERE version = expected bumps the version; zero rows
        updated means someone saved in between: a conflict, nothing overwritten. The answer returned
        is what this request wrote (version expected + 1), so its acknowledgement is never another
-       tab's newer text.
+       tab's newer text. The image it replaces (the one the row held at that version) is deleted
+       after the commit.
     """
     image_name = default_storage.save(answer_image_path(None, "upload.png"), image) if image is not None else ""
     now = timezone.now()
@@ -236,9 +237,14 @@ def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version
             pass
     else:
         changes = {"value": value, "version": F("version") + 1, "updated_at": now}
+        seen = Answer.objects.filter(portfolio=portfolio, prompt=prompt, version=expected_version)
+        replaced = ""
         if image_name:
             changes["image"] = image_name
-        if Answer.objects.filter(portfolio=portfolio, prompt=prompt, version=expected_version).update(**changes):
+            replaced = seen.values_list("image", flat=True).first() or ""
+        if seen.update(**changes):
+            if replaced:
+                transaction.on_commit(lambda: default_storage.delete(replaced))
             # Answer with what this request wrote, never a re-read: another tab may have saved since.
             return Answer(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=expected_version + 1, updated_at=now)
     if image_name:

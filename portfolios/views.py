@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.media import stored_file_response, url_prefix
 from courses.services import get_enrollment_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
@@ -22,7 +23,7 @@ from portfolios.forms import (
     clean_single_answer,
     portfolio_text_field,
 )
-from portfolios.models import Portfolio, display_text
+from portfolios.models import Answer, Portfolio, display_text
 from portfolios.services import (
     VersionConflict,
     compile_portfolio,
@@ -45,8 +46,9 @@ def _locked_message(worksheet, opens_on) -> str:
     return f"“{worksheet.title}” belongs to session {worksheet.lesson.session.number}, which opens on {opens_on:%-d %B %Y}."
 
 
-def _answer_json(value, version: int, image: str) -> dict:
-    return {"value": value, "version": version, "display": display_text(value), "image_url": default_storage.url(image) if image else ""}
+def _answer_json(course_slug: str, value, version: int, image: str) -> dict:
+    image_url = reverse("portfolios:answer_image", args=[course_slug, image]) if image else ""
+    return {"value": value, "version": version, "display": display_text(value), "image_url": image_url}
 
 
 @login_required
@@ -73,6 +75,7 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         request.POST if posted else None,
         request.FILES if posted else None,
         autosave_url=lambda prompt_id: f"{autosave_base}{prompt_id}/",
+        uploader=request.user,
     )
     missing = []
     if form.is_bound and form.save(portfolio):
@@ -98,7 +101,8 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
 @login_required
 @require_POST
 def autosave_answer(request, course_slug: str, prompt_id: int):
-    """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy)."""
+    """Save one answer (JSON): 200 saved, 400 invalid (messages), 409 stale copy (server copy), 429 an
+    image over the upload limit (its message)."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
     prompt = get_prompt_or_404(enrollment.course, prompt_id)
     opens_on = enrollment.offering.locked_until(prompt.worksheet.lesson.session)
@@ -108,15 +112,16 @@ def autosave_answer(request, course_slug: str, prompt_id: int):
         return JsonResponse({"ok": False, "errors": [READ_ONLY_MESSAGE]}, status=403)
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment"))
     try:
-        value, image, version = clean_single_answer(prompt, request.POST, request.FILES)
+        value, image, version = clean_single_answer(prompt, request.POST, request.FILES, uploader=request.user)
     except ValidationError as error:
-        return JsonResponse({"ok": False, "errors": error.messages}, status=400)
+        limited = any(e.code == "rate_limited" for e in error.error_list)
+        return JsonResponse({"ok": False, "errors": error.messages}, status=429 if limited else 400)
     try:
         answer = save_answer(portfolio, prompt, value, expected_version=version, image=image)
     except VersionConflict as conflict:
-        body = _answer_json(conflict.value, conflict.version, conflict.image)
+        body = _answer_json(course_slug, conflict.value, conflict.version, conflict.image)
         return JsonResponse({"ok": False, "conflict": True, **body}, status=409)
-    return JsonResponse({"ok": True, **_answer_json(answer.value, answer.version, answer.image.name)})
+    return JsonResponse({"ok": True, **_answer_json(course_slug, answer.value, answer.version, answer.image.name)})
 
 
 @login_required
@@ -165,6 +170,7 @@ def portfolio_detail(request, course_slug: str):
         "course": enrollment.course,
         "portfolio": portfolio,
         "compiled": compiled,
+        "media_url": url_prefix("portfolios:answer_image", course_slug),
         "form": form,
         "pdf_is_current": has_current_pdf(portfolio, compiled),
         "read_only": enrollment.is_read_only,
@@ -208,3 +214,13 @@ def pdf_download(request, course_slug: str):
         raise Http404("There is no PDF yet; prepare one on your portfolio page.")
     filename = f"portfolio-{enrollment.course.slug}-{request.user.username}.pdf"
     return FileResponse(default_storage.open(portfolio.pdf.name, "rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+@require_GET
+def answer_image(request, course_slug: str, name: str):
+    """One of the learner's own answer images; a replaced one, or anyone else's, is a 404."""
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    if not name or not Answer.objects.filter(portfolio__enrollment=enrollment, image=name).exists():
+        raise Http404("No such image.")
+    return stored_file_response(name)

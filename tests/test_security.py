@@ -45,7 +45,7 @@ def test_pages_send_a_strict_content_security_policy_and_security_headers(client
 
 
 def test_uploaded_images_are_served_inline_under_a_sandbox(client, db):
-    name = default_storage.save("answers/pic.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 20))
+    name = default_storage.save("avatars/pic.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 20))
     response = client.get(f"/media/{name}")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -55,7 +55,7 @@ def test_uploaded_images_are_served_inline_under_a_sandbox(client, db):
 
 
 def test_any_other_upload_is_a_download_never_a_page(client, db):
-    name = default_storage.save("answers/evil.html", ContentFile(b"<script>alert(document.cookie)</script>"))
+    name = default_storage.save("avatars/evil.html", ContentFile(b"<script>alert(document.cookie)</script>"))
     response = client.get(f"/media/{name}")
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
@@ -68,7 +68,8 @@ def test_media_paths_cannot_escape_the_media_folder(client, db):
 
 
 def test_private_files_are_only_served_through_their_checked_views(client, learner, admin_user):
-    for name in ["portfolios/abc.pdf", "gallery/pdf/abc.pdf", "lessons/documents/abc.pdf", "lessons/video/abc.mp4"]:
+    for name in ["portfolios/abc.pdf", "gallery/pdf/abc.pdf", "lessons/documents/abc.pdf", "lessons/video/abc.mp4",
+                 "answers/abc.png", "gallery/abc.jpg", "gallery/snapshots/abc.png"]:
         stored = default_storage.save(name, ContentFile(b"%PDF-1.4 private"))
         client.logout()
         assert client.get(f"/media/{stored}").status_code == 404

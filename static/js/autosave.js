@@ -197,7 +197,7 @@
         this.showLoggedOut();
       } else if (status === 409) {
         this.showConflict(data);
-      } else if (status === 400 || status === 403) {
+      } else if (status === 400 || status === 403 || status === 429) {
         this.showErrors(data.errors || ["This could not be saved."]);
         this.say(status === 403 ? "Not saved" : "Not saved — please fix the problem above; your text is kept.", "error");
       } else {

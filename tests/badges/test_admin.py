@@ -37,6 +37,17 @@ def test_admin_turns_a_small_jpeg_into_a_square_png_of_at_least_400_pixels(clien
     assert badge.image.name.endswith(".png")
 
 
+def test_admin_takes_a_large_jpeg_photo_as_a_badge_image(client, admin_user, course):
+    """Decoded at a reduced scale for the 1024-pixel badge, so it is not held to the pixel limit of a whole decode."""
+    client.force_login(admin_user)
+
+    response = client.post("/admin/badges/badgeclass/add/", _badge_form(course, _upload("JPEG", (6000, 4000), "b.jpg")))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with BadgeClass.objects.get(slug="network-builder").image.open("rb") as f:
+        assert Image.open(f).size == (1024, 1024)
+
+
 def test_admin_refuses_a_gif_badge_image_with_a_clear_message(client, admin_user, course):
     client.force_login(admin_user)
 

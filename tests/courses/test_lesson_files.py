@@ -118,3 +118,16 @@ def test_a_document_lesson_without_a_pdf_says_so(enrolled_client, course):
     html = enrolled_client.get(lesson.get_absolute_url()).content.decode()
     assert "has not attached the PDF" in html
     assert "<iframe" not in html
+
+
+def test_a_range_with_a_number_too_long_to_parse_is_answered_not_a_500(enrolled_client, video_lesson):
+    """Python refuses to turn more than 4,300 digits into an int; such a number is past any file's end."""
+    size = len(VIDEO_BYTES)
+    huge = "9" * 5000
+    response = enrolled_client.get(video_url(video_lesson), HTTP_RANGE=f"bytes=0-{huge}")
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 0-{size - 1}/{size}"
+    assert body(response) == VIDEO_BYTES
+    assert enrolled_client.get(video_url(video_lesson), HTTP_RANGE=f"bytes={huge}-").status_code == 416
+    response = enrolled_client.get(video_url(video_lesson), HTTP_RANGE=f"bytes=-{huge}")
+    assert response["Content-Range"] == f"bytes 0-{size - 1}/{size}"

@@ -127,9 +127,10 @@ def test_unpublish_is_post_only(author_client, course, entry):
     assert author_client.get(reverse("gallery:unpublish", args=[course.slug])).status_code == 405
 
 
-def test_cover_image_is_reencoded_into_two_thumbnail_sizes(author_client, course, portfolio):
+def test_cover_image_is_reencoded_into_two_thumbnail_sizes(author_client, course, portfolio, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("cover.png", png_bytes(size=(1600, 900)), content_type="image/png")
-    response = author_client.post(publish_url(course), {**form_data(), "cover": upload})
+    with django_capture_on_commit_callbacks(execute=True):  # the thumbnails are made after the commit
+        response = author_client.post(publish_url(course), {**form_data(), "cover": upload})
     assert response.status_code == 302
     entry = Entry.objects.get()
     with Image.open(entry.cover_small.path) as small:

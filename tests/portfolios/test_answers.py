@@ -60,7 +60,9 @@ def test_image_upload_is_reencoded_and_stored(enrolled_client, course, prompts):
     assert response.status_code == 200
     answer = answer_for(prompts["image"])
     assert answer.image.name.startswith("answers/") and answer.image.name.endswith(".png")
-    assert response.json()["image_url"] == answer.image.url
+    # Its address is the owner-checked view's (before: the public media URL).
+    assert response.json()["image_url"] == reverse("portfolios:answer_image", args=[course.slug, answer.image.name])
+    assert enrolled_client.get(response.json()["image_url"])["Content-Type"] == "image/png"
 
 
 # --- invalid values: 400 with a message, nothing stored ----------------------------------

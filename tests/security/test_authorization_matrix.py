@@ -63,6 +63,10 @@ GALLERY_POST = roles(LOGIN, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 OWNER_ONLY_POST = roles(LOGIN, 404, REDIRECT, 404, 404, 404)
 
 
+def _snapshot_image(w: World) -> str:
+    return next(p["image"] for ws in w.entry.snapshot["worksheets"] for p in ws["prompts"] if p.get("image"))
+
+
 def lesson_url(name: str, lesson_attr: str):
     def build(w: World) -> str:
         lesson = getattr(w, lesson_attr) if lesson_attr else w.worksheet.lesson
@@ -167,6 +171,8 @@ MATRIX = [
     Row("portfolios:pdf_status", course_url("portfolios:pdf_status"), "GET", LEARNER_GET),
     Row("portfolios:pdf_download", course_url("portfolios:pdf_download"), "GET", roles(LOGIN, 404, 200, 404, 404, 404),
         note="only A has a PDF; B's URL never reaches A's file"),
+    Row("portfolios:answer_image", lambda w: reverse("portfolios:answer_image", args=[w.course.slug, w.answer_image.image.name]),
+        "GET", roles(LOGIN, 404, 200, 404, 404, 404), note="A's answer image: B's URL never reaches it"),
     # --- gallery (A's entry and A's comment) ---
     Row("gallery:list", course_url("gallery:list"), "GET", GALLERY_GET),
     Row("gallery:publish", course_url("gallery:publish"), "GET", LEARNER_GET),
@@ -176,6 +182,11 @@ MATRIX = [
     Row("gallery:entry", gallery_url("gallery:entry"), "GET", GALLERY_GET),
     Row("gallery:entry", lambda w: reverse("gallery:entry", args=[w.other_course.slug, w.entry.pk]), "GET",
         roles(LOGIN, 404, 404, 404, 404, 404), note="A's entry through another course's URL"),
+    Row("gallery:entry_file", lambda w: reverse("gallery:entry_file", args=[w.course.slug, w.entry.pk, _snapshot_image(w)]),
+        "GET", GALLERY_GET, note="the snapshot's copy of A's answer image"),
+    Row("gallery:entry_file",
+        lambda w: reverse("gallery:entry_file", args=[w.course.slug, w.entry.pk, w.answer_image.image.name]),
+        "GET", roles(LOGIN, 404, 404, 404, 404, 404), note="a stored file that is not the entry's"),
     Row("gallery:entry_pdf", gallery_url("gallery:entry_pdf"), "GET", roles(LOGIN, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
         note="no snapshot PDF yet: queued, back to the entry"),
     Row("gallery:comment", gallery_url("gallery:comment"), "GET", POST_ONLY_OUTER),
@@ -209,9 +220,11 @@ MATRIX = [
     Row("badges:baked", award_url("badges:baked", "revoked_award"), "GET", same(410)),
     Row("badges:visibility", award_url("badges:visibility"), "GET", POST_ONLY_OUTER),
     Row("badges:visibility", award_url("badges:visibility"), "POST", OWNER_ONLY_POST, data=lambda w: {"is_public": "0"}),
-    # --- uploaded media: capability URLs (random names), sandboxed, checked in test_media_is_sandboxed ---
-    Row("media", lambda w: w.answer_image.image.url, "GET", same(200)),
-    Row("media", lambda w: "/media/answers/does-not-exist.png", "GET", same(404)),
+    # --- uploaded media: public ones by capability URL (random names), sandboxed, checked in
+    # test_media_is_sandboxed; learners' uploads only through their views above (staff: the admin) ---
+    Row("media", lambda w: w.badge.image.url, "GET", same(200)),
+    Row("media", lambda w: w.answer_image.image.url, "GET", roles(404, 404, 404, 404, 200, 200)),
+    Row("media", lambda w: "/media/badges/does-not-exist.png", "GET", same(404)),
     Row("media", lambda w: "/media/../config/settings.py", "GET", same(404)),
     Row("media", lambda w: w.answer_image.image.url, "POST", same(405)),
 ]
@@ -289,7 +302,7 @@ def test_authorization_matrix(role, db):
 
 def test_media_is_sandboxed_and_never_inline_unless_an_image(db):
     world = build_world()
-    response = Client().get(world.answer_image.image.url)
+    response = Client().get(world.badge.image.url)
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert response["X-Content-Type-Options"] == "nosniff"
     # A portfolio PDF is only served through its owner-checked view; its media URL answers 404
