@@ -82,7 +82,8 @@ class AwardQuerySet(models.QuerySet):
 
 
 class Award(models.Model):
-    """An Open Badges 2.0 assertion: one badge class earned by one learner."""
+    """One badge class earned by one learner: an Open Badges 2.0 hosted assertion, and an
+    Open Badges 3.0 verifiable credential whose revocation status index is this row's id."""
 
     badge = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="awards")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awards")
@@ -104,6 +105,10 @@ class Award(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The Open Badges 3.0 credential as signed when it was issued (badges.services.issue_credential):
+    # with its Data Integrity proof, and as a VC-JWT. Never rebuilt, so it verifies as issued.
+    credential = models.JSONField(null=True, blank=True, editable=False)
+    credential_jwt = models.TextField(blank=True, editable=False)
 
     objects = AwardQuerySet.as_manager()
 

@@ -4,11 +4,12 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.services import notify
-from badges import tasks
+from badges import credentials, tasks
 from badges.models import Award, BadgeClass
 from badges.openbadges import recipient_identity
 from core.emails import send_templated_email
@@ -144,12 +145,48 @@ def award_badge(user, badge: BadgeClass, *, by=None, reason: str = "", evidence_
             )
     except IntegrityError:
         return None
+    issue_credential(award)
     tasks.announce_award.delay_on_commit(award.pk)
     return award
 
 
+def credential_evidence(award: Award) -> list[dict]:
+    """OB 3.0 evidence: the learner's published gallery entry in the badge's course and its
+    portfolio PDF, when there is one (both pages are the course community's, as the entry is)."""
+    evidence = []
+    if award.evidence_url:
+        evidence.append({"id": award.evidence_url, "type": ["Evidence"], "name": "Evidence given by the issuer"})
+    entry = (
+        Entry.objects.filter(author_id=award.recipient_id, course_id=award.badge.course_id, is_published=True, is_hidden=False)
+        .select_related("course")
+        .first()
+    )
+    if entry is not None:
+        evidence.append({"id": settings.SITE_URL + entry.get_absolute_url(), "type": ["Evidence"], "name": f"Gallery entry: {entry.title}"})
+        pdf_url = reverse("gallery:entry_pdf", args=[entry.course.slug, entry.pk])
+        evidence.append({"id": settings.SITE_URL + pdf_url, "type": ["Evidence"], "name": "Portfolio (PDF)"})
+    return evidence
+
+
+def issue_credential(award: Award) -> Award:
+    """Sign the award's Open Badges 3.0 credential, once: its proof and its JWT are stored and
+    served as they are, so a rotated key or an edited badge never changes an issued credential.
+
+    Awards made before credentials existed are issued on their first download; the conditional
+    update keeps the first of two concurrent signings."""
+    if award.credential:
+        return award
+    secured, token = credentials.sign(credentials.award_credential(award, credential_evidence(award)))
+    if Award.objects.filter(pk=award.pk, credential__isnull=True).update(credential=secured, credential_jwt=token):
+        award.credential, award.credential_jwt = secured, token
+    else:
+        award.refresh_from_db(fields=["credential", "credential_jwt"])
+    return award
+
+
 def revoke_award(award: Award, reason: str, *, by=None) -> Award:
-    """Revoke an award: its assertion then answers 410 Gone and it leaves the learner's profile.
+    """Revoke an award: its assertion then answers 410 Gone, it leaves the learner's profile, and
+    its bit is set in the revocation status list (built from is_revoked on every request).
 
     `by` is the staff member who revoked it (Award.revoked_by)."""
     if award.is_revoked:

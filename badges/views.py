@@ -1,20 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import conditional_page, require_POST
 
-from badges import openbadges
+from badges import credentials, keys, openbadges
+from badges.forms import VerifyForm
 from badges.models import Award, BadgeClass
+from badges.services import issue_credential
 from courses.models import Course, Enrollment
 
 # My badges shows a section for every course the learner has not withdrawn from.
 SHOWS_BADGES = [status for status in Enrollment.Status if status != Enrollment.Status.WITHDRAWN]
 
 
-def _json_ld(data: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(openbadges.dumps(data), content_type=openbadges.CONTENT_TYPE, status=status)
+def _json_ld(data: dict, status: int = 200, content_type: str = openbadges.CONTENT_TYPE) -> HttpResponse:
+    response = HttpResponse(openbadges.dumps(data), content_type=content_type, status=status)
     # Verifiers and LinkedIn fetch these from other origins.
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -75,6 +77,8 @@ def award_detail(request, award_uuid):
         "image_url": openbadges.absolute(award.badge.image.url),
         "assertion_url": openbadges.assertion_id(award),
         "linkedin_url": openbadges.linkedin_add_url(award),
+        "credential_url": credentials.credential_url(award),
+        "issuer_did": credentials.site_did(),
     }
     return render(request, "badges/award_detail.html", context, status=410 if award.is_revoked else 200)
 
@@ -105,3 +109,84 @@ def assertion(request, award_uuid):
     if award.is_revoked:
         return _json_ld(openbadges.revoked_assertion_json(award), status=410)
     return _json_ld(openbadges.assertion_json(award))
+
+
+def _issued_award_or_gone(request, award_uuid):
+    """The award with its OB 3.0 credential (signed now if it predates credentials), or a 410 response."""
+    award = get_award_or_404(request.user, award_uuid)
+    if award.is_revoked:
+        return None, HttpResponse("This badge was revoked.", status=410, content_type="text/plain")
+    return issue_credential(award), None
+
+
+def _download(response: HttpResponse, award: Award, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-{award.uuid}.{extension}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def credential_json(request, award_uuid):
+    """The OB 3.0 credential with its Data Integrity proof; its id is this URL."""
+    award, gone = _issued_award_or_gone(request, award_uuid)
+    if gone:
+        return gone
+    response = HttpResponse(credentials.dumps(award.credential), content_type=credentials.CONTENT_TYPE)
+    if request.GET.get("download"):
+        return _download(response, award, "json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def credential_jwt(request, award_uuid):
+    award, gone = _issued_award_or_gone(request, award_uuid)
+    if gone:
+        return gone
+    return _download(HttpResponse(award.credential_jwt, content_type=credentials.JWT_CONTENT_TYPE), award, "jwt")
+
+
+def credential_png(request, award_uuid):
+    """The badge image baked with the OB 3.0 credential (JSON with its proof)."""
+    award, gone = _issued_award_or_gone(request, award_uuid)
+    if gone:
+        return gone
+    data = credentials.bake_png(award.badge.image, credentials.dumps(award.credential))
+    return _download(HttpResponse(data, content_type="image/png"), award, "png")
+
+
+@conditional_page
+def did_document(request):
+    return _json_ld(credentials.did_document(), content_type="application/did+ld+json")
+
+
+@conditional_page
+def jwks(request):
+    return _json_ld(credentials.jwks(), content_type="application/jwk-set+json")
+
+
+@conditional_page
+def key(request, key_id):
+    """A JWT's `kid`: one of the issuer's public keys as a JWK."""
+    found = keys.find_key(key_id)
+    if found is None:
+        raise Http404("No such key.")
+    return _json_ld(credentials.jwk(found), content_type="application/jwk+json")
+
+
+@conditional_page
+def status_list(request, kind):
+    if kind not in credentials.STATUS_LISTS:
+        raise Http404("No such status list.")
+    response = _json_ld(credentials.status_list_credential(kind), content_type=credentials.CONTENT_TYPE)
+    # Verifiers may cache it a little; a revocation shows within this time.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def verify(request):
+    """Anyone pastes or uploads one of our credentials (JSON, JWT or a baked PNG) and sees each check."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = credentials.verify(form.cleaned_data["text"])
+    context = {"form": form, "result": result, "issuer_did": credentials.site_did()}
+    return render(request, "badges/credential_verify.html", context)
