@@ -28,13 +28,13 @@ from PIL.PngImagePlugin import PngInfo
 from pyld import jsonld
 
 from badges import keys, vc
-from badges.models import Award
+from badges.models import Award, Certificate
 from badges.openbadges import absolute, issuer_email
 
 CONTENT_TYPE = "application/ld+json"
 JWT_CONTENT_TYPE = "application/jwt"
 BAKED_KEYWORD = "openbadgecredential"
-STATUS_LISTS = {"awards": Award}
+STATUS_LISTS = {"awards": Award, "certificates": Certificate}
 
 
 def timestamp(moment: datetime) -> str:
@@ -157,6 +157,60 @@ def award_credential(award: Award, evidence: list[dict]) -> dict:
             "achievement": achievement,
         },
         "credentialStatus": status_entry("awards", award.pk),
+    }
+    if evidence:
+        credential["evidence"] = evidence
+    return credential
+
+
+def certificate_url(certificate: Certificate) -> str:
+    return absolute(reverse("certificates:credential", args=[certificate.code]))
+
+
+def certificate_credential(certificate: Certificate, evidence: list[dict]) -> dict:
+    """The unsigned credential of a certificate of completion. Besides the email hash it names the
+    learner (as printed on the certificate) and the dates they started and finished."""
+    enrollment = certificate.enrollment
+    course = enrollment.course
+    page = absolute(course.get_absolute_url())
+    sessions = course.sessions.count()
+    achievement = {
+        "id": f"{page}#certificate",
+        "type": ["Achievement"],
+        "achievementType": "CertificateOfCompletion",
+        "name": f"Certificate of completion: {course.title}",
+        "description": f"Completed every lesson of {course.title}, a {sessions}-session course of about {certificate.hours} hours.",
+        "criteria": {"id": page, "narrative": f"Complete every lesson of all {sessions} sessions of the course."},
+    }
+    if aligned := alignments(course):
+        achievement["alignment"] = aligned
+    started = enrollment.started_at or enrollment.enrolled_at
+    finished = enrollment.completed_at or certificate.issued_at
+    credential = {
+        "@context": [vc.VC_CONTEXT, vc.OB_CONTEXT],
+        "id": certificate_url(certificate),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": achievement["name"],
+        "issuer": issuer_profile(),
+        "validFrom": timestamp(certificate.issued_at),
+        "awardedDate": timestamp(certificate.issued_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": certificate.recipient_identity,
+                    "salt": certificate.salt,
+                },
+                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": certificate.recipient_name},
+            ],
+            "activityStartDate": timestamp(started),
+            "activityEndDate": timestamp(finished),
+            "achievement": achievement,
+        },
+        "credentialStatus": status_entry("certificates", certificate.pk),
     }
     if evidence:
         credential["evidence"] = evidence

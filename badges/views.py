@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import conditional_page, require_POST
 
 from badges import credentials, keys, openbadges
 from badges.forms import VerifyForm
-from badges.models import Award, BadgeClass
-from badges.services import issue_credential
+from badges.models import Award, BadgeClass, Certificate
+from badges.services import certificate_context, issue_credential, request_certificate_pdf, sign_certificate
 from courses.models import Course, Enrollment
 
 # My badges shows a section for every course the learner has not withdrawn from.
@@ -42,6 +42,10 @@ def mine(request):
     held = [award.badge_id for award in awards]
     for badge in BadgeClass.objects.to_earn(course_ids=list(sections), held_ids=held):
         sections[badge.course_id]["to_earn"].append(badge)
+    for certificate in Certificate.objects.filter(enrollment__user=request.user, enrollment__course_id__in=list(sections)).only(
+        "code", "is_revoked", "issued_at", "enrollment__course_id"
+    ).select_related("enrollment"):
+        sections[certificate.enrollment.course_id]["certificate"] = certificate
     for section in sections.values():
         # The to-earn list is the same for every learner missing the same badges (award_list.html).
         section["to_earn_ids"] = tuple(badge.pk for badge in section["to_earn"])
@@ -190,3 +194,41 @@ def verify(request):
         result = credentials.verify(form.cleaned_data["text"])
     context = {"form": form, "result": result, "issuer_did": credentials.site_did()}
     return render(request, "badges/credential_verify.html", context)
+
+
+def get_certificate_or_404(code) -> Certificate:
+    """Anyone with the code may see a certificate: the code is the link the learner shares."""
+    return get_object_or_404(Certificate.objects.select_related("enrollment__course", "enrollment__user"), code=code)
+
+
+def certificate_detail(request, code):
+    """The page the certificate's QR code opens: our check of its signed credential, its status,
+    and what it stands for."""
+    certificate = sign_certificate(get_certificate_or_404(code))
+    context = certificate_context(certificate)
+    context["result"] = credentials.verify(credentials.dumps(certificate.credential))
+    context["is_owner"] = request.user.is_authenticated and request.user.pk == certificate.enrollment.user_id
+    context["credential_url"] = credentials.certificate_url(certificate)
+    return render(request, "badges/certificate_detail.html", context)
+
+
+def certificate_pdf(request, code):
+    """The certificate PDF; until it is made, ask for it and say so."""
+    certificate = get_certificate_or_404(code)
+    if request_certificate_pdf(certificate) == Certificate.PdfStatus.READY:
+        filename = f"certificate-{certificate.enrollment.course.slug}-{certificate.code}.pdf"
+        return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    if certificate.pdf_problem:
+        messages.error(request, certificate.pdf_problem)
+    else:
+        messages.info(request, "The certificate PDF is being prepared. Please try the download again in a minute.")
+    return redirect(certificate)
+
+
+def certificate_credential(request, code):
+    certificate = sign_certificate(get_certificate_or_404(code))
+    response = HttpResponse(credentials.dumps(certificate.credential), content_type=credentials.CONTENT_TYPE)
+    response["Access-Control-Allow-Origin"] = "*"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.json"'
+    return response

@@ -286,6 +286,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "portfolios.tasks.render_portfolio_pdf": {"queue": "pdf"},
     "gallery.tasks.render_entry_pdf": {"queue": "pdf"},
+    "badges.tasks.render_certificate_pdf": {"queue": "pdf"},
 }
 
 # --- Static and media files -------------------------------------------------------------

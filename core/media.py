@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 # Files that have their own view with an access check (the learner's enrollment, the
 # portfolio's owner, the gallery's members). Here only staff may fetch them, e.g. from the admin.
-PRIVATE_PREFIXES = ("portfolios/", "gallery/pdf/", "lessons/")
+PRIVATE_PREFIXES = ("portfolios/", "gallery/pdf/", "badges/pdf/", "lessons/")
 
 
 @require_GET
