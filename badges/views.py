@@ -209,6 +209,12 @@ def certificate_detail(request, code):
     context["result"] = credentials.verify(credentials.dumps(certificate.credential))
     context["is_owner"] = request.user.is_authenticated and request.user.pk == certificate.enrollment.user_id
     context["credential_url"] = credentials.certificate_url(certificate)
+    context["linkedin_url"] = openbadges.linkedin_certification_url(
+        f"Certificate of completion: {certificate.enrollment.course.title}",
+        certificate.issued_at,
+        certificate.get_absolute_url(),
+        certificate.code,
+    )
     return render(request, "badges/certificate_detail.html", context)
 
 

@@ -3,8 +3,10 @@ a PDF with a QR code to its public page, revoked through its status list."""
 
 import io
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader, PdfWriter
 
 from badges import credentials
@@ -143,3 +145,17 @@ def test_the_certificate_pdf_renders_on_the_pdf_queue(settings):
 def test_an_unknown_certificate_code_is_a_404(client, db):
     assert client.get("/c/nothing1234/").status_code == 404
 
+
+
+def test_the_learner_can_add_the_certificate_to_linkedin_with_the_certification_fields(enrolled_client, completed, course):
+    html = enrolled_client.get(f"/c/{completed.code}/").content.decode()
+
+    start = html.index("https://www.linkedin.com/profile/add?")
+    params = {k: v[0] for k, v in parse_qs(urlsplit(html[start : html.index('"', start)].replace("&amp;", "&")).query).items()}
+    assert params["name"] == f"Certificate of completion: {course.title}"
+    assert params["organizationName"] == "Atelier"
+    assert params["certId"] == completed.code
+    assert params["certUrl"] == f"{SITE}/c/{completed.code}/"
+    assert {"issueYear", "issueMonth"} <= params.keys()
+    # A visitor is not offered the learner's LinkedIn button.
+    assert "linkedin.com" not in Client().get(f"/c/{completed.code}/").content.decode()

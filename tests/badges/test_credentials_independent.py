@@ -18,8 +18,9 @@ from django.core.files.base import ContentFile
 
 from badges import keys, vc
 from badges.images import draw_badge_png
-from badges.models import BadgeClass
-from badges.services import award_badge, revoke_award
+from badges.models import BadgeClass, Certificate
+from badges.services import award_badge, issue_certificate_if_complete, revoke_award, revoke_certificate
+from courses.models import Enrollment
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "tests" / "badges" / "verify_credential.mjs"
@@ -107,3 +108,19 @@ def _second_badge(award):
     badge.image.save("second.png", ContentFile(draw_badge_png("Second", "#446688", "2")), save=False)
     badge.save()
     return badge
+
+
+def test_verifier_core_accepts_the_certificate_credential_and_rejects_it_once_revoked(settings, live_server, enrollment):
+    settings.SITE_URL = live_server.url
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
+    certificate = issue_certificate_if_complete(enrollment.user_id, enrollment.course_id)
+
+    accepted = node_verify(live_server, "data-integrity", json.dumps(certificate.credential))
+    token = node_verify(live_server, "jwt", certificate.credential_jwt)
+    revoke_certificate(Certificate.objects.get(pk=certificate.pk), "Issued in error.")
+    revoked = node_verify(live_server, "data-integrity", json.dumps(certificate.credential))
+
+    assert accepted["verified"], accepted
+    assert token["verified"], token
+    assert not revoked["verified"]
+    assert revoked["steps"]["revocation_status"] is False
