@@ -17,11 +17,12 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import jwt
 from django.conf import settings
 from django.db.models import Max
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -357,6 +358,18 @@ def verify(text: str) -> Verification:
     key = _our_key(credential, method.partition("#")[2] if method.startswith(site_did() + "#") else None, result)
     if key is None:
         return result
+    # Canonicalising a visitor's JSON-LD can take exponential time on a crafted document, so only
+    # our own stored credentials are canonicalised: one that differs from it was changed.
+    stored = stored_credential(credential.get("id"))
+    if stored is None:
+        result.add("Signature", False, f"{settings.SITE_NAME} has no record of issuing a credential with this id, so it is not genuine.")
+        return result
+    if stored != credential:
+        result.add(
+            "Signature", False,
+            "The signature is not valid: the credential was changed after signing (it differs from the one we issued under this id).",
+        )
+        return result
     try:
         vc.check_proof(credential, key.public)
     except (ValueError, TypeError, jsonld.JsonLdError) as error:
@@ -364,6 +377,23 @@ def verify(text: str) -> Verification:
         return result
     result.add("Signature", True, f"The Data Integrity proof verifies with Atelier's key {key.id[:16]}… (signed {proof.get('created', '')[:10]}).")
     return _check_status_and_dates(credential, result)
+
+
+def stored_credential(credential_id) -> dict | None:
+    """The signed credential we issued under this id (an award's or a certificate's), if any."""
+    if not isinstance(credential_id, str) or not credential_id.startswith(settings.SITE_URL + "/"):
+        return None
+    try:
+        match = resolve(urlsplit(credential_id).path)
+    except Resolver404:
+        return None
+    if match.view_name == "badges:credential":
+        found = Award.objects.filter(uuid=match.kwargs["award_uuid"]).values_list("credential", flat=True).first()
+    elif match.view_name == "certificates:credential":
+        found = Certificate.objects.filter(code=match.kwargs["code"]).values_list("credential", flat=True).first()
+    else:
+        found = None
+    return found
 
 
 def _verify_jwt(token: str, result: Verification) -> Verification:

@@ -92,3 +92,26 @@ def test_the_verify_page_answers_anyone_and_links_our_did_document(client):
     html = response.content.decode()
     assert 'href="/.well-known/did.json"' in html
     assert "did:web:127.0.0.1%3A8000" in html
+
+
+def test_a_credential_we_never_issued_is_refused_without_canonicalising_it(client, learner, session_badge):
+    """A visitor's JSON-LD is never canonicalised (RDFC-1.0 can take exponential time on a crafted
+    graph of blank nodes): a document naming our issuer and key under an id we never issued is
+    refused before any canonicalisation."""
+    award = _award(learner, session_badge)
+    invented = json.loads(json.dumps(award.credential))
+    invented["id"] = "http://127.0.0.1:8000/badges/awards/00000000-0000-4000-8000-000000000000/credential.json"
+
+    html = client.post("/badges/verify/", {"credential": json.dumps(invented)}).content.decode()
+
+    assert "Signature: failed." in html
+    assert "Atelier has no record of issuing a credential with this id" in html
+
+
+def test_a_credential_reformatted_by_a_wallet_still_verifies(client, learner, session_badge):
+    award = _award(learner, session_badge)
+    reordered = json.dumps(dict(reversed(list(award.credential.items()))), separators=(",", ":"))
+
+    html = client.post("/badges/verify/", {"credential": reordered}).content.decode()
+
+    assert "Verified: this credential is genuine and valid" in html
