@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from PIL import Image, ImageOps
 
-from badges.models import Award, BadgeClass
-from badges.services import award_badge, revoke_award
+from badges.models import Award, BadgeClass, Certificate
+from badges.services import award_badge, revoke_award, revoke_certificate
 from core.images import open_image, reencode
 
 BADGE_MIN_SIDE = 400
@@ -187,3 +187,59 @@ class AwardAdmin(admin.ModelAdmin):
     @admin.display(description="Badge page")
     def view_on_site_link(self, award):
         return format_html('<a href="{}">View</a>', award.get_absolute_url())
+
+
+class CertificateChangeForm(forms.ModelForm):
+    revoke = forms.BooleanField(
+        required=False, help_text="Revoke this certificate. Its public page and every verifier then say it is no longer valid."
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["revocation_reason"]
+        labels = {"revocation_reason": "Reason for revoking"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("revoke") and not cleaned.get("revocation_reason", "").strip():
+            self.add_error("revocation_reason", "Please give the reason for revoking; verifiers see it.")
+        return cleaned
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Certificates are issued when a learner completes a course; staff can only revoke them."""
+
+    form = CertificateChangeForm
+    list_display = ["recipient_name", "course_title", "issued_at", "code", "is_revoked", "view_on_site_link"]
+    list_filter = ["is_revoked", "enrollment__course"]
+    search_fields = ["recipient_name", "code", "enrollment__user__email"]
+    list_select_related = ["enrollment__course"]
+    date_hierarchy = "issued_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_fields(self, request, obj=None):
+        fields = ["recipient_name", "code", "issued_at", "hours"]
+        if obj is not None and obj.is_revoked:
+            return fields + ["revoked_at", "revoked_by", "revocation_reason"]
+        return fields + ["revoke", "revocation_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["recipient_name", "code", "issued_at", "hours"]
+        if obj is not None and obj.is_revoked:
+            fields += ["revoked_at", "revoked_by", "revocation_reason"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("revoke"):
+            revoke_certificate(obj, form.cleaned_data["revocation_reason"].strip(), by=request.user)
+
+    @admin.display(description="Course")
+    def course_title(self, certificate):
+        return certificate.enrollment.course.title
+
+    @admin.display(description="Public page")
+    def view_on_site_link(self, certificate):
+        return format_html('<a href="{}">View</a>', certificate.get_absolute_url())

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -7,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.markdown import render_markdown
-from courses.models import Course
+from courses.models import Course, Enrollment
+from portfolios.models import WithPdf
 
 
 def badge_image_path(instance, filename: str) -> str:
@@ -82,7 +84,8 @@ class AwardQuerySet(models.QuerySet):
 
 
 class Award(models.Model):
-    """An Open Badges 2.0 assertion: one badge class earned by one learner."""
+    """One badge class earned by one learner: an Open Badges 2.0 hosted assertion, and an
+    Open Badges 3.0 verifiable credential whose revocation status index is this row's id."""
 
     badge = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="awards")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awards")
@@ -104,6 +107,10 @@ class Award(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The Open Badges 3.0 credential as signed when it was issued (badges.services.issue_credential):
+    # with its Data Integrity proof, and as a VC-JWT. Never rebuilt, so it verifies as issued.
+    credential = models.JSONField(null=True, blank=True, editable=False)
+    credential_jwt = models.TextField(blank=True, editable=False)
 
     objects = AwardQuerySet.as_manager()
 
@@ -121,3 +128,48 @@ class Award(models.Model):
         self.is_public = is_public
         self.save(update_fields=["is_public"])
 
+
+
+def certificate_code() -> str:
+    """The short code of a certificate's public URL (/c/<code>/): 10 characters a person can type
+    from paper (no 0/O, 1/l/I), about 50 bits, so the pages cannot be found by guessing."""
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(is_revoked=False)
+
+
+class Certificate(WithPdf):
+    """A learner's certificate of completion of a course: an Open Badges 3.0 credential of its own
+    (achievement type CertificateOfCompletion, status index = this row's id in the `certificates`
+    list), a PDF with a QR code to its public page, revoked the same way as an award."""
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="certificate")
+    code = models.CharField(max_length=16, unique=True, default=certificate_code, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+    hours = models.PositiveSmallIntegerField(default=0)
+    salt = models.CharField(max_length=32)
+    recipient_identity = models.CharField(max_length=80)
+    recipient_name = models.CharField(max_length=200)
+    credential = models.JSONField(null=True, blank=True, editable=False)
+    credential_jwt = models.TextField(blank=True, editable=False)
+    is_revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"Certificate: {self.enrollment.course} → {self.recipient_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:detail", args=[self.code])

@@ -139,14 +139,20 @@ def bake_png(image_file, assertion: dict) -> bytes:
 
 def linkedin_add_url(award: Award) -> str:
     """LinkedIn's "Add licence or certification" link, filled in for this award."""
-    issued = timezone.localtime(award.awarded_at)
+    return linkedin_certification_url(award.badge.name, award.awarded_at, award.get_absolute_url(), str(award.uuid))
+
+
+def linkedin_certification_url(name: str, issued_at, page_url: str, credential_id: str) -> str:
+    """LinkedIn's "Add licence or certification" form, filled in: name, organisation, issue date,
+    credential id and URL."""
+    issued = timezone.localtime(issued_at)
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": award.badge.name,
+        "name": name,
         "organizationName": settings.SITE_NAME,
         "issueYear": issued.year,
         "issueMonth": issued.month,
-        "certUrl": absolute(award.get_absolute_url()),
-        "certId": str(award.uuid),
+        "certUrl": absolute(page_url),
+        "certId": credential_id,
     }
     return "https://www.linkedin.com/profile/add?" + urlencode(params)

@@ -1,22 +1,31 @@
 """Badge operations shared by views, admin actions and tasks."""
 
+import logging
 import secrets
 
+import segno
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.services import notify
-from badges import tasks
-from badges.models import Award, BadgeClass
+from badges import credentials, tasks
+from badges.models import Award, BadgeClass, Certificate
 from badges.openbadges import recipient_identity
 from core.emails import send_templated_email
+from core.pdf import html_to_pdf
 from courses.models import Enrollment, SessionCompletion
 from gallery.models import Comment, Entry
 from portfolios.models import WorksheetSubmission
 
 Rule = BadgeClass.Rule
+logger = logging.getLogger(__name__)
 
 
 def queue_badge_evaluation(user_id: int, course_id: int) -> None:
@@ -144,12 +153,55 @@ def award_badge(user, badge: BadgeClass, *, by=None, reason: str = "", evidence_
             )
     except IntegrityError:
         return None
+    issue_credential(award)
     tasks.announce_award.delay_on_commit(award.pk)
     return award
 
 
+def credential_evidence(award: Award) -> list[dict]:
+    """OB 3.0 evidence: what the issuer gave, and the learner's published work in the badge's course."""
+    evidence = []
+    if award.evidence_url:
+        evidence.append({"id": award.evidence_url, "type": ["Evidence"], "name": "Evidence given by the issuer"})
+    return evidence + gallery_evidence(award.recipient_id, award.badge.course_id)
+
+
+def gallery_evidence(user_id: int, course_id: int | None) -> list[dict]:
+    """The learner's published gallery entry in the course and its portfolio PDF, when there is one
+    (both pages are the course community's, as the entry is)."""
+    entry = (
+        Entry.objects.filter(author_id=user_id, course_id=course_id, is_published=True, is_hidden=False)
+        .select_related("course")
+        .first()
+    )
+    if entry is None:
+        return []
+    pdf_url = reverse("gallery:entry_pdf", args=[entry.course.slug, entry.pk])
+    return [
+        {"id": settings.SITE_URL + entry.get_absolute_url(), "type": ["Evidence"], "name": f"Gallery entry: {entry.title}"},
+        {"id": settings.SITE_URL + pdf_url, "type": ["Evidence"], "name": "Portfolio (PDF)"},
+    ]
+
+
+def issue_credential(award: Award) -> Award:
+    """Sign the award's Open Badges 3.0 credential, once: its proof and its JWT are stored and
+    served as they are, so a rotated key or an edited badge never changes an issued credential.
+
+    Awards made before credentials existed are issued on their first download; the conditional
+    update keeps the first of two concurrent signings."""
+    if award.credential:
+        return award
+    secured, token = credentials.sign(credentials.award_credential(award, credential_evidence(award)))
+    if Award.objects.filter(pk=award.pk, credential__isnull=True).update(credential=secured, credential_jwt=token):
+        award.credential, award.credential_jwt = secured, token
+    else:
+        award.refresh_from_db(fields=["credential", "credential_jwt"])
+    return award
+
+
 def revoke_award(award: Award, reason: str, *, by=None) -> Award:
-    """Revoke an award: its assertion then answers 410 Gone and it leaves the learner's profile.
+    """Revoke an award: its assertion then answers 410 Gone, it leaves the learner's profile, and
+    its bit is set in the revocation status list (built from is_revoked on every request).
 
     `by` is the staff member who revoked it (Award.revoked_by)."""
     if award.is_revoked:
@@ -181,3 +233,145 @@ def announce_new_award(award: Award) -> None:
         "site_name": settings.SITE_NAME,
     }
     send_templated_email("badge_awarded", user.email, context)
+
+
+def revoke_certificate(certificate: Certificate, reason: str, *, by=None) -> Certificate:
+    """Revoke a certificate: its bit is set in the `certificates` status list, so its public page,
+    our verification page and any verifier then say it is revoked."""
+    if certificate.is_revoked:
+        return certificate
+    certificate.is_revoked = True
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason
+    certificate.revoked_by = by
+    certificate.save(update_fields=["is_revoked", "revoked_at", "revocation_reason", "revoked_by"])
+    return certificate
+
+
+def issue_certificate_if_complete(user_id: int, course_id: int) -> Certificate | None:
+    """Issue the learner's certificate once they have completed the course; None if not complete.
+
+    1. the enrollment, completed (withdrawn learners get none);
+    2. the row, whose one-to-one enrollment makes a second or concurrent call a no-op;
+    3. its credential, signed once (evidence: the course-completion badge, if one was awarded,
+       and the published gallery entry);
+    4. its PDF, rendered on the pdf queue.
+    """
+    enrollment = (
+        Enrollment.objects.select_related("user", "course")
+        .filter(Q(completed_at__isnull=False) | Q(status=Enrollment.Status.COMPLETED), user_id=user_id, course_id=course_id)
+        .filter(certificate__isnull=True)
+        .first()
+    )
+    if enrollment is None:
+        return None
+    user = enrollment.user
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                enrollment=enrollment,
+                hours=sum(enrollment.course.sessions.values_list("estimated_hours", flat=True)),
+                salt=(salt := secrets.token_hex(16)),
+                recipient_identity=recipient_identity(user.email, salt),
+                recipient_name=user.public_name,
+            )
+    except IntegrityError:
+        return None
+    sign_certificate(certificate)
+    request_certificate_pdf(certificate)
+    notify(user, Notification.Kind.BADGE, f"Your certificate for “{enrollment.course.title}” is ready.", certificate.get_absolute_url())
+    return certificate
+
+
+def certificate_evidence(certificate: Certificate) -> list[dict]:
+    enrollment = certificate.enrollment
+    evidence = []
+    completion = (
+        Award.objects.valid()
+        .filter(recipient_id=enrollment.user_id, badge__course_id=enrollment.course_id, badge__rule=Rule.COURSE_COMPLETED)
+        .first()
+    )
+    if completion is not None:
+        issue_credential(completion)
+        evidence.append({"id": completion.credential["id"], "type": ["Evidence"], "name": "Course-completion badge (Open Badges 3.0 credential)"})
+    return evidence + gallery_evidence(enrollment.user_id, enrollment.course_id)
+
+
+def sign_certificate(certificate: Certificate) -> Certificate:
+    if certificate.credential:
+        return certificate
+    secured, token = credentials.sign(credentials.certificate_credential(certificate, certificate_evidence(certificate)))
+    if Certificate.objects.filter(pk=certificate.pk, credential__isnull=True).update(credential=secured, credential_jwt=token):
+        certificate.credential, certificate.credential_jwt = secured, token
+    else:
+        certificate.refresh_from_db(fields=["credential", "credential_jwt"])
+    return certificate
+
+
+def course_completion_award(certificate: Certificate) -> Award | None:
+    enrollment = certificate.enrollment
+    return (
+        Award.objects.filter(recipient_id=enrollment.user_id, badge__course_id=enrollment.course_id, badge__rule=Rule.COURSE_COMPLETED)
+        .select_related("badge")
+        .first()
+    )
+
+
+def request_certificate_pdf(certificate: Certificate) -> str:
+    """Queue the certificate's PDF unless it is made or on its way; returns its status."""
+    if certificate.pdf_status == Certificate.PdfStatus.READY and certificate.pdf:
+        return certificate.pdf_status
+    if certificate.claim_pdf_job():
+        tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+    return certificate.pdf_status
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    """What the certificate PDF and its public page show."""
+    enrollment = certificate.enrollment
+    course = enrollment.course
+    page_url = settings.SITE_URL + certificate.get_absolute_url()
+    return {
+        "certificate": certificate,
+        "course": course,
+        "outcomes": [outcome.text for outcome in course.outcomes.all()],
+        "started_at": enrollment.started_at or enrollment.enrolled_at,
+        "completed_at": enrollment.completed_at or certificate.issued_at,
+        "page_url": page_url,
+        "short_url": page_url.split("://", 1)[-1],
+        "issuer_did": credentials.site_did(),
+        "site_name": settings.SITE_NAME,
+        "completion_award": course_completion_award(certificate),
+    }
+
+
+def certificate_pdf_bytes(certificate: Certificate) -> bytes:
+    """The certificate as a PDF (not encrypted: learners may merge it into their own documents),
+    with a QR code to its public page and its signed credential attached as a JSON file."""
+    context = certificate_context(certificate)
+    context["qr_svg"] = segno.make(context["page_url"], error="m").svg_inline(scale=4, dark="#1b2a41", border=2)
+    html = render_to_string("pdf/certificate.html", context)
+    attachment = {"certificate-credential.json": credentials.dumps(certificate.credential).encode()}
+    return html_to_pdf(html, attachments=attachment)
+
+
+def render_certificate_pdf(certificate: Certificate) -> str:
+    """The render task's body: take the job, render, store while the job is still ours."""
+    sign_certificate(certificate)
+    started_at = certificate.start_pdf_render()
+    if started_at is None:
+        return "skipped"
+    previous = certificate.pdf.name
+    try:
+        data = certificate_pdf_bytes(certificate)
+        name = default_storage.save(certificate.pdf.field.generate_filename(certificate, "certificate.pdf"), ContentFile(data))
+    except Exception:
+        logger.exception("Rendering certificate %s failed", certificate.pk)
+        certificate.fail_pdf(started_at, "The certificate PDF could not be made. Please try again in a few minutes.")
+        return "failed"
+    if not certificate.store_pdf(name, certificate.code, started_at):
+        default_storage.delete(name)
+        return "superseded"
+    if previous and previous != name:
+        default_storage.delete(previous)
+    return "rendered"

@@ -1,16 +1,27 @@
 from celery import shared_task
 
 from badges import services
-from badges.models import Award, BadgeClass
+from badges.models import Award, BadgeClass, Certificate
 from courses.models import Enrollment
+from portfolios.models import WithPdf
 
 RECONCILE_CHUNK = 500
 
 
 @shared_task(acks_late=True, run_inline_without_broker=True)
 def evaluate_badges(user_id: int, course_id: int) -> int:
-    """Award the badges whose rules now hold; idempotent through the award's unique constraint."""
-    return len(services.evaluate_badges_for(user_id, course_id))
+    """Award the badges whose rules now hold, then the certificate once the course is complete (after
+    the course-completion badge, which it links to); idempotent through both unique constraints."""
+    awarded = services.evaluate_badges_for(user_id, course_id)
+    services.issue_certificate_if_complete(user_id, course_id)
+    return len(awarded)
+
+
+@shared_task(acks_late=True, soft_time_limit=WithPdf.RENDER_TIME_LIMIT - 30, time_limit=WithPdf.RENDER_TIME_LIMIT)
+def render_certificate_pdf(certificate_id: int) -> str:
+    """Idempotent: the rendering claim (WithPdf.start_pdf_render) lets one delivery render."""
+    certificate = Certificate.objects.select_related("enrollment__course", "enrollment__user").filter(pk=certificate_id).first()
+    return services.render_certificate_pdf(certificate) if certificate else "gone"
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,20 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import conditional_page, require_POST
 
-from badges import openbadges
-from badges.models import Award, BadgeClass
+from badges import credentials, keys, openbadges
+from badges.forms import VerifyForm
+from badges.models import Award, BadgeClass, Certificate
+from badges.services import certificate_context, issue_credential, request_certificate_pdf, sign_certificate
 from courses.models import Course, Enrollment
 
 # My badges shows a section for every course the learner has not withdrawn from.
 SHOWS_BADGES = [status for status in Enrollment.Status if status != Enrollment.Status.WITHDRAWN]
 
 
-def _json_ld(data: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(openbadges.dumps(data), content_type=openbadges.CONTENT_TYPE, status=status)
+def _json_ld(data: dict, status: int = 200, content_type: str = openbadges.CONTENT_TYPE) -> HttpResponse:
+    response = HttpResponse(openbadges.dumps(data), content_type=content_type, status=status)
     # Verifiers and LinkedIn fetch these from other origins.
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -40,6 +42,10 @@ def mine(request):
     held = [award.badge_id for award in awards]
     for badge in BadgeClass.objects.to_earn(course_ids=list(sections), held_ids=held):
         sections[badge.course_id]["to_earn"].append(badge)
+    for certificate in Certificate.objects.filter(enrollment__user=request.user, enrollment__course_id__in=list(sections)).only(
+        "code", "is_revoked", "issued_at", "enrollment__course_id"
+    ).select_related("enrollment"):
+        sections[certificate.enrollment.course_id]["certificate"] = certificate
     for section in sections.values():
         # The to-earn list is the same for every learner missing the same badges (award_list.html).
         section["to_earn_ids"] = tuple(badge.pk for badge in section["to_earn"])
@@ -75,6 +81,8 @@ def award_detail(request, award_uuid):
         "image_url": openbadges.absolute(award.badge.image.url),
         "assertion_url": openbadges.assertion_id(award),
         "linkedin_url": openbadges.linkedin_add_url(award),
+        "credential_url": credentials.credential_url(award),
+        "issuer_did": credentials.site_did(),
     }
     return render(request, "badges/award_detail.html", context, status=410 if award.is_revoked else 200)
 
@@ -105,3 +113,128 @@ def assertion(request, award_uuid):
     if award.is_revoked:
         return _json_ld(openbadges.revoked_assertion_json(award), status=410)
     return _json_ld(openbadges.assertion_json(award))
+
+
+def _issued_award_or_gone(request, award_uuid):
+    """The award with its OB 3.0 credential (signed now if it predates credentials), or a 410 response."""
+    award = get_award_or_404(request.user, award_uuid)
+    if award.is_revoked:
+        return None, HttpResponse("This badge was revoked.", status=410, content_type="text/plain")
+    return issue_credential(award), None
+
+
+def _download(response: HttpResponse, award: Award, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-{award.uuid}.{extension}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def credential_json(request, award_uuid):
+    """The OB 3.0 credential with its Data Integrity proof; its id is this URL."""
+    award, gone = _issued_award_or_gone(request, award_uuid)
+    if gone:
+        return gone
+    response = HttpResponse(credentials.dumps(award.credential), content_type=credentials.CONTENT_TYPE)
+    if request.GET.get("download"):
+        return _download(response, award, "json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def credential_jwt(request, award_uuid):
+    award, gone = _issued_award_or_gone(request, award_uuid)
+    if gone:
+        return gone
+    return _download(HttpResponse(award.credential_jwt, content_type=credentials.JWT_CONTENT_TYPE), award, "jwt")
+
+
+def credential_png(request, award_uuid):
+    """The badge image baked with the OB 3.0 credential (JSON with its proof)."""
+    award, gone = _issued_award_or_gone(request, award_uuid)
+    if gone:
+        return gone
+    data = credentials.bake_png(award.badge.image, credentials.dumps(award.credential))
+    return _download(HttpResponse(data, content_type="image/png"), award, "png")
+
+
+@conditional_page
+def did_document(request):
+    return _json_ld(credentials.did_document(), content_type="application/did+ld+json")
+
+
+@conditional_page
+def jwks(request):
+    return _json_ld(credentials.jwks(), content_type="application/jwk-set+json")
+
+
+@conditional_page
+def key(request, key_id):
+    """A JWT's `kid`: one of the issuer's public keys as a JWK."""
+    found = keys.find_key(key_id)
+    if found is None:
+        raise Http404("No such key.")
+    return _json_ld(credentials.jwk(found), content_type="application/jwk+json")
+
+
+@conditional_page
+def status_list(request, kind):
+    if kind not in credentials.STATUS_LISTS:
+        raise Http404("No such status list.")
+    response = _json_ld(credentials.status_list_credential(kind), content_type=credentials.CONTENT_TYPE)
+    # Verifiers may cache it a little; a revocation shows within this time.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def verify(request):
+    """Anyone pastes or uploads one of our credentials (JSON, JWT or a baked PNG) and sees each check."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = credentials.verify(form.cleaned_data["text"])
+    context = {"form": form, "result": result, "issuer_did": credentials.site_did()}
+    return render(request, "badges/credential_verify.html", context)
+
+
+def get_certificate_or_404(code) -> Certificate:
+    """Anyone with the code may see a certificate: the code is the link the learner shares."""
+    return get_object_or_404(Certificate.objects.select_related("enrollment__course", "enrollment__user"), code=code)
+
+
+def certificate_detail(request, code):
+    """The page the certificate's QR code opens: our check of its signed credential, its status,
+    and what it stands for."""
+    certificate = sign_certificate(get_certificate_or_404(code))
+    context = certificate_context(certificate)
+    context["result"] = credentials.verify(credentials.dumps(certificate.credential))
+    context["is_owner"] = request.user.is_authenticated and request.user.pk == certificate.enrollment.user_id
+    context["credential_url"] = credentials.certificate_url(certificate)
+    context["linkedin_url"] = openbadges.linkedin_certification_url(
+        f"Certificate of completion: {certificate.enrollment.course.title}",
+        certificate.issued_at,
+        certificate.get_absolute_url(),
+        certificate.code,
+    )
+    return render(request, "badges/certificate_detail.html", context)
+
+
+def certificate_pdf(request, code):
+    """The certificate PDF; until it is made, ask for it and say so."""
+    certificate = get_certificate_or_404(code)
+    if request_certificate_pdf(certificate) == Certificate.PdfStatus.READY:
+        filename = f"certificate-{certificate.enrollment.course.slug}-{certificate.code}.pdf"
+        return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    if certificate.pdf_problem:
+        messages.error(request, certificate.pdf_problem)
+    else:
+        messages.info(request, "The certificate PDF is being prepared. Please try the download again in a minute.")
+    return redirect(certificate)
+
+
+def certificate_credential(request, code):
+    certificate = sign_certificate(get_certificate_or_404(code))
+    response = HttpResponse(credentials.dumps(certificate.credential), content_type=credentials.CONTENT_TYPE)
+    response["Access-Control-Allow-Origin"] = "*"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.json"'
+    return response

@@ -70,6 +70,13 @@ else:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Atelier"
 
+# --- Verifiable credentials (Open Badges 3.0) -------------------------------------------
+# The issuer's Ed25519 keys (badges/keys.py). In production give the key set as a secret in
+# CREDENTIALS_KEYS (its JSON, from `manage.py credential_keys show --private`), or keep it in the
+# file, which is created (mode 0600) the first time a credential is signed.
+CREDENTIALS_KEYS = env_str("CREDENTIALS_KEYS")
+CREDENTIALS_KEY_FILE = Path(env_str("CREDENTIALS_KEY_FILE", str(BASE_DIR / "var" / "credential-keys.json")))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -284,6 +291,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "portfolios.tasks.render_portfolio_pdf": {"queue": "pdf"},
     "gallery.tasks.render_entry_pdf": {"queue": "pdf"},
+    "badges.tasks.render_certificate_pdf": {"queue": "pdf"},
 }
 
 # --- Static and media files -------------------------------------------------------------

@@ -15,6 +15,8 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("gallery/", include("gallery.urls")),
     path("badges/", include("badges.urls")),
+    path(".well-known/", include("badges.well_known_urls")),
+    path("c/", include("badges.certificate_urls")),
     path("", include("core.urls")),
     path("", include("courses.urls")),
 ]

@@ -56,7 +56,10 @@ Keys (holds; changes when):
 - `worker:heartbeat`: not a cache but a status, when a worker last ran core.tasks.heartbeat (beat
   sends it every minute); /healthz reads it.
 - Awards are never cached: My badges' earned list, the award page and the Open Badges documents
-  read the database, so a revocation or a visibility change shows at once. The course page
+  read the database, so a revocation or a visibility change shows at once. The same goes for the
+  revocation status lists and certificates (badges/credentials.py): a status list is built from the
+  database on each request, and is byte-for-byte stable while nothing is revoked, so verifiers get
+  304s through its ETag instead of a cached copy here. The course page
   lists the course's badges, so badges/apps.py touches the course when a badge class is saved
   or deleted.
 

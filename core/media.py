@@ -23,7 +23,7 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 # Files that have their own view with an access check (the learner's enrollment, the
 # portfolio's owner, the gallery's members and the entry's visibility). Here only staff may
 # fetch them, e.g. from the admin.
-PRIVATE_PREFIXES = ("portfolios/", "answers/", "gallery/", "lessons/")
+PRIVATE_PREFIXES = ("portfolios/", "answers/", "gallery/", "badges/pdf/", "lessons/")
 
 
 def stored_file_response(name: str) -> FileResponse:

@@ -6,6 +6,7 @@ fetched: no file:// (an answer can never pull /etc/passwd into a PDF), no http(s
 server-side requests to the network), no data: URLs. Rendering also has a hard time limit.
 """
 
+import io
 import logging
 import mimetypes
 import posixpath
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -103,8 +104,16 @@ def read_static(path: str, *, limit: int = -1) -> bytes:
         return handle.read(limit)
 
 
-def html_to_pdf(html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetcher: SafeURLFetcher | None = None) -> bytes:
+def html_to_pdf(
+    html: str,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    url_fetcher: SafeURLFetcher | None = None,
+    attachments: dict[str, bytes] | None = None,
+) -> bytes:
     """Render HTML to PDF bytes, fetching only our own assets, within `time_limit` seconds.
+
+    `attachments` (file name → bytes) are embedded as PDF file attachments.
 
     In a process's main thread (Celery's prefork children, scripts) a SIGALRM timer interrupts
     even a runaway layout; in other threads the fetcher's deadline check applies. Celery's
@@ -126,7 +135,8 @@ def html_to_pdf(html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetche
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+        files = [Attachment(file_obj=io.BytesIO(data), name=name) for name, data in (attachments or {}).items()]
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(attachments=files)
     except _OutOfTime:
         raise PdfRenderError(f"Rendering took longer than {time_limit:.0f} seconds.") from None
     finally:

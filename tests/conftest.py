@@ -44,6 +44,9 @@ def _test_settings(settings, tmp_path_factory):
     # The same session store everywhere, so query counts do not depend on whether Redis is there.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    # One credential key set per test session, made on first use like an installation's.
+    settings.CREDENTIALS_KEYS = ""
+    settings.CREDENTIALS_KEY_FILE = tmp_path_factory.getbasetemp() / "credential-keys.json"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -60,8 +60,8 @@ def test_my_badges_runs_a_constant_number_of_queries(
     make_badge(other_course, rule=BadgeClass.Rule.COURSE_COMPLETED)
 
     enrolled_client.get("/badges/")
-    # session, user (+unread count), courses, awards + badges, badges still to earn (all courses at once)
-    with django_assert_num_queries(5):
+    # session, user (+unread count), courses, awards + badges, certificates, badges still to earn (all courses at once)
+    with django_assert_num_queries(6):
         html = enrolled_client.get("/badges/").content.decode()
     assert html.count('class="earned-badge') == 4 and html.count('class="to-earn-badge') == 4
 

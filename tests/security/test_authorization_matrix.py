@@ -225,6 +225,33 @@ MATRIX = [
     Row("media", lambda w: w.badge.image.url, "GET", same(200)),
     Row("media", lambda w: w.answer_image.image.url, "GET", roles(404, 404, 404, 404, 200, 200)),
     Row("media", lambda w: "/media/badges/does-not-exist.png", "GET", same(404)),
+    # --- Open Badges 3.0: credentials follow their award; the issuer's keys, status lists and the verifier are public ---
+    *[
+        row
+        for name in ("badges:credential", "badges:credential_jwt", "badges:credential_png")
+        for row in (
+            Row(name, award_url(name), "GET", same(200)),
+            Row(name, award_url(name, "private_award"), "GET", roles(404, 404, 200, 404, 404, 404)),
+            Row(name, award_url(name, "revoked_award"), "GET", same(410)),
+        )
+    ],
+    Row("badges:key", lambda w: reverse("badges:key", args=[w.award.credential["proof"]["verificationMethod"].split("#")[1]]), "GET", same(200)),
+    Row("badges:key", lambda w: reverse("badges:key", args=["z6MkNotOurs"]), "GET", same(404)),
+    Row("badges:status_list", lambda w: reverse("badges:status_list", args=["awards"]), "GET", same(200)),
+    Row("badges:status_list", lambda w: reverse("badges:status_list", args=["certificates"]), "GET", same(200)),
+    Row("badges:status_list", lambda w: reverse("badges:status_list", args=["nothing"]), "GET", same(404)),
+    Row("badges:verify", lambda w: reverse("badges:verify"), "GET", same(200)),
+    Row("badges:verify", lambda w: reverse("badges:verify"), "POST", same(200), data=lambda w: {"credential": w.award.credential_jwt}),
+    Row("well_known:did", lambda w: reverse("well_known:did"), "GET", same(200)),
+    Row("well_known:jwks", lambda w: reverse("well_known:jwks"), "GET", same(200)),
+    # --- certificates: the code is the capability the learner shares (printed on the PDF) ---
+    Row("certificates:detail", lambda w: reverse("certificates:detail", args=[w.certificate.code]), "GET", same(200)),
+    Row("certificates:detail", lambda w: reverse("certificates:detail", args=["nosuchcode"]), "GET", same(404)),
+    Row("certificates:pdf", lambda w: reverse("certificates:pdf", args=[w.certificate.code]), "GET", same(200)),
+    Row("certificates:credential", lambda w: reverse("certificates:credential", args=[w.certificate.code]), "GET", same(200)),
+    # --- uploaded media: capability URLs (random names), sandboxed, checked in test_media_is_sandboxed ---
+    Row("media", lambda w: w.answer_image.image.url, "GET", same(200)),
+    Row("media", lambda w: "/media/answers/does-not-exist.png", "GET", same(404)),
     Row("media", lambda w: "/media/../config/settings.py", "GET", same(404)),
     Row("media", lambda w: w.answer_image.image.url, "POST", same(405)),
 ]

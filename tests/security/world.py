@@ -13,8 +13,8 @@ from PIL import Image
 from accounts.models import Notification
 from accounts.services import notify
 from badges.images import draw_badge_png
-from badges.models import Award, BadgeClass
-from badges.services import award_badge, revoke_award
+from badges.models import Award, BadgeClass, Certificate
+from badges.services import award_badge, issue_certificate_if_complete, render_certificate_pdf, revoke_award
 from courses.models import Course, Enrollment, Lesson, StaffMember
 from gallery import services as gallery_services
 from gallery.models import Comment, Entry
@@ -58,6 +58,7 @@ class World:
     video_lesson: Lesson
     document_lesson: Lesson
     notification: Notification
+    certificate: Certificate
 
     def users(self) -> dict:
         return {
@@ -95,7 +96,7 @@ def build_world() -> World:
 
     enrollment_a = factories.enroll(a, course)
     enrollment_b = factories.enroll(b, course)
-    factories.enroll(c, other_course)  # C is a learner, just not in this course
+    enrollment_c = factories.enroll(c, other_course)  # C is a learner, just not in this course
 
     # A worksheet-kind lesson with a worksheet and prompts; another course's prompt for foreign-id probes.
     lesson = Lesson.objects.get(session__course=course, session__number=1, order=4)
@@ -136,10 +137,14 @@ def build_world() -> World:
     private_award.set_public(False)
     revoked_award = revoke_award(award_badge(a, _badge(course, "revoked-one", "Revoked one")), "Test of revocation")
     notification = notify(a, Notification.Kind.COMMENT, "Ben commented on your entry", entry.get_absolute_url())
+    # C finished the other course: a certificate whose pages anyone with its code may open.
+    Enrollment.objects.filter(pk=enrollment_c.pk).update(status=Enrollment.Status.COMPLETED)
+    certificate = issue_certificate_if_complete(c.pk, other_course.pk)
+    render_certificate_pdf(certificate)
     return World(
         course=course, other_course=other_course, a=a, b=b, c=c, instructor=instructor, admin=admin,
         enrollment_a=enrollment_a, portfolio_a=portfolio_a, worksheet=worksheet, prompt_text=prompt_text,
         prompt_image=prompt_image, foreign_prompt=foreign_prompt, answer_image=answer_image, entry=entry,
         comment=comment, badge=badge, award=award, private_award=private_award, revoked_award=revoked_award,
-        video_lesson=video_lesson, document_lesson=document_lesson, notification=notification,
+        video_lesson=video_lesson, document_lesson=document_lesson, notification=notification, certificate=certificate,
     )
