@@ -103,8 +103,18 @@ def read_static(path: str, *, limit: int = -1) -> bytes:
         return handle.read(limit)
 
 
-def html_to_pdf(html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetcher: SafeURLFetcher | None = None) -> bytes:
+# PDF/UA-1: a tagged PDF (headings, lists, tables and images in a structure tree that screen
+# readers follow) whose language comes from the document's <html lang>.
+ACCESSIBLE_VARIANT = "pdf/ua-1"
+
+
+def html_to_pdf(
+    html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetcher: SafeURLFetcher | None = None, tagged: bool = True
+) -> bytes:
     """Render HTML to PDF bytes, fetching only our own assets, within `time_limit` seconds.
+
+    The PDF is tagged for accessibility (PDF/UA-1) unless `tagged` is False; give the HTML a
+    <title> and <html lang="…">, which the PDF carries as its title and language.
 
     In a process's main thread (Celery's prefork children, scripts) a SIGALRM timer interrupts
     even a runaway layout; in other threads the fetcher's deadline check applies. Celery's
@@ -126,7 +136,9 @@ def html_to_pdf(html: str, *, time_limit: float = DEFAULT_TIME_LIMIT, url_fetche
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+            pdf_variant=ACCESSIBLE_VARIANT if tagged else None
+        )
     except _OutOfTime:
         raise PdfRenderError(f"Rendering took longer than {time_limit:.0f} seconds.") from None
     finally:
