@@ -6,8 +6,9 @@
  * seconds). The place is POSTed to data-position-url as `seconds` at most every SAVE_EVERY_S
  * while playing, and at once on pause, after a seek, at the end (as 0: next time starts over)
  * and when the page is hidden; the server keeps it per enrollment, so the next visit starts
- * there on any browser. data-resume-at is the place the server had when the page was made.
- * A report the server could not take is kept in localStorage and wins next time if newer.
+ * there on any browser. data-resume-at is the place the server had when the page was made
+ * (data-resume-saved, when, in epoch seconds). A report the server could not take is kept in
+ * localStorage and wins on the next visit if it is newer than the server's.
  */
 (function () {
   "use strict";
@@ -100,10 +101,15 @@
   });
 
   // A place this browser could not deliver last time counts if the server has nothing newer.
+  var savedAt = parseInt(player.dataset.resumeSaved || "0", 10) * 1000;
   var pending = storageGet(pendingKey);
   if (pending && typeof pending.seconds === "number" && canSave) {
-    resumeAt = pending.seconds;
-    sendPlace(pending.seconds, { force: true });
+    if (pending.at > savedAt) {
+      resumeAt = pending.seconds;
+      sendPlace(pending.seconds, { force: true });
+    } else {
+      storageRemove(pendingKey);
+    }
   }
 
   function resume() {
@@ -144,8 +150,6 @@
 
   if (captionSelect) {
     captionSelect.addEventListener("change", function () { showCaptions(captionSelect.value); });
-    var remembered = storageGet("atelier-player-captions");
-    if (remembered && tracks.some(function (t) { return t.language === remembered; })) showCaptions(remembered);
     // The native menu changes the tracks directly: keep the select in step.
     if (video.textTracks && video.textTracks.addEventListener) {
       video.textTracks.addEventListener("change", function () {
@@ -337,4 +341,8 @@
       count.textContent = "Line " + (matchIndex + 1) + " of " + matches.length + ": Enter for the next, or follow the link to play from there.";
     });
   }
+
+  // This browser's captions choice is restored last, once the transcript above is ready for it.
+  var remembered = storageGet("atelier-player-captions");
+  if (captionSelect && remembered && tracks.some(function (t) { return t.language === remembered; })) showCaptions(remembered);
 })();
