@@ -16,6 +16,7 @@ INSTRUCTOR_PERMISSIONS = {
         "offering": ["add", "change", "view"],
         "session": ["add", "change", "delete", "view"],
         "lesson": ["add", "change", "delete", "view"],
+        "lessoncaption": ["add", "change", "delete", "view"],
         "enrollment": ["view"],
         "lessoncompletion": ["view"],
     },
@@ -59,8 +60,9 @@ def sync_instructors_group(apps=None, schema_editor=None):
     for app_label, models in INSTRUCTOR_PERMISSIONS.items():
         for model, actions in models.items():
             for action in actions:
-                wanted.append(
-                    Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                )
+                permissions = Permission.objects.filter(content_type__app_label=app_label, codename=f"{action}_{model}")
+                if in_migration and not permissions.exists():
+                    continue  # a model a later migration creates: that migration syncs the group again
+                wanted.append(permissions.get())
     group.permissions.set(wanted)
     return group

@@ -104,15 +104,23 @@ def read_static(path: str, *, limit: int = -1) -> bytes:
         return handle.read(limit)
 
 
+# PDF/UA-1: a tagged PDF (headings, lists, tables and images in a structure tree that screen
+# readers follow) whose language comes from the document's <html lang>.
+ACCESSIBLE_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(
     html: str,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
     url_fetcher: SafeURLFetcher | None = None,
     attachments: dict[str, bytes] | None = None,
+    tagged: bool = True,
 ) -> bytes:
     """Render HTML to PDF bytes, fetching only our own assets, within `time_limit` seconds.
 
+    The PDF is tagged for accessibility (PDF/UA-1) unless `tagged` is False; give the HTML a
+    <title> and <html lang="…">, which the PDF carries as its title and language.
     `attachments` (file name → bytes) are embedded as PDF file attachments.
 
     In a process's main thread (Celery's prefork children, scripts) a SIGALRM timer interrupts
@@ -136,7 +144,9 @@ def html_to_pdf(
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
         files = [Attachment(file_obj=io.BytesIO(data), name=name) for name, data in (attachments or {}).items()]
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(attachments=files)
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+            attachments=files, pdf_variant=ACCESSIBLE_VARIANT if tagged else None
+        )
     except _OutOfTime:
         raise PdfRenderError(f"Rendering took longer than {time_limit:.0f} seconds.") from None
     finally:

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.utils.html import format_html
 
+from courses.forms import LessonAdminForm
 from courses.models import (
     Course,
     Enrollment,
     LearningOutcome,
     Lesson,
+    LessonCaption,
     LessonCompletion,
     Offering,
     Session,
@@ -60,8 +62,10 @@ class CourseAdmin(admin.ModelAdmin):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
+    form = LessonAdminForm
     extra = 0
-    fields = [("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "document"]
+    # Captions, transcript and the document's page are on the lesson's own form ("Change").
+    fields = [("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "video_poster", "document"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
     show_change_link = True
@@ -84,15 +88,36 @@ class SessionAdmin(admin.ModelAdmin):
         return obj.course.get_absolute_url() + "#outline-heading"
 
 
+class LessonCaptionInline(admin.TabularInline):
+    model = LessonCaption
+    extra = 0
+    fields = ["order", "language", "label", "file"]
+    verbose_name = "captions file (WebVTT)"
+    verbose_name_plural = "captions: one WebVTT file per language; the first also gives the transcript unless one is written above"
+
+
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    list_display = ["title", "session", "order", "kind", "estimated_minutes", "is_required"]
+    form = LessonAdminForm
+    list_display = ["title", "session", "order", "kind", "estimated_minutes", "is_required", "caption_languages"]
     list_filter = ["kind", "is_required", "session__course", "session"]
     search_fields = ["title", "body"]
     ordering = ["session__course", "session__number", "order"]
     list_select_related = ["session", "session__course"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["session", ("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "document"]
+    fieldsets = [
+        (None, {"fields": ["session", ("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body"]}),
+        ("Video", {"fields": ["video_url", "video_file", "video_poster", "transcript"]}),
+        ("Document", {"fields": ["document", "document_text"]}),
+    ]
+    inlines = [LessonCaptionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("captions")
+
+    @admin.display(description="Captions")
+    def caption_languages(self, obj):
+        return ", ".join(caption.language for caption in obj.captions.all()) or "—"
 
 
 @admin.register(Offering)

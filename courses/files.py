@@ -1,8 +1,9 @@
-"""Serving uploaded lesson files through Django: HTTP range requests let a <video> seek."""
+"""Uploaded lesson videos: checked on upload, and served through Django with HTTP range requests so a <video> can seek."""
 
 import mimetypes
 import re
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -57,3 +58,32 @@ def _chunks(handle, length: int):
             yield data
     finally:
         handle.close()
+
+
+MAX_VIDEO_BYTES = 2 * 1024 * 1024 * 1024
+# What each accepted extension's container starts with: MP4 and M4V have an "ftyp" box at byte 4,
+# WebM is Matroska (an EBML header), OGV is an Ogg page.
+VIDEO_SIGNATURES = {
+    "mp4": lambda head: head[4:8] == b"ftyp",
+    "m4v": lambda head: head[4:8] == b"ftyp",
+    "webm": lambda head: head[:4] == b"\x1a\x45\xdf\xa3",
+    "ogv": lambda head: head[:4] == b"OggS",
+}
+
+
+def validate_video(uploaded) -> None:
+    """Refuse an upload that is not the video container its name claims (a renamed file would
+    only show a broken player to every learner)."""
+    size = getattr(uploaded, "size", 0) or 0
+    if size > MAX_VIDEO_BYTES:
+        raise ValidationError("Videos are limited to 2 GB; please export a smaller file (720p is plenty for a talk).")
+    ext = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    check = VIDEO_SIGNATURES.get(ext)
+    if check is None or not check(head):
+        raise ValidationError(
+            "This file is not an MP4, WebM or Ogg video (or its name does not match what it is). "
+            "Please export the video as MP4 (H.264 and AAC) or WebM and upload it again."
+        )

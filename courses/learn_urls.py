@@ -16,5 +16,9 @@ urlpatterns = [
     path(lesson + "complete/", views.lesson_complete, name="complete"),
     path(lesson + "uncomplete/", views.lesson_uncomplete, name="uncomplete"),
     path(lesson + "video/", views.lesson_video, name="video"),
+    path(lesson + "video/position/", views.lesson_position, name="position"),
+    path(lesson + "video/poster/", views.lesson_poster, name="poster"),
+    path(lesson + "video/captions/<str:language>.vtt", views.lesson_captions, name="captions"),
+    path(lesson + "page/", views.lesson_page, name="page"),
     path(lesson + "document/", views.lesson_document, name="document"),
 ]

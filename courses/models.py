@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
@@ -15,7 +15,10 @@ from django.utils.functional import cached_property
 from django_countries.fields import CountryField
 
 from core.files import validate_pdf
+from core.images import open_image
 from core.markdown import render_markdown
+from courses.captions import read_cues, transcript_paragraphs
+from courses.files import validate_video
 
 
 @deconstructible
@@ -36,6 +39,8 @@ class RandomName:
 course_image_path = RandomName("courses")
 lesson_video_path = RandomName("lessons/video")
 lesson_document_path = RandomName("lessons/documents")
+lesson_caption_path = RandomName("lessons/captions")
+lesson_poster_path = RandomName("lessons/posters")
 staff_photo_path = RandomName("staff")
 
 
@@ -122,7 +127,13 @@ class Course(models.Model):
         whatever the size. Django sets each session's course and each lesson's session on the
         way, and each worksheet gets this same course object, so their URLs need no query and a
         pickled copy holds one course, not one per worksheet."""
-        lessons = Lesson.objects.select_related("worksheet").order_by("order", "pk")
+        # The document's page text is read by its own view, not by every page that reads this list.
+        lessons = (
+            Lesson.objects.select_related("worksheet")
+            .defer("document_text")
+            .annotate(has_document_page=models.ExpressionWrapper(~models.Q(document_text=""), output_field=models.BooleanField()))
+            .order_by("order", "pk")
+        )
         sessions = list(self.sessions.prefetch_related(Prefetch("lessons", queryset=lessons)))
         for session in sessions:
             for lesson in session.lessons.all():
@@ -327,13 +338,27 @@ class Lesson(models.Model):
         upload_to=lesson_video_path,
         blank=True,
         validators=[FileExtensionValidator(["mp4", "webm", "ogv", "m4v"])],
-        help_text="Or upload an MP4/WebM file.",
+        help_text="Or upload an MP4 (H.264/AAC) or WebM file; add its captions below.",
+    )
+    video_poster = models.ImageField(
+        upload_to=lesson_poster_path, blank=True, help_text="Optional: the still shown before the uploaded video plays."
+    )
+    transcript = models.TextField(
+        blank=True,
+        help_text="Markdown. Optional: when empty, the transcript is built from the captions, and each of its "
+        "lines takes the learner to that moment of the video.",
     )
     document = models.FileField(
         upload_to=lesson_document_path,
         blank=True,
         validators=[FileExtensionValidator(["pdf"])],
         help_text="A PDF shown inline with a download link.",
+    )
+    document_text = models.TextField(
+        "document as a page",
+        blank=True,
+        help_text="Markdown. Optional: the PDF's text, offered as a web page for reading on screen, "
+        "on a phone or with a screen reader.",
     )
     estimated_minutes = models.PositiveSmallIntegerField(default=30)
     is_required = models.BooleanField(default=True)
@@ -357,9 +382,25 @@ class Lesson(models.Model):
     def clean(self):
         if self.document:
             validate_pdf(self.document)
+        # A new upload is checked; a stored file was checked when it arrived.
+        if self.video_file and not self.video_file._committed:
+            validate_video(self.video_file)
+        if self.video_poster and not self.video_poster._committed:
+            open_image(self.video_poster)
 
     def body_html(self) -> str:
         return render_markdown(self.body)
+
+    def transcript_html(self) -> str:
+        return render_markdown(self.transcript)
+
+    def document_text_html(self) -> str:
+        return render_markdown(self.document_text)
+
+    @property
+    def has_player(self) -> bool:
+        """A video lesson with something to play: an uploaded file or a recognised embed."""
+        return self.kind == self.Kind.VIDEO and bool(self.video_file or self.video_embed_url())
 
     @property
     def has_worksheet(self) -> bool:
@@ -382,6 +423,48 @@ class Lesson(models.Model):
         if match:
             return f"https://player.vimeo.com/video/{match.group(1)}?dnt=1"
         return ""
+
+
+class LessonCaption(models.Model):
+    """One language of a video lesson's captions (a WebVTT file), shown through a <track>.
+
+    The cues are read once, when the file is saved, and kept here: the lesson page builds the
+    transcript from them without opening the file.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="captions")
+    order = models.PositiveSmallIntegerField(default=0, help_text="The first is the transcript shown first.")
+    language = models.CharField(
+        max_length=20,
+        validators=[RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Use a language tag such as en, fr or pt-BR.")],
+        help_text="A language tag, e.g. en, fr or pt-BR.",
+    )
+    label = models.CharField(max_length=60, help_text="What the captions menu shows, e.g. English.")
+    file = models.FileField(
+        "WebVTT file",
+        upload_to=lesson_caption_path,
+        validators=[FileExtensionValidator(["vtt"], "Captions must be a WebVTT file ending in .vtt.")],
+    )
+    cues = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "language"], name="unique_caption_language")]
+
+    def __str__(self) -> str:
+        return f"{self.label} captions for {self.lesson}"
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed and not self.cues:
+            self.cues = read_cues(self.file)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.file and not self.file._committed:
+            self.cues = read_cues(self.file)
+
+    def transcript(self) -> list[list[dict]]:
+        return transcript_paragraphs(self.cues)
 
 
 # youtube.com/watch?v=ID, youtu.be/ID, youtube.com/embed/ID, /shorts/ID, /live/ID, m.youtube.com, -nocookie.
@@ -535,6 +618,23 @@ class Enrollment(models.Model):
         self.last_lesson = lesson
         self.save(update_fields=["last_activity_at", "last_lesson"])
 
+    def video_position(self, lesson: Lesson) -> "VideoPosition | None":
+        return VideoPosition.objects.filter(enrollment=self, lesson=lesson).first()
+
+    def save_video_position(self, lesson: Lesson, seconds: float) -> float:
+        """Remember where the learner is in the lesson's video (0 once they watched to the end);
+        return what was stored. One row per lesson, overwritten: the latest report wins."""
+        self._check_lesson(lesson)
+        seconds = round(max(0.0, seconds), 1)
+        updated = VideoPosition.objects.filter(enrollment=self, lesson=lesson).update(seconds=seconds, updated_at=timezone.now())
+        if not updated:
+            try:
+                with transaction.atomic():
+                    VideoPosition.objects.create(enrollment=self, lesson=lesson, seconds=seconds)
+            except IntegrityError:  # another tab created it first: this report is as new as theirs
+                VideoPosition.objects.filter(enrollment=self, lesson=lesson).update(seconds=seconds, updated_at=timezone.now())
+        return seconds
+
     def view_lesson(self, lesson: Lesson) -> None:
         """A lesson page was shown: remember it, unless this is a reload of the same lesson
         within ACTIVITY_RESOLUTION."""
@@ -544,6 +644,22 @@ class Enrollment(models.Model):
             or timezone.now() - self.last_activity_at > ACTIVITY_RESOLUTION
         ):
             self.remember_lesson(lesson)
+
+
+class VideoPosition(models.Model):
+    """Where a learner stopped in a lesson's video. Kept per enrollment, in the database, so the
+    player starts there again on the learner's next visit, on this browser or another."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="video_positions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    seconds = models.FloatField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="unique_video_position")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} at {self.seconds:.0f} s in {self.lesson}"
 
 
 class LessonCompletion(models.Model):

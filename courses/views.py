@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.views.decorators.http import condition, require_POST
 
 from courses import caching, reminders, services
 from courses.files import ranged_file_response
-from courses.forms import EnrollForm
-from courses.models import Course, Enrollment, Lesson
+from courses.forms import EnrollForm, VideoPositionForm
+from courses.models import Course, Enrollment, Lesson, LessonCaption
 from courses.progress import CourseProgress, learning_overview, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 from courses.signals import completion_sections
@@ -174,7 +174,40 @@ def lesson_detail(request, course_slug, number, lesson_slug):
         "previous": previous,
         "next": following,
     }
+    if lesson.has_player:
+        context["captions"] = list(lesson.captions.all())
+        context["position"] = enrollment.video_position(lesson) if lesson.video_file else None
     return render(request, "courses/lesson_detail.html", context)
+
+
+@login_required
+def lesson_page(request, course_slug, number, lesson_slug):
+    """The lesson's document as a web page: the same text as its PDF, for reading on screen."""
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    progress = progress_for(enrollment)
+    lesson = _lesson_or_404(progress, number, lesson_slug)
+    if progress.is_lesson_locked(lesson):
+        return _locked_page(request, progress, lesson)
+    if not lesson.document_text:  # deferred in the cached outline: read here, once
+        raise Http404("This lesson's document has no page version.")
+    context = {"progress": progress, "current": progress.session_progress(number), "lesson": lesson}
+    return render(request, "courses/lesson_document_page.html", context)
+
+
+@require_POST
+@login_required
+def lesson_position(request, course_slug, number, lesson_slug):
+    """The player reports where the learner is in the video (JSON in, JSON out)."""
+    enrollment, lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    if not lesson.video_file:
+        raise Http404("This lesson has no uploaded video.")
+    form = VideoPositionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "The position must be a number of seconds."}, status=400)
+    if enrollment.is_read_only:
+        return JsonResponse({"error": "Your access to this course has ended, so your place is not saved."}, status=403)
+    seconds = enrollment.save_video_position(lesson, form.cleaned_data["seconds"])
+    return JsonResponse({"seconds": seconds})
 
 
 def _change_completion(request, course_slug, number, lesson_slug, *, complete: bool):
@@ -229,23 +262,41 @@ def lesson_uncomplete(request, course_slug, number, lesson_slug):
     return _change_completion(request, course_slug, number, lesson_slug, complete=False)
 
 
-def _released_lesson_or_404(request, course_slug, number, lesson_slug) -> Lesson:
+def _released_lesson_or_404(request, course_slug, number, lesson_slug) -> tuple[Enrollment, Lesson]:
     enrollment = get_enrollment_or_404(request.user, course_slug)
     lesson = get_object_or_404(
         Lesson.objects.select_related("session"), session__course=enrollment.course, session__number=number, slug=lesson_slug
     )
     if enrollment.offering.locked_until(lesson.session):
         raise Http404("This session has not been released yet.")
-    return lesson
+    return enrollment, lesson
 
 
 @login_required
 def lesson_video(request, course_slug, number, lesson_slug):
     """The uploaded video, with HTTP range support so the player can seek."""
-    lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    _, lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
     if not lesson.video_file:
         raise Http404("This lesson has no uploaded video.")
     return ranged_file_response(request, lesson.video_file)
+
+
+@login_required
+def lesson_poster(request, course_slug, number, lesson_slug):
+    _, lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    if not lesson.video_poster:
+        raise Http404("This lesson's video has no poster.")
+    return ranged_file_response(request, lesson.video_poster)
+
+
+@login_required
+def lesson_captions(request, course_slug, number, lesson_slug, language):
+    """One language of the video's captions, for its <track>."""
+    _, lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    caption = get_object_or_404(LessonCaption, lesson=lesson, language=language)
+    response = ranged_file_response(request, caption.file)
+    response["Content-Type"] = "text/vtt; charset=utf-8"
+    return response
 
 
 @login_required
@@ -253,7 +304,7 @@ def lesson_video(request, course_slug, number, lesson_slug):
 @csp_replace({"frame-ancestors": ["'self'"]})
 def lesson_document(request, course_slug, number, lesson_slug):
     """The lesson's PDF: inline for the <iframe> on the lesson page, or as a download with ?download=1."""
-    lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
+    _, lesson = _released_lesson_or_404(request, course_slug, number, lesson_slug)
     if not lesson.document:
         raise Http404("This lesson has no document.")
     response = ranged_file_response(request, lesson.document)

@@ -22,7 +22,7 @@ def test_course_page_and_instructor_admin_in_chromium(page, real_course):
     assert page.locator("h1").inner_text() == "Introduction to Micro-Influence for Creative Professionals"
     assert page.get_by_text("Open for enrollment — you can start immediately").is_visible()
     assert page.locator(".outline-session").count() == 6
-    assert page.locator(".lesson-list li").count() == 32
+    assert page.locator(".lesson-list li").count() == 34
     page.get_by_text("Session 3", exact=True).click()  # opens the session's lesson list
     assert page.get_by_text("Personal attributes in depth").is_visible()
     screenshot(page, "course-page")

@@ -5,6 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Lesson
 
+# The lesson form's captions inline, empty.
+NO_CAPTIONS = {"captions-TOTAL_FORMS": 0, "captions-INITIAL_FORMS": 0}
+
 
 def test_instructors_group_has_authoring_permissions_and_no_more(db):
     perms = set(Group.objects.get(name="instructors").permissions.values_list("content_type__app_label", "codename"))
@@ -27,7 +30,7 @@ def test_instructor_adds_a_lesson_to_session_3_in_the_admin_and_it_appears_on_th
     response = client.post(
         "/admin/courses/lesson/add/",
         {"session": session.pk, "order": 9, "title": "Reading your audience", "slug": "reading-your-audience",
-         "kind": "text", "estimated_minutes": 25, "is_required": "on", "body": "Notice **who** responds."},
+         "kind": "text", "estimated_minutes": 25, "is_required": "on", "body": "Notice **who** responds.", **NO_CAPTIONS},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Lesson.objects.filter(session=session, slug="reading-your-audience").exists()
@@ -54,7 +57,7 @@ def test_uploaded_document_must_be_a_real_pdf(client, instructor, course):
     response = client.post(
         "/admin/courses/lesson/add/",
         {"session": session.pk, "order": 5, "title": "Fake ebook", "slug": "fake-ebook", "kind": "document",
-         "estimated_minutes": 10, "document": SimpleUploadedFile("ebook.pdf", b"<html>not a pdf</html>")},
+         "estimated_minutes": 10, "document": SimpleUploadedFile("ebook.pdf", b"<html>not a pdf</html>"), **NO_CAPTIONS},
     )
     assert response.status_code == 200
     assert "not a PDF" in response.content.decode()

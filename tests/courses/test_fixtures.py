@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
 from accounts.models import User
 from courses.models import Course, Lesson, Offering
@@ -13,8 +14,8 @@ def test_load_course_loads_the_real_course_once_and_keeps_changes(db, settings, 
     course = Course.objects.get(slug="introduction-to-micro-influence")
     assert course.title == "Introduction to Micro-Influence for Creative Professionals"
     assert course.sessions.count() == 6
-    assert [s.lessons.count() for s in course.sessions.order_by("number")] == [8, 5, 5, 4, 4, 6]
-    assert Lesson.objects.filter(session__course=course).count() == 32
+    assert [s.lessons.count() for s in course.sessions.order_by("number")] == [8, 5, 5, 5, 5, 6]
+    assert Lesson.objects.filter(session__course=course).count() == 34
     assert course.outcomes.count() == 7
     assert course.worksheets.count() == 8
     assert all(4 <= w.prompts.count() <= 14 for w in course.worksheets.all())
@@ -34,7 +35,7 @@ def test_load_course_loads_the_real_course_once_and_keeps_changes(db, settings, 
     lesson.title = "Edited by an instructor"
     lesson.save()
     call_command("load_course", "--demo-users", verbosity=0)
-    assert Lesson.objects.filter(session__course=course).count() == 32
+    assert Lesson.objects.filter(session__course=course).count() == 34
     assert Lesson.objects.get(pk=lesson.pk).title == "Edited by an instructor"
     assert User.objects.filter(email__endswith="@atelier.test").count() == 4
 
@@ -46,6 +47,34 @@ def test_every_text_lesson_has_a_substantial_body(db, settings, tmp_path):
         assert len(lesson.body.split()) > 600, lesson.title
     for lesson in Lesson.objects.exclude(kind="text"):
         assert len(lesson.body.split()) > 100, lesson.title
+
+
+def test_every_session_has_a_text_lesson(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_course", verbosity=0)
+    for session in Course.objects.get().sessions.all():
+        assert session.lessons.filter(kind="text").exists(), session
+
+
+def test_every_ebook_can_also_be_read_as_a_page(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_course", verbosity=0)
+    documents = Lesson.objects.filter(kind="document")
+    assert documents.count() == 6
+    for lesson in documents:
+        assert len(lesson.document_text.split()) > 700, lesson.title
+        assert not lesson.document_text.startswith("# ")  # the page prints the lesson's title itself
+
+
+def test_every_ebook_pdf_is_tagged_for_screen_readers_with_its_language(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_course", verbosity=0)
+    for lesson in Lesson.objects.exclude(document=""):
+        reader = PdfReader(tmp_path / lesson.document.name)
+        catalog = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in catalog, lesson.title
+        assert catalog["/Lang"] == "en", lesson.title
+        assert reader.metadata.title == lesson.title
 
 
 def test_load_course_never_rewrites_a_course_an_instructor_has_changed(db, settings, tmp_path):

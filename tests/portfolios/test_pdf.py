@@ -81,6 +81,21 @@ def test_requesting_the_pdf_renders_it_with_the_learners_answers(filled, course,
     assert "Your PDF is ready" in page
 
 
+def test_the_portfolio_pdf_is_tagged_for_screen_readers_with_its_language(filled, course, enrollment, ask_for_pdf):
+    ask_for_pdf(filled, course)
+    reader = PdfReader(default_storage.open(portfolio_of(enrollment).pdf.name))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert "Lee Learner" in reader.metadata.title
+
+
+def test_a_pdf_can_still_be_made_untagged():
+    reader = PdfReader(io.BytesIO(html_to_pdf("<html lang='en'><title>t</title><p>Hi</p>", tagged=False)))
+    assert "/StructTreeRoot" not in reader.trailer["/Root"]
+
+
 def test_contents_page_numbers_point_at_the_sections(filled, course, enrollment, ask_for_pdf):
     ask_for_pdf(filled, course)
     reader = PdfReader(default_storage.open(portfolio_of(enrollment).pdf.name))

@@ -15,7 +15,7 @@ from accounts.services import notify
 from badges.images import draw_badge_png
 from badges.models import Award, BadgeClass, Certificate
 from badges.services import award_badge, issue_certificate_if_complete, render_certificate_pdf, revoke_award
-from courses.models import Course, Enrollment, Lesson, StaffMember
+from courses.models import Course, Enrollment, Lesson, LessonCaption, StaffMember
 from gallery import services as gallery_services
 from gallery.models import Comment, Entry
 from portfolios.models import Answer, Portfolio, Prompt, Worksheet
@@ -122,9 +122,16 @@ def build_world() -> World:
     get_or_create_portfolio(enrollment_b)
 
     video_lesson = Lesson.objects.get(session__course=course, session__number=1, order=2)
-    video_lesson.video_file.save("talk.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), save=True)
+    video_lesson.video_file.save("talk.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), save=False)
+    video_lesson.video_poster.save("still.png", ContentFile(png_bytes()), save=True)
+    LessonCaption.objects.create(
+        lesson=video_lesson, language="en", label="English",
+        file=ContentFile(b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello.\n", name="talk.vtt"),
+    )
     document_lesson = Lesson.objects.get(session__course=course, session__number=1, order=3)
-    document_lesson.document.save("notes.pdf", ContentFile(PDF_BYTES), save=True)
+    document_lesson.document.save("notes.pdf", ContentFile(PDF_BYTES), save=False)
+    document_lesson.document_text = "## Notes\n\nThe ebook's text, as a page."
+    document_lesson.save()
 
     gallery_services.accept_rules(a, course)
     gallery_services.accept_rules(b, course)

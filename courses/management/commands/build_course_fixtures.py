@@ -18,11 +18,16 @@ from django.utils.text import slugify
 from weasyprint import CSS, HTML
 
 from core.markdown import render_trusted_markdown
+from core.pdf import ACCESSIBLE_VARIANT
+from courses.captions import read_cues
+from courses.management import videos
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 CONTENT = FIXTURES / "content"
 MEDIA = FIXTURES / "media"
 COURSE_SLUG = "introduction-to-micro-influence"
+# What each committed video was built from (videos.source_hash), its length and size.
+VIDEO_MANIFEST = CONTENT / "videos" / "manifest.json"
 
 DEMO_USERS = [
     # email, password, display name, country, role
@@ -152,6 +157,8 @@ class Command(BaseCommand):
         sessions = parse_sections((CONTENT / "sessions.md").read_text())
         lesson_pk = 0
         lesson_pks: dict[str, int] = {}
+        captions: list[dict] = []
+        manifest = videos.read_manifest(VIDEO_MANIFEST)
         for number_text, block in sorted(sessions.items(), key=lambda kv: int(kv[0])):
             number = int(number_text)
             fields = dict(
@@ -170,20 +177,50 @@ class Command(BaseCommand):
                 lesson_pk += 1
                 key = path.stem
                 lesson_pks[key] = lesson_pk
-                document = ""
+                document, document_text = "", ""
                 ebook = CONTENT / "documents" / f"{key}.md"
                 if ebook.exists():
                     document = self.render_ebook(key, lesson_meta["title"], ebook.read_text())
+                    document_text = page_text(ebook.read_text())
+                video_file = poster = ""
+                script = CONTENT / "videos" / f"{key}.md"
+                if script.exists():
+                    eyebrow = f"Session {number} · {fields['title']}"
+                    built = self.video(key, script.read_text(), eyebrow, manifest)
+                    video_file, poster = built["video"], built["poster"]
+                    captions.append(
+                        {"model": "courses.lessoncaption", "pk": len(captions) + 1,
+                         "fields": {"lesson": lesson_pk, "order": 0, "language": "en", "label": "English",
+                                    "file": built["captions"], "cues": read_cues_file(MEDIA / built["captions"])}}
+                    )
                 objects.append(
                     {"model": "courses.lesson", "pk": lesson_pk,
                      "fields": {"session": number, "order": int(key.split("-")[1]),
                                 "slug": slugify(lesson_meta["title"])[:80], "title": lesson_meta["title"],
-                                "kind": lesson_meta["kind"], "body": body, "video_url": "", "video_file": "",
-                                "document": document, "estimated_minutes": int(lesson_meta["minutes"]),
+                                "kind": lesson_meta["kind"], "body": body, "video_url": "", "video_file": video_file,
+                                "video_poster": poster, "transcript": "", "document": document,
+                                "document_text": document_text, "estimated_minutes": int(lesson_meta["minutes"]),
                                 "is_required": True, "updated_at": "2024-05-01T00:00:00Z"}}
                 )
+        videos.write_manifest(VIDEO_MANIFEST, manifest)
+        objects += captions
         objects += self.worksheet_objects(course_pk, lesson_pks)
         return objects
+
+    def video(self, key: str, script: str, eyebrow: str, manifest: dict) -> dict:
+        """The lesson's narrated talk, built again only when its script (or the builder) changed."""
+        source = videos.source_hash(script + eyebrow)
+        known = manifest.get(key)
+        names = {"video": f"lessons/video/{key}.mp4", "poster": f"lessons/posters/{key}.jpg",
+                 "captions": f"lessons/captions/{key}.en.vtt"}
+        if known and known["source"] == source and all((MEDIA / name).exists() for name in names.values()):
+            return names
+        talk = videos.parse_talk(key, script, eyebrow)
+        self.stdout.write(f"Building the video for {key} ({videos.words_in(talk)} words, {len(talk.slides)} slides)…")
+        built = videos.build_video(talk, MEDIA)
+        manifest[key] = {"source": source, "seconds": built.seconds, "bytes": built.bytes,
+                         "words": videos.words_in(talk), "slides": len(talk.slides)}
+        return names
 
     def worksheet_objects(self, course_pk: int, lesson_pks: dict[str, int]) -> list[dict]:
         objects = []
@@ -212,7 +249,7 @@ class Command(BaseCommand):
 
         body = render_trusted_markdown(text)
         html = (
-            f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
+            f"<html lang='en'><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
             "<p class='source'>Introduction to Micro-Influence for Creative Professionals · "
             "Social Media Mastery · course notes prepared for Atelier</p></body></html>"
         )
@@ -220,7 +257,7 @@ class Command(BaseCommand):
         target = MEDIA / name
         target.parent.mkdir(parents=True, exist_ok=True)
         # No url_fetcher needed: the HTML is ours and references nothing external.
-        HTML(string=html).write_pdf(target, stylesheets=[CSS(string=EBOOK_CSS)])
+        HTML(string=html).write_pdf(target, stylesheets=[CSS(string=EBOOK_CSS)], pdf_variant=ACCESSIBLE_VARIANT)
         return name
 
     # --- people -------------------------------------------------------------------------
@@ -243,6 +280,20 @@ class Command(BaseCommand):
                  "fields": {"user": pk, "email": email, "verified": True, "primary": True}}
             )
         return objects
+
+
+def page_text(ebook: str) -> str:
+    """The ebook's Markdown for its web page: the page prints the lesson title as its heading,
+    so the ebook's own title line is left out."""
+    lines = ebook.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(lines).strip() + "\n"
+
+
+def read_cues_file(path: Path) -> list[dict]:
+    with path.open("rb") as handle:
+        return read_cues(handle)
 
 
 def _decimal(value):
