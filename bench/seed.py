@@ -143,6 +143,11 @@ class Command(BaseCommand):
         self.rng = random.Random(SEED)
         self.now = timezone.now()
         started = time.monotonic()
+        if connection.vendor == "postgresql":
+            # Bulk inserts and the reset's cascading deletes of 10,000 learners outlast the site's
+            # per-statement limit (settings DB_STATEMENT_TIMEOUT), which is sized for pages.
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
         if reset:
             self.phase("reset", self.delete_bench_learners)
         existing = bench_learners().count()

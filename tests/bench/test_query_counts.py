@@ -41,14 +41,14 @@ def test_every_key_page_keeps_its_query_count_from_100_to_many_learners(db, sett
     seed(LARGE, "--reset")
     large = page_query_counts()
     # Measured (SQLite, database sessions, so each count includes the session row; a warm-up
-    # request first). Every logged-in page reads the user with the header's unread count in one
+    # request first). Every logged-in page reads the user, whose row holds the header's unread count, in one
     # query: course page 4 (session, user, course, enrollment), My learning 4 (session, user,
     # enrollments, completions), outline, session and lesson 4 each (session, user, enrollment,
     # completions); worksheet 5, autosave 9 (a learner's first save, who has no portfolio yet),
     # portfolio 6, gallery list 6 (session, user, enrollment, own entry, count, the page's
     # (pk, updated_at); the cards are cached), gallery entry 8 (session, user, enrollment, entry,
     # rules acceptance, thread count, one page of threads, their replies; comments are not
-    # cached), My badges 5, public badge page 3.
+    # cached), My badges 6 (with the certificates), public badge page 3.
     assert all(count <= BUDGET for count in large.values()), large
     print(f"query counts, 100 learners: {small}\n{LARGE} learners: {large}")
     assert large == small
