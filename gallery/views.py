@@ -156,8 +156,8 @@ def entry_pdf(request, course_slug, pk):
 def entry_file(request, course_slug, pk, name):
     """A cover or snapshot image of the entry, to whoever may see the entry (its PDF's access): so
     the images of an unpublished or hidden entry, and replaced ones, are out of reach with it."""
-    course, _ = _gallery_access(request, course_slug)
-    entry = _get_entry(request, course, pk)
+    course, _, staff = _gallery_access(request, course_slug)
+    entry = _get_entry(request, course, pk, staff=staff)
     if name not in services.entry_images(entry):
         raise Http404("No such image.")
     return stored_file_response(name)
