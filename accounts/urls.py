@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("unsubscribe/<slug:topic>/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

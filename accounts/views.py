@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import unsubscribe as links
 from accounts.forms import ProfileForm
 from accounts.models import Notification, User
 
@@ -52,3 +55,36 @@ def notifications_mark_read(request):
     Notification.objects.mark_read(request.user)
     messages.success(request, "All notifications are marked as read.")
     return redirect("accounts:notifications")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, topic: str, token: str):
+    """Turn one kind of email off from its link, without logging in: GET asks, POST does it.
+
+    CSRF-exempt on purpose: mail clients' one-click unsubscribe (RFC 8058) POSTs without a CSRF
+    token, and the signed token in the URL proves the request came from the email. The page never
+    names the account (accounts/unsubscribe.py).
+    """
+    if topic not in links.TOPICS:
+        raise Http404("No such emails.")
+    kind = links.TOPICS[topic]
+    context = {
+        "topic": kind,
+        "setting_label": User._meta.get_field(kind.field).verbose_name,
+        "max_age_days": links.LINK_MAX_AGE.days,
+    }
+    try:
+        user = User.objects.filter(pk=links.user_id_from_token(topic, token)).first()
+    except signing.SignatureExpired:
+        return render(request, "accounts/unsubscribe.html", {**context, "state": "expired"}, status=410)
+    except signing.BadSignature:
+        user = None
+    if user is None:
+        return render(request, "accounts/unsubscribe.html", {**context, "state": "invalid"}, status=404)
+    if request.method == "POST":
+        if getattr(user, kind.field):
+            setattr(user, kind.field, False)
+            user.save(update_fields=[kind.field])
+        return render(request, "accounts/unsubscribe.html", {**context, "state": "done"})
+    return render(request, "accounts/unsubscribe.html", {**context, "state": "ask"})

@@ -14,6 +14,7 @@ from PIL import Image
 
 from accounts.models import Notification, User
 from accounts.services import notify
+from accounts.unsubscribe import unsubscribe_headers, unsubscribe_url
 from core.emails import send_templated_email
 from core.images import open_image, reencode, square_thumbnail
 from core.markdown import render_markdown
@@ -367,14 +368,16 @@ def send_gallery_digest(user_id: int) -> int:
     notifications = list(Notification.objects.filter(pk__in=ids, emailed_at=claimed_at).order_by("created_at"))
     if not notifications:
         return 0
+    unsubscribe = unsubscribe_url(user, "gallery")
     context = {
         "user": user,
         "notifications": notifications,
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
+        "unsubscribe_url": unsubscribe,
     }
     try:
-        send_templated_email("gallery_digest", user.email, context)
+        send_templated_email("gallery_digest", user.email, context, headers=unsubscribe_headers(unsubscribe))
     except Exception:
         # Release the claim so the task's retry sends them.
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=None)

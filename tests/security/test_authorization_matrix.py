@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from courses.reminders import reminder_unsubscribe_token
+from accounts.unsubscribe import unsubscribe_token
 from tests.security.world import World, build_world
 
 ROLES = ["anonymous", "not_enrolled", "enrolled_owner", "other_enrolled", "instructor", "admin"]
@@ -121,11 +121,18 @@ MATRIX = [
         POST_ONLY_OUTER),
     Row("accounts:notification_open", lambda w: reverse("accounts:notification_open", args=[w.notification.pk]), "POST",
         roles(LOGIN, 404, REDIRECT, 404, 404, 404), note="A's notification: everyone else gets 404"),
+    Row("accounts:unsubscribe", lambda w: reverse("accounts:unsubscribe", args=["gallery", unsubscribe_token(w.a, "gallery")]),
+        "GET", same(200)),
+    Row("accounts:unsubscribe", lambda w: reverse("accounts:unsubscribe", args=["gallery", unsubscribe_token(w.a, "gallery")]),
+        "POST", same(200), note="the signed token is the credential (RFC 8058 one-click)"),
+    Row("accounts:unsubscribe",
+        lambda w: reverse("accounts:unsubscribe", args=["gallery", unsubscribe_token(w.a, "pace-reminders")]),
+        "POST", same(404), note="a link for another kind of email"),
+    Row("accounts:unsubscribe", lambda w: reverse("accounts:unsubscribe", args=["gallery", "forged:token"]), "POST", same(404)),
     # --- learning ---
     Row("learn:dashboard", lambda w: reverse("learn:dashboard"), "GET", LOGGED_IN_GET),
-    Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(w.a)]), "GET", same(200)),
-    Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(w.a)]), "POST", same(200),
-        note="the signed token is the credential (RFC 8058 one-click)"),
+    Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[unsubscribe_token(w.a, "pace-reminders")]), "GET",
+        same(200), note="where reminders sent before accounts:unsubscribe point"),
     Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=["forged:token"]), "POST", same(404)),
     Row("learn:outline", course_url("learn:outline"), "GET", LEARNER_GET),
     Row("learn:outline", lambda w: reverse("learn:outline", args=[w.other_course.slug]), "GET",
