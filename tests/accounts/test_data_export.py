@@ -22,6 +22,7 @@ from config.celery import app
 from gallery import services as gallery
 from portfolios.models import Answer
 from tests.badges.conftest import make_badge  # noqa: F401 - a fixture
+from tests.conftest import wait_for
 from tests.gallery.conftest import entry, peer, png_bytes, portfolio, worksheets  # noqa: F401 - the fixtures
 
 SITE = settings.SITE_URL
@@ -118,7 +119,7 @@ def test_asking_queues_one_build_on_the_default_queue_and_emails_a_link_when_rea
     assert "We are preparing your download and will email learner@example.com" in response.content.decode()
     assert len(callbacks) == 1  # one build queued for two clicks
     assert DataExport.objects.get().status == DataExport.Status.QUEUED
-    assert "accounts.tasks.build_data_export" not in settings.CELERY_TASK_ROUTES  # the default queue
+    assert app.amqp.router.route({}, "accounts.tasks.build_data_export", (), {})["queue"].name == "celery"  # the default queue
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,3 +205,14 @@ def test_a_learner_may_prepare_five_downloads_a_day(learner, enrollment, django_
     assert "You have asked for 5 downloads of your data today" in response.content.decode()
     assert DataExport.objects.get().file.name == kept  # the last one is still there to download
     assert download(client).testzip() is None
+
+
+@pytest.mark.redis
+def test_a_worker_builds_the_download_and_emails_the_learner(celery_worker, learner, enrollment):
+    """Through Redis to a real worker: the request returns at once, the worker builds, then emails."""
+    response = logged_in(learner).post(reverse("accounts:data_export"), follow=True)
+    assert "We are preparing your download" in response.content.decode()
+    wait_for(lambda: DataExport.objects.filter(status=DataExport.Status.READY, emailed_at__isnull=False).exists(), timeout=60)
+    export = DataExport.objects.get()
+    assert zipfile.ZipFile(export.file.open("rb")).testzip() is None
+    wait_for(lambda: "Subject: Your Atelier data is ready to download" in open(celery_worker.log_path).read(), timeout=30)
