@@ -1,6 +1,7 @@
 import re
 import unicodedata
 
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.db.models import Q
 from django_countries import countries
@@ -114,3 +115,47 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             return avatar
         check_upload_rate(self.instance)
         return clean_uploaded_image(avatar, max_side=512)
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account: the password again, checked as allauth's ReauthenticateForm does (with
+    the log-in rate limit on failures; that form cannot be imported here, as allauth's forms import
+    this module for the sign-up form), and, for a learner with badges, whether they stay verifiable
+    or are revoked."""
+
+    KEEP, REVOKE = "keep", "revoke"
+    badges = forms.ChoiceField(
+        label="Your badges",
+        widget=forms.RadioSelect,
+        initial=KEEP,
+        choices=[
+            (KEEP, "Keep them verifiable: each badge's page and Open Badges assertion stay online with the name "
+                   "shown on it (those you made private stay hidden), and a verifier can still check them against "
+                   "your email address (we keep only its salted hash, not the address)."),
+            (REVOKE, "Revoke them: their pages and assertions say they were withdrawn, and keep neither your name "
+                     "nor the hash of your email."),
+        ],
+    )
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you. Your account is deleted at once and cannot be restored.",
+    )
+
+    def __init__(self, *args, user: User, has_badges: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not has_badges:
+            del self.fields["badges"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not get_adapter().reauthenticate(self.user, password):
+            raise forms.ValidationError("That is not your password. Please try again.")
+        return password
+
+    @property
+    def keep_badges(self) -> bool:
+        return self.cleaned_data.get("badges", self.KEEP) == self.KEEP

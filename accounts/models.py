@@ -1,7 +1,8 @@
 import uuid
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf, Trim
 from django.urls import reverse
@@ -122,3 +123,116 @@ class Notification(models.Model):
         self.read_at = timezone.now()
         if Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=self.read_at):
             User.objects.filter(pk=self.user_id).update(unread_notifications=Greatest(F("unread_notifications") - 1, 0))
+
+
+def export_path(instance: "DataExport", filename: str) -> str:
+    """`exports/<random>.zip`: a prefix core.media never serves, so only the owner's view reads it."""
+    return f"exports/{uuid.uuid4().hex}.zip"
+
+
+class DataExportQuerySet(models.QuerySet):
+    def expired(self, now: datetime | None = None):
+        """Exports whose download is past DataExport.KEPT_FOR (the daily task deletes them, files and all)."""
+        return self.filter(finished_at__lte=(now or timezone.now()) - DataExport.KEPT_FOR)
+
+
+class DataExport(models.Model):
+    """A learner's download of their data, one per learner: asking again replaces it.
+
+    Built in the background (accounts.tasks.build_data_export) into private storage, announced by
+    email, served only to its owner (accounts.views.data_export_download) and deleted KEPT_FOR
+    after it was made. The job is claimed in the database like a portfolio PDF's: asking queues
+    a job unless one is queued or building within BUILD_DEADLINE, and the worker records its file
+    only while the job it started is still the current one.
+    """
+
+    class Status(models.TextChoices):
+        NONE = "none", "Not asked for"
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    KEPT_FOR = timedelta(days=7)
+    # The build task's hard limit; a job not done this long after it was queued or started (plus
+    # a margin to be picked up) is dead, and may be asked for again.
+    BUILD_TIME_LIMIT = 300
+    BUILD_DEADLINE = timedelta(seconds=BUILD_TIME_LIMIT + 60)
+    FAILED_MESSAGE = "We could not prepare your download this time. Please try again in a few minutes."
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="data_export")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NONE)
+    file = models.FileField(upload_to=export_path, blank=True)
+    # When the current job was queued, or once building, started: its deadline runs from here.
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    objects = DataExportQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Data export of {self.user} ({self.get_status_display()})"
+
+    @property
+    def job_status(self) -> str:
+        """status as the page shows it: a job past its deadline has failed (it may be asked for again),
+        and a download past KEPT_FOR is gone (the daily task may not have deleted it yet)."""
+        now = timezone.now()
+        if self.status in (self.Status.QUEUED, self.Status.BUILDING) and self.requested_at <= now - self.BUILD_DEADLINE:
+            return self.Status.FAILED
+        if self.status == self.Status.READY and (not self.file or self.finished_at <= now - self.KEPT_FOR):
+            return "expired"
+        return self.status
+
+    @property
+    def expires_at(self) -> datetime | None:
+        return self.finished_at + self.KEPT_FOR if self.finished_at else None
+
+    def _rows(self):
+        return DataExport.objects.filter(pk=self.pk)
+
+    def claim(self) -> bool:
+        """Queue a new job unless one is queued or building within its deadline; True if this call
+        queued it. The previous download's file goes (after the commit) with the claim."""
+        now = timezone.now()
+        busy = models.Q(status__in=[self.Status.QUEUED, self.Status.BUILDING], requested_at__gt=now - self.BUILD_DEADLINE)
+        previous = self.file.name
+        claimed = self._rows().exclude(busy).update(
+            status=self.Status.QUEUED, requested_at=now, file="", finished_at=None, emailed_at=None, size=0
+        )
+        self.refresh_from_db()
+        if claimed and previous:
+            storage = self.file.storage
+            transaction.on_commit(lambda: storage.delete(previous))
+        return bool(claimed)
+
+    def start_build(self) -> datetime | None:
+        """The worker's claim: building, unless another worker builds within the deadline (or the
+        job is done). Returns the claim's time, which `store` and `fail` check, or None."""
+        now = timezone.now()
+        pending = models.Q(status=self.Status.QUEUED) | models.Q(
+            status=self.Status.BUILDING, requested_at__lte=now - self.BUILD_DEADLINE
+        )
+        taken = self._rows().filter(pending).update(status=self.Status.BUILDING, requested_at=now)
+        return now if taken else None
+
+    def store(self, name: str, size: int, started_at: datetime) -> bool:
+        """Record the built file, if the job started at `started_at` is still this worker's."""
+        return bool(
+            self._rows().filter(status=self.Status.BUILDING, requested_at=started_at).update(
+                status=self.Status.READY, file=name, size=size, finished_at=timezone.now()
+            )
+        )
+
+    def fail(self, started_at: datetime) -> None:
+        self._rows().filter(status=self.Status.BUILDING, requested_at=started_at).update(status=self.Status.FAILED)
+
+    def claim_email(self) -> bool:
+        """The ready email's claim, so a retried or repeated task sends it once."""
+        return bool(
+            self._rows().filter(status=self.Status.READY, emailed_at__isnull=True).update(emailed_at=timezone.now())
+        )
+
+    def release_email(self) -> None:
+        self._rows().update(emailed_at=None)

@@ -1,13 +1,22 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import ProfileForm
-from accounts.models import Notification, User
+from accounts import unsubscribe as links
+from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.models import DataExport, Notification, User
+from accounts.services import ExportRefused, delete_account, request_data_export
+from accounts.tasks import build_data_export
 
 
 @login_required
@@ -17,7 +26,58 @@ def profile_edit(request):
         form.save()
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    export = DataExport.objects.filter(user=request.user).first()
+    context = {"form": form, "export": export, "export_kept_days": DataExport.KEPT_FOR.days}
+    return render(request, "accounts/profile_edit.html", context)
+
+
+def _your_data():
+    return redirect(reverse("accounts:profile") + "#your-data")
+
+
+@require_POST
+@login_required
+def data_export_request(request):
+    """Ask for a download of all one's data: built in the background, announced by email."""
+    try:
+        export = request_data_export(request.user, build_data_export)
+    except ExportRefused as refused:
+        messages.error(request, str(refused))
+        return _your_data()
+    if export.job_status == DataExport.Status.READY:  # built already (tasks run in-process without a broker)
+        messages.success(request, "Your download is ready.")
+    else:
+        messages.success(request, f"We are preparing your download and will email {request.user.email} when it is ready.")
+    return _your_data()
+
+
+@login_required
+@require_GET
+@never_cache
+def data_export_download(request):
+    """The learner's own export, while it is kept; anyone else's is out of reach (there is no id to ask for)."""
+    export = DataExport.objects.filter(user=request.user).first()
+    if export is None or export.job_status != DataExport.Status.READY or not export.file.storage.exists(export.file.name):
+        messages.info(request, "That download is no longer available: downloads are kept for "
+                               f"{DataExport.KEPT_FOR.days} days, or until you prepare a new one. Prepare a new one below.")
+        return _your_data()
+    filename = f"{request.user.username}-data-{timezone.localdate(export.finished_at):%Y-%m-%d}.zip"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type="application/zip")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Delete one's account after the password: what goes and what stays is on the page; then log out."""
+    user = request.user
+    has_badges = user.awards.exists()  # badges' reverse relation: no import of the app above
+    form = DeleteAccountForm(request.POST or None, user=user, has_badges=has_badges)
+    if request.method == "POST" and form.is_valid():
+        delete_account(user, keep_badges=form.keep_badges)
+        get_adapter(request).logout(request)
+        messages.success(request, "Your account is deleted, and your personal data with it. Thank you for learning with us.")
+        return redirect("/")
+    return render(request, "accounts/account_delete.html", {"form": form, "has_badges": has_badges}, status=400 if form.is_bound else 200)
 
 
 def public_profile(request, username):
@@ -52,3 +112,36 @@ def notifications_mark_read(request):
     Notification.objects.mark_read(request.user)
     messages.success(request, "All notifications are marked as read.")
     return redirect("accounts:notifications")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, topic: str, token: str):
+    """Turn one kind of email off from its link, without logging in: GET asks, POST does it.
+
+    CSRF-exempt on purpose: mail clients' one-click unsubscribe (RFC 8058) POSTs without a CSRF
+    token, and the signed token in the URL proves the request came from the email. The page never
+    names the account (accounts/unsubscribe.py).
+    """
+    if topic not in links.TOPICS:
+        raise Http404("No such emails.")
+    kind = links.TOPICS[topic]
+    context = {
+        "topic": kind,
+        "setting_label": User._meta.get_field(kind.field).verbose_name,
+        "max_age_days": links.LINK_MAX_AGE.days,
+    }
+    try:
+        user = User.objects.filter(pk=links.user_id_from_token(topic, token)).first()
+    except signing.SignatureExpired:
+        return render(request, "accounts/unsubscribe.html", {**context, "state": "expired"}, status=410)
+    except signing.BadSignature:
+        user = None
+    if user is None:
+        return render(request, "accounts/unsubscribe.html", {**context, "state": "invalid"}, status=404)
+    if request.method == "POST":
+        if getattr(user, kind.field):
+            setattr(user, kind.field, False)
+            user.save(update_fields=[kind.field])
+        return render(request, "accounts/unsubscribe.html", {**context, "state": "done"})
+    return render(request, "accounts/unsubscribe.html", {**context, "state": "ask"})

@@ -88,7 +88,11 @@ class Award(models.Model):
     Open Badges 3.0 verifiable credential whose revocation status index is this row's id."""
 
     badge = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="awards")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awards")
+    # None once the earner's account is deleted: the award outlives it, naming them by
+    # recipient_name and the identity hash (badges.services.keep_awards_of).
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+    )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     awarded_at = models.DateTimeField(default=timezone.now)
     awarded_by = models.ForeignKey(
@@ -100,6 +104,8 @@ class Award(models.Model):
     # The hashed email the assertion names, fixed when the badge is awarded: a learner who later
     # changes their email keeps badges (and baked PNGs) that still verify.
     recipient_identity = models.CharField(max_length=80, blank=True)
+    # The name the award page showed, kept when the earner's account is deleted ("" while it exists).
+    recipient_name = models.CharField(max_length=300, blank=True)
     is_public = models.BooleanField(default=True)
     is_revoked = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -119,10 +125,16 @@ class Award(models.Model):
         constraints = [models.UniqueConstraint(fields=["badge", "recipient"], name="unique_award_per_learner")]
 
     def __str__(self) -> str:
-        return f"{self.badge} → {self.recipient}"
+        return f"{self.badge} → {self.earner_name or 'a deleted account'}"
 
     def get_absolute_url(self) -> str:
         return reverse("badges:award", args=[self.uuid])
+
+    @property
+    def earner_name(self) -> str:
+        """Who earned it, as the award page names them: the account's public name, or once the
+        account is deleted the name kept for a badge left valid ("" for one withdrawn)."""
+        return self.recipient.public_name if self.recipient_id else self.recipient_name
 
     def set_public(self, is_public: bool) -> None:
         self.is_public = is_public

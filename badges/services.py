@@ -17,7 +17,7 @@ from accounts.models import Notification
 from accounts.services import notify
 from badges import credentials, tasks
 from badges.models import Award, BadgeClass, Certificate
-from badges.openbadges import recipient_identity
+from badges.openbadges import assertion_id, assertion_json, bake_png, recipient_identity, revoked_assertion_json
 from core.emails import send_templated_email
 from core.pdf import html_to_pdf
 from courses.models import Enrollment, SessionCompletion
@@ -214,6 +214,36 @@ def revoke_award(award: Award, reason: str, *, by=None) -> Award:
     return award
 
 
+WITHDRAWN_REASON = "The earner withdrew this badge when they deleted their account."
+
+
+def keep_awards_of(user) -> None:
+    """Before a user row goes, however it goes (the account page, the admin): the awards outlive it,
+    so each assertion URL keeps answering verifiers (badges/apps.py connects this to pre_delete).
+
+    1. A valid award keeps the salted hash of the email it names (one stored before
+       recipient_identity existed gets it now: the email is about to go) and the name its page
+       shows; neither needs the account.
+    2. A revoked one keeps neither: its assertion says only that it was revoked.
+    The rows then lose their recipient (Award.recipient is SET_NULL).
+    """
+    awards = Award.objects.filter(recipient=user)
+    for award in awards.filter(is_revoked=False, recipient_identity=""):
+        award.recipient_identity = recipient_identity(user.email, award.salt)
+        award.save(update_fields=["recipient_identity"])
+    awards.filter(is_revoked=False).update(recipient_name=user.public_name)
+    awards.filter(is_revoked=True).update(recipient_identity="", recipient_name="")
+
+
+def withdraw_awards_of(user) -> int:
+    """Revoke every valid award of a learner who, deleting their account, asked for their badges to
+    be withdrawn; returns how many. Their assertions then answer 410 with WITHDRAWN_REASON."""
+    awards = list(Award.objects.filter(recipient=user, is_revoked=False))
+    for award in awards:
+        revoke_award(award, WITHDRAWN_REASON)
+    return len(awards)
+
+
 def announce_new_award(award: Award) -> None:
     """Tell the learner about a new award: an on-site notification and an email.
 
@@ -375,3 +405,29 @@ def render_certificate_pdf(certificate: Certificate) -> str:
     if previous and previous != name:
         default_storage.delete(previous)
     return "rendered"
+
+
+def export_personal_data(user, archive) -> None:
+    """The learner's badges in their data export (accounts.signals.collect_personal_data, badges/apps.py):
+    badges/<badge>/assertion.json, the Open Badges 2.0 assertion its URL answers with, and
+    badges/<badge>/badge.png, the image with that assertion baked in (none for a revoked badge);
+    badges/awards.json lists them."""
+    listed = []
+    for award in Award.objects.for_recipient(user).select_related("badge__course"):
+        folder = f"badges/{award.badge.slug}"
+        assertion = revoked_assertion_json(award) if award.is_revoked else assertion_json(award)
+        archive.write_json(f"{folder}/assertion.json", assertion)
+        if not award.is_revoked:
+            archive.write_bytes(f"{folder}/badge.png", bake_png(award.badge.image, assertion))
+        listed.append({
+            "badge": award.badge.name,
+            "course": award.badge.course.title if award.badge.course_id else "",
+            "awarded_at": award.awarded_at,
+            "is_public": award.is_public,
+            "is_revoked": award.is_revoked,
+            "revocation_reason": award.revocation_reason,
+            "assertion_url": assertion_id(award),
+            "page_url": settings.SITE_URL + award.get_absolute_url(),
+            "files": [f"{folder}/assertion.json"] + ([] if award.is_revoked else [f"{folder}/badge.png"]),
+        })
+    archive.write_json("badges/awards.json", listed)

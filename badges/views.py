@@ -76,7 +76,8 @@ def award_detail(request, award_uuid):
     context = {
         "award": award,
         "badge": award.badge,
-        "is_owner": request.user.is_authenticated and request.user.pk == award.recipient_id,
+        "earner": award.earner_name or "a former learner",
+        "is_owner": award.recipient_id is not None and request.user.pk == award.recipient_id,
         "page_url": openbadges.absolute(award.get_absolute_url()),
         "image_url": openbadges.absolute(award.badge.image.url),
         "assertion_url": openbadges.assertion_id(award),

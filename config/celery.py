@@ -65,6 +65,10 @@ app.conf.beat_schedule = {
         "task": "courses.tasks.send_pace_reminders",
         "schedule": crontab(day_of_week="mon", hour=9, minute=0),
     },
+    "delete-expired-data-exports-daily": {
+        "task": "accounts.tasks.delete_expired_exports",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "reconcile-badge-awards-nightly": {
         "task": "badges.tasks.reconcile_awards",
         "schedule": crontab(hour=3, minute=20),

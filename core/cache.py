@@ -49,10 +49,11 @@ Keys (holds; changes when):
   the learner publishes again (the only way they change: staff may hide an entry, never rewrite
   it), or the task that makes the cover's sizes finishes (gallery.services.store_cover_thumbnails),
   so renames and comments leave it alone.
-- `gallery:<action>:<user>:<window>:<n>` and `uploads:<user>:<window>:<n>`: not a cache but
-  throttles (core/ratelimit.py), how often a person commented, edited or reported in the gallery
-  (gallery.services.check_rate) and uploaded images (core.ratelimit.check_upload_rate) in a fixed
-  window; each expires with its window.
+- `gallery:<action>:<user>:<window>:<n>`, `uploads:<user>:<window>:<n>` and
+  `data-export:<user>:<window>:<n>`: not a cache but throttles (core/ratelimit.py), how often a
+  person commented, edited or reported in the gallery (gallery.services.check_rate), uploaded
+  images (core.ratelimit.check_upload_rate) and asked for a download of their data
+  (accounts.services.request_data_export) in a fixed window; each expires with its window.
 - `worker:heartbeat`: not a cache but a status, when a worker last ran core.tasks.heartbeat (beat
   sends it every minute); /healthz reads it.
 - Awards are never cached: My badges' earned list, the award page and the Open Badges documents

@@ -24,6 +24,8 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 # portfolio's owner, the gallery's members and the entry's visibility). Here only staff may
 # fetch them, e.g. from the admin.
 PRIVATE_PREFIXES = ("portfolios/", "answers/", "gallery/", "badges/pdf/", "lessons/")
+# Learners' data exports: only their owner's view serves them, never this one, staff included.
+OWNER_ONLY_PREFIXES = ("exports/",)
 
 
 def stored_file_response(name: str) -> FileResponse:
@@ -62,6 +64,6 @@ def serve_media(request, path: str):
     # raw text would let "./lessons/…", "x/../lessons/…" or "gallery//pdf/…" past the prefix test.
     if not path or posixpath.normpath(path) != path or path.startswith(("/", "..")) or "\\" in path:
         raise Http404("No such file.")
-    if path.startswith(PRIVATE_PREFIXES) and not request.user.is_staff:
+    if path.startswith(OWNER_ONLY_PREFIXES) or (path.startswith(PRIVATE_PREFIXES) and not request.user.is_staff):
         raise Http404("No such file.")
     return stored_file_response(path)

@@ -4,6 +4,12 @@ from django.db.models.signals import post_delete, post_save
 from core.cache import touch_on_change
 
 
+def _export_courses(sender, user, archive, **kwargs):
+    from courses.services import export_personal_data  # services import models: not at app loading
+
+    export_personal_data(user, archive)
+
+
 def reconcile_course_progress(sender, instance, raw=False, **kwargs):
     from courses.models import Session  # apps.py is imported before the models are ready
     from courses.tasks import reconcile_progress
@@ -30,3 +36,6 @@ class CoursesConfig(AppConfig):
         # the course's enrollments in the background (only those that now disagree).
         for signal in (post_save, post_delete):
             signal.connect(reconcile_course_progress, sender=self.get_model("Lesson"), dispatch_uid=f"reconcile-{signal}")
+        from accounts.signals import collect_personal_data
+
+        collect_personal_data.connect(_export_courses, dispatch_uid="courses-export-personal-data")

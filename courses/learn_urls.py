@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts.views import unsubscribe
 from courses import views
 
 app_name = "learn"
@@ -8,7 +9,8 @@ lesson = "<slug:course_slug>/<int:number>/<slug:lesson_slug>/"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("reminders/stop/<str:token>/", views.unsubscribe_reminders, name="unsubscribe"),
+    # Where reminders sent before accounts:unsubscribe pointed; their tokens still work until they expire.
+    path("reminders/stop/<str:token>/", unsubscribe, {"topic": "pace-reminders"}, name="unsubscribe"),
     path("<slug:course_slug>/", views.outline, name="outline"),
     path("<slug:course_slug>/finished/", views.finished, name="finished"),
     path("<slug:course_slug>/<int:number>/", views.session_detail, name="session"),

@@ -9,31 +9,19 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.unsubscribe import unsubscribe_headers, unsubscribe_url
 from core.emails import send_templated_email
 from courses.models import Enrollment, LessonCompletion
 from courses.progress import CourseProgress
 
 # A little under a week, so a weekly job that runs a few minutes early does not skip a week.
 REMINDER_INTERVAL = timedelta(days=6)
-UNSUBSCRIBE_SALT = "courses.pace-reminders.unsubscribe"
 
 logger = logging.getLogger(__name__)
-
-
-def reminder_unsubscribe_token(user) -> str:
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def user_id_from_unsubscribe_token(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
 
 
 def candidates(now: datetime):
@@ -100,8 +88,7 @@ def send_pace_reminder(enrollment: Enrollment, progress: CourseProgress, now: da
     )
     if not claimed:
         return False
-    token = reminder_unsubscribe_token(user)
-    unsubscribe_url = settings.SITE_URL + reverse("learn:unsubscribe", args=[token])
+    unsubscribe = unsubscribe_url(user, "pace-reminders")
     resume = progress.resume_lesson
     context = {
         "user": user,
@@ -110,13 +97,10 @@ def send_pace_reminder(enrollment: Enrollment, progress: CourseProgress, now: da
         "behind": progress.behind_sessions,
         "resume_url": settings.SITE_URL + (resume.get_absolute_url() if resume else reverse("learn:dashboard")),
         "dashboard_url": settings.SITE_URL + reverse("learn:dashboard"),
-        "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_url": unsubscribe,
     }
     try:
-        send_templated_email(
-            "pace_reminder", user.email, context,
-            headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        )
+        send_templated_email("pace_reminder", user.email, context, headers=unsubscribe_headers(unsubscribe))
     except Exception:
         # Not sent: give the claim back, so the retry (or next week's run) can send it.
         Enrollment.objects.filter(pk=enrollment.pk, last_reminder_at=now).update(last_reminder_at=enrollment.last_reminder_at)

@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson, Offering
+from courses.models import Course, Enrollment, Lesson, LessonCompletion, Offering, SessionCompletion
 from courses.tasks import recompute_progress
 
 
@@ -318,3 +320,40 @@ def withdraw(enrollment: Enrollment) -> Enrollment:
 
 class _Anonymous:
     is_authenticated = False
+
+
+def export_personal_data(user, archive) -> None:
+    """The learner's courses in their data export (accounts.signals.collect_personal_data, courses/apps.py):
+    courses/enrollments.json, each enrollment with its dates, progress and completed lessons and sessions."""
+    lessons = LessonCompletion.objects.select_related("lesson__session").order_by("completed_at", "pk")
+    sessions = SessionCompletion.objects.select_related("session").order_by("completed_at", "pk")
+    enrollments = (
+        Enrollment.objects.filter(user=user).select_related("course", "offering").order_by("enrolled_at", "pk")
+        .prefetch_related(Prefetch("completions", queryset=lessons), Prefetch("session_completions", queryset=sessions))
+    )
+    archive.write_json("courses/enrollments.json", [
+        {
+            "course": {"title": e.course.title, "slug": e.course.slug, "url": settings.SITE_URL + e.course.get_absolute_url()},
+            "offering": e.offering.title,
+            "status": e.status,
+            "enrolled_at": e.enrolled_at,
+            "started_at": e.started_at,
+            "recommended_finish_at": e.recommended_finish_at,
+            "access_expires_at": e.access_expires_at,
+            "completed_at": e.completed_at,
+            "withdrawn_at": e.withdrawn_at,
+            "progress_percent": e.progress_percent,
+            "completed_lessons": e.completed_lessons,
+            "total_lessons": e.total_lessons,
+            "last_activity_at": e.last_activity_at,
+            "lessons_completed": [
+                {"session": c.lesson.session.number, "lesson": c.lesson.title, "completed_at": c.completed_at}
+                for c in e.completions.all()
+            ],
+            "sessions_completed": [
+                {"session": c.session.number, "title": c.session.title, "completed_at": c.completed_at}
+                for c in e.session_completions.all()
+            ],
+        }
+        for e in enrollments
+    ])

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_POST
 
-from courses import caching, reminders, services
+from courses import caching, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm, VideoPositionForm
 from courses.models import Course, Enrollment, Lesson, LessonCaption
@@ -311,25 +309,3 @@ def lesson_document(request, course_slug, number, lesson_slug):
     disposition = "attachment" if "download" in request.GET else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{lesson.slug}.pdf"'
     return response
-
-
-# --- Pace reminders ---------------------------------------------------------------------
-
-
-@csrf_exempt
-def unsubscribe_reminders(request, token):
-    """Stop pace reminders from the email link, without logging in: GET asks, POST does it.
-
-    CSRF-exempt on purpose: mail clients' one-click unsubscribe (RFC 8058) POSTs without a
-    CSRF token, and the signed token in the URL already proves the request came from the email.
-    """
-    user_id = reminders.user_id_from_unsubscribe_token(token)
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    if user is None:
-        return render(request, "courses/reminders_unsubscribe.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        if user.wants_pace_reminders:
-            user.wants_pace_reminders = False
-            user.save(update_fields=["wants_pace_reminders"])
-        return render(request, "courses/reminders_unsubscribe.html", {"done": True, "email": user.email})
-    return render(request, "courses/reminders_unsubscribe.html", {"email": user.email, "token": token})

@@ -36,6 +36,12 @@ def _delete_comments_of_deleted_user(sender, instance, **kwargs):
     delete_comments_by(instance)
 
 
+def _export_gallery(sender, user, archive, **kwargs):
+    from gallery.services import export_personal_data  # the models are not ready when this module loads
+
+    export_personal_data(user, archive)
+
+
 class GalleryConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'gallery'
@@ -47,6 +53,8 @@ class GalleryConfig(AppConfig):
         pre_delete.connect(_delete_comments_of_deleted_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="gallery-delete-user-comments")
         # Before the row goes (a cascade from its portfolio, author or course too), while its snapshot can be read.
         pre_delete.connect(_delete_snapshot_images, sender=self.get_model("Entry"), dispatch_uid="gallery-delete-snapshot-images")
+        from accounts.signals import collect_personal_data
         from courses.signals import completion_sections
 
         completion_sections.connect(_completion_next_step, dispatch_uid="gallery-completion-next-step")
+        collect_personal_data.connect(_export_gallery, dispatch_uid="gallery-export-personal-data")

@@ -14,6 +14,7 @@ from PIL import Image
 
 from accounts.models import Notification, User
 from accounts.services import notify
+from accounts.unsubscribe import unsubscribe_headers, unsubscribe_url
 from core.emails import send_templated_email
 from core.images import open_image, reencode, square_thumbnail
 from core.markdown import render_markdown
@@ -367,14 +368,16 @@ def send_gallery_digest(user_id: int) -> int:
     notifications = list(Notification.objects.filter(pk__in=ids, emailed_at=claimed_at).order_by("created_at"))
     if not notifications:
         return 0
+    unsubscribe = unsubscribe_url(user, "gallery")
     context = {
         "user": user,
         "notifications": notifications,
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
+        "unsubscribe_url": unsubscribe,
     }
     try:
-        send_templated_email("gallery_digest", user.email, context)
+        send_templated_email("gallery_digest", user.email, context, headers=unsubscribe_headers(unsubscribe))
     except Exception:
         # Release the claim so the task's retry sends them.
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=None)
@@ -436,3 +439,57 @@ def resolve_reports(reports, by: User) -> int:
     return reports.filter(status=Report.Status.OPEN).update(
         status=Report.Status.RESOLVED, resolved_by=by, resolved_at=timezone.now()
     )
+
+
+# --- the learner's data export ------------------------------------------------------------
+
+
+def export_personal_data(user: User, archive) -> None:
+    """The learner's gallery in their data export (accounts.signals.collect_personal_data, gallery/apps.py):
+    gallery/entries/<course>/entry.json with the entry's cover, gallery/comments.json (their comments
+    and replies, wherever they posted them), gallery/reports.json and gallery/community_rules.json."""
+    site = settings.SITE_URL
+    for entry in Entry.objects.filter(author=user).select_related("course").order_by("pk"):
+        folder = f"gallery/entries/{entry.course.slug}"
+        cover = ""
+        if entry.cover:
+            ext = entry.cover.name.rsplit(".", 1)[-1].lower() if "." in entry.cover.name else "jpg"
+            cover = f"cover.{ext}" if archive.write_stored_file(f"{folder}/cover.{ext}", entry.cover.name) else ""
+        archive.write_json(f"{folder}/entry.json", {
+            "course": entry.course.title,
+            "title": entry.title,
+            "summary": entry.summary,
+            "critical_evaluation": entry.critical_evaluation,
+            "cover": cover,
+            "url": site + entry.get_absolute_url(),
+            "is_published": entry.is_published,
+            "is_hidden_by_a_moderator": entry.is_hidden,
+            "first_published_at": entry.first_published_at,
+            "published_at": entry.published_at,
+            "comment_count": entry.comment_count,
+        })
+    comments = Comment.objects.filter(author=user).select_related("entry__course").order_by("created_at", "pk")
+    archive.write_json("gallery/comments.json", [
+        {
+            "id": c.pk,
+            "in_reply_to": c.parent_id,
+            "entry": c.entry.title,
+            "course": c.entry.course.title,
+            "url": site + c.get_absolute_url(),
+            "text": c.body,
+            "created_at": c.created_at,
+            "edited_at": c.edited_at,
+            "is_hidden_by_a_moderator": c.is_hidden,
+        }
+        for c in comments
+    ])
+    reports = Report.objects.filter(reporter=user).select_related("entry__course").order_by("created_at", "pk")
+    archive.write_json("gallery/reports.json", [
+        {"about": site + (r.comment.get_absolute_url() if r.comment_id else r.entry.get_absolute_url()),
+         "reason": r.reason, "status": r.status, "created_at": r.created_at}
+        for r in reports.select_related("comment__entry__course")
+    ])
+    accepted = RulesAcceptance.objects.filter(user=user).select_related("course").order_by("accepted_at")
+    archive.write_json("gallery/community_rules.json", [
+        {"course": a.course.title, "accepted_at": a.accepted_at} for a in accepted
+    ])

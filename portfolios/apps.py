@@ -3,6 +3,12 @@ from django.apps import AppConfig
 from core.cache import touch_on_change
 
 
+def _export_portfolios(sender, user, archive, **kwargs):
+    from portfolios.services import export_personal_data  # services import models: not at app loading
+
+    export_personal_data(user, archive)
+
+
 class PortfoliosConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'portfolios'
@@ -13,3 +19,6 @@ class PortfoliosConfig(AppConfig):
         Course = self.apps.get_model("courses", "Course")
         touch_on_change(self.get_model("Worksheet"), lambda worksheet: Course.objects.filter(pk=worksheet.course_id))
         touch_on_change(self.get_model("Prompt"), lambda prompt: Course.objects.filter(worksheets=prompt.worksheet_id))
+        from accounts.signals import collect_personal_data
+
+        collect_personal_data.connect(_export_portfolios, dispatch_uid="portfolios-export-personal-data")

@@ -374,3 +374,57 @@ def render_pdf(document: WithPdf, compiled: dict) -> str:
     if previous and previous != name:
         default_storage.delete(previous)
     return "rendered"
+
+
+# --- the learner's data export ------------------------------------------------------------
+
+
+def _exported_portfolio(compiled: dict, files: dict[str, str]) -> dict:
+    """A compiled portfolio as the export's answers.json: questions and answers, with each uploaded
+    image named by its path in the archive (`files`: stored name -> path) instead of its stored name."""
+    return {
+        "course": compiled["course"],
+        "summary": compiled["summary"],
+        "critical_evaluation": compiled["critical_evaluation"],
+        "worksheets": [
+            {
+                "title": worksheet["title"],
+                "step": worksheet["step"],
+                "session": worksheet["session"],
+                "submitted_at": worksheet["submitted_at"],
+                "answers": [
+                    {"question": p["label"], "kind": p["kind"], "answer": p["value"], "file": files.get(p["image"], "")}
+                    for p in worksheet["prompts"]
+                ],
+            }
+            for worksheet in compiled["worksheets"]
+        ],
+    }
+
+
+def export_personal_data(user, archive) -> None:
+    """The learner's portfolios in their data export (accounts.signals.collect_personal_data,
+    portfolios/apps.py), one folder per course, portfolios/<course>/:
+    1. uploads/: every answer image they uploaded;
+    2. answers.json: every worksheet's questions with their answers, the summary and the critical
+       evaluation (_exported_portfolio);
+    3. portfolio.pdf: the stored PDF when it shows these answers, else rendered now (a portfolio with
+       nothing in it has none).
+    """
+    portfolios = Portfolio.objects.filter(enrollment__user=user).select_related("enrollment__course", "enrollment__user")
+    for portfolio in portfolios.order_by("pk"):
+        folder = f"portfolios/{portfolio.enrollment.course.slug}"
+        compiled = compile_portfolio(portfolio)
+        files = {}
+        for worksheet in compiled["worksheets"]:
+            for prompt in worksheet["prompts"]:
+                name = prompt["image"]
+                ext = name.rsplit(".", 1)[-1].lower() if "." in name else "png"
+                path = f"uploads/{worksheet['slug']}-{prompt['id']}.{ext}"
+                if name and archive.write_stored_file(f"{folder}/{path}", name):
+                    files[name] = path
+        archive.write_json(f"{folder}/answers.json", _exported_portfolio(compiled, files))
+        if not (compiled["summary"] or compiled["critical_evaluation"] or any(w["answered"] for w in compiled["worksheets"])):
+            continue
+        if not (has_current_pdf(portfolio, compiled) and archive.write_stored_file(f"{folder}/portfolio.pdf", portfolio.pdf.name)):
+            archive.write_bytes(f"{folder}/portfolio.pdf", render_portfolio_pdf_bytes(compiled))

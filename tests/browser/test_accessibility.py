@@ -109,6 +109,8 @@ def test_key_pages_have_no_serious_or_critical_axe_violations(page, journey):
         "gallery-list": f"/gallery/{course.slug}/",
         "gallery-entry": journey["entry"].get_absolute_url(),
         "my-badges": "/badges/",
+        "profile": "/profile/",
+        "delete-account": "/profile/delete/",
     }
     found = {}
     for pages, log_in in ((anonymous, False), (signed_in, True)):
@@ -122,7 +124,7 @@ def test_key_pages_have_no_serious_or_critical_axe_violations(page, journey):
                 found[name] = violations
             assert unlabelled_controls(page) == [], f"{name}: form controls without an accessible name"
     assert not found, "axe-core found serious or critical violations:\n" + describe(found)
-    assert len(anonymous) + len(signed_in) == 10
+    assert len(anonymous) + len(signed_in) == 12
 
 
 def test_error_states_and_staff_views_have_no_serious_or_critical_axe_violations(page, journey, instructor, learner):

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.unsubscribe import unsubscribe_token
 from courses import reminders
 from courses.models import Enrollment, Lesson, LessonCompletion
-from courses.reminders import reminder_unsubscribe_token
 from courses.services import enroll
 from courses.tasks import expire_enrollments, send_pace_reminders
 from tests import factories
@@ -58,8 +58,7 @@ def test_a_learner_behind_schedule_gets_a_reminder_with_an_unsubscribe_link(behi
     assert message.to == [learner.email]
     assert "2 sessions behind" in message.subject
     assert "session 1 by" in message.body and "session 2 by" in message.body
-    token = reminder_unsubscribe_token(learner)
-    unsubscribe = reverse("learn:unsubscribe", args=[token])
+    unsubscribe = reverse("accounts:unsubscribe", args=["pace-reminders", unsubscribe_token(learner, "pace-reminders")])
     assert unsubscribe in message.body
     assert unsubscribe in message.alternatives[0][0]
     assert message.extra_headers["List-Unsubscribe"].endswith(unsubscribe + ">")
@@ -104,7 +103,7 @@ def test_expired_withdrawn_and_future_enrollments_get_no_reminder(behind, other_
 
 
 def test_the_unsubscribe_link_asks_then_stops_reminders_without_login(client, behind, learner):
-    url = reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(learner)])
+    url = reverse("accounts:unsubscribe", args=["pace-reminders", unsubscribe_token(learner, "pace-reminders")])
     page = client.get(url)
     assert page.status_code == 200
     assert "Stop pace reminders?" in page.content.decode()
@@ -119,7 +118,7 @@ def test_the_unsubscribe_link_asks_then_stops_reminders_without_login(client, be
 
 def test_the_unsubscribe_form_posts_with_csrf_when_enforced(behind, learner):
     client = Client(enforce_csrf_checks=True)
-    url = reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(learner)])
+    url = reverse("accounts:unsubscribe", args=["pace-reminders", unsubscribe_token(learner, "pace-reminders")])
     # Mail clients' one-click unsubscribe posts without a CSRF token: the signed URL is the proof.
     assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
     learner.refresh_from_db()
@@ -127,8 +126,8 @@ def test_the_unsubscribe_form_posts_with_csrf_when_enforced(behind, learner):
 
 
 def test_a_tampered_unsubscribe_link_is_refused(client, learner):
-    token = reminder_unsubscribe_token(learner)
-    response = client.post(reverse("learn:unsubscribe", args=[token[:-2] + "xx"]))
+    token = unsubscribe_token(learner, "pace-reminders")
+    response = client.post(reverse("accounts:unsubscribe", args=["pace-reminders", token[:-2] + "xx"]))
     assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
     learner.refresh_from_db()

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from courses.reminders import reminder_unsubscribe_token
+from accounts.unsubscribe import unsubscribe_token
 from tests.security.world import World, build_world
 
 ROLES = ["anonymous", "not_enrolled", "enrolled_owner", "other_enrolled", "instructor", "admin"]
@@ -110,6 +110,14 @@ MATRIX = [
     Row("accounts:profile", lambda w: reverse("accounts:profile"), "GET", LOGGED_IN_GET),
     Row("accounts:profile", lambda w: reverse("accounts:profile"), "POST", roles(LOGIN, *[REDIRECT] * 5),
         data=lambda w: {"display_name": "New name", "bio": "", "country": "AU"}),
+    Row("accounts:data_export", lambda w: reverse("accounts:data_export"), "GET", POST_ONLY_OUTER),
+    Row("accounts:data_export", lambda w: reverse("accounts:data_export"), "POST", roles(LOGIN, *[REDIRECT] * 5),
+        note="each visitor asks for their own export; there is no id to ask for anyone else's"),
+    Row("accounts:data_export_download", lambda w: reverse("accounts:data_export_download"), "GET",
+        roles(LOGIN, *[REDIRECT] * 5), note="nobody has an export in this world: back to the profile"),
+    Row("accounts:delete_account", lambda w: reverse("accounts:delete_account"), "GET", LOGGED_IN_GET),
+    Row("accounts:delete_account", lambda w: reverse("accounts:delete_account"), "POST", roles(LOGIN, *[400] * 5),
+        data=lambda w: {"password": "not-the-password", "badges": "keep"}, note="the password is asked for again"),
     Row("accounts:public_profile", lambda w: reverse("accounts:public_profile", args=[w.a.username]), "GET",
         roles(404, 404, 200, 404, 404, 404), note="A's profile is private (the default)"),
     Row("accounts:public_profile", lambda w: reverse("accounts:public_profile", args=["nobody-here"]), "GET", same(404)),
@@ -121,11 +129,18 @@ MATRIX = [
         POST_ONLY_OUTER),
     Row("accounts:notification_open", lambda w: reverse("accounts:notification_open", args=[w.notification.pk]), "POST",
         roles(LOGIN, 404, REDIRECT, 404, 404, 404), note="A's notification: everyone else gets 404"),
+    Row("accounts:unsubscribe", lambda w: reverse("accounts:unsubscribe", args=["gallery", unsubscribe_token(w.a, "gallery")]),
+        "GET", same(200)),
+    Row("accounts:unsubscribe", lambda w: reverse("accounts:unsubscribe", args=["gallery", unsubscribe_token(w.a, "gallery")]),
+        "POST", same(200), note="the signed token is the credential (RFC 8058 one-click)"),
+    Row("accounts:unsubscribe",
+        lambda w: reverse("accounts:unsubscribe", args=["gallery", unsubscribe_token(w.a, "pace-reminders")]),
+        "POST", same(404), note="a link for another kind of email"),
+    Row("accounts:unsubscribe", lambda w: reverse("accounts:unsubscribe", args=["gallery", "forged:token"]), "POST", same(404)),
     # --- learning ---
     Row("learn:dashboard", lambda w: reverse("learn:dashboard"), "GET", LOGGED_IN_GET),
-    Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(w.a)]), "GET", same(200)),
-    Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[reminder_unsubscribe_token(w.a)]), "POST", same(200),
-        note="the signed token is the credential (RFC 8058 one-click)"),
+    Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[unsubscribe_token(w.a, "pace-reminders")]), "GET",
+        same(200), note="where reminders sent before accounts:unsubscribe point"),
     Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=["forged:token"]), "POST", same(404)),
     Row("learn:outline", course_url("learn:outline"), "GET", LEARNER_GET),
     Row("learn:outline", lambda w: reverse("learn:outline", args=[w.other_course.slug]), "GET",
