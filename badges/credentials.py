@@ -25,12 +25,11 @@ from django.db.models import Max
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 from pyld import jsonld
 
 from badges import keys, vc
 from badges.models import Award, Certificate
-from badges.openbadges import absolute, issuer_email
+from badges.openbadges import absolute, bake_itxt, issuer_email
 
 CONTENT_TYPE = "application/ld+json"
 JWT_CONTENT_TYPE = "application/jwt"
@@ -261,19 +260,7 @@ def dumps(data: dict) -> str:
 def bake_png(image_file, payload: str) -> bytes:
     """The badge PNG with the credential (JSON or compact JWT) in one uncompressed iTXt chunk
     `openbadgecredential`, as OB 3.0 baking specifies; other text chunks are dropped."""
-    image_file.open("rb")
-    try:
-        image = Image.open(image_file)
-        image.load()
-    finally:
-        image_file.close()
-    info = PngInfo()
-    info.add_itxt(BAKED_KEYWORD, payload, zip=False)
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", pnginfo=info)
-    return buffer.getvalue()
+    return bake_itxt(image_file, BAKED_KEYWORD, payload, keep_other_text=False)
 
 
 def unbake_png(data: bytes) -> str:

@@ -119,6 +119,12 @@ def bake_png(image_file, assertion: dict) -> bytes:
 
     Other text chunks are kept; an existing `openbadges` chunk (a re-baked image) is dropped.
     """
+    return bake_itxt(image_file, BAKED_KEYWORD, dumps(assertion), keep_other_text=True)
+
+
+def bake_itxt(image_file, keyword: str, payload: str, *, keep_other_text: bool) -> bytes:
+    """The PNG of `image_file` with `payload` in one uncompressed iTXt chunk named `keyword`: the
+    baking of Open Badges 2.0 (`openbadges`) and 3.0 (`openbadgecredential`, credentials.bake_png)."""
     image_file.open("rb")
     try:
         image = Image.open(image_file)
@@ -126,10 +132,11 @@ def bake_png(image_file, assertion: dict) -> bytes:
     finally:
         image_file.close()
     info = PngInfo()
-    for key, value in getattr(image, "text", {}).items():
-        if key != BAKED_KEYWORD:
-            info.add_text(key, value)
-    info.add_itxt(BAKED_KEYWORD, dumps(assertion), zip=False)
+    if keep_other_text:
+        for key, value in getattr(image, "text", {}).items():
+            if key != keyword:
+                info.add_text(key, value)
+    info.add_itxt(keyword, payload, zip=False)
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA")
     buffer = io.BytesIO()

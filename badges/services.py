@@ -191,12 +191,18 @@ def issue_credential(award: Award) -> Award:
     update keeps the first of two concurrent signings."""
     if award.credential:
         return award
-    secured, token = credentials.sign(credentials.award_credential(award, credential_evidence(award)))
-    if Award.objects.filter(pk=award.pk, credential__isnull=True).update(credential=secured, credential_jwt=token):
-        award.credential, award.credential_jwt = secured, token
+    return _store_signed(award, credentials.award_credential(award, credential_evidence(award)))
+
+
+def _store_signed(document, unsigned: dict):
+    """Sign and store an award's or a certificate's credential; the conditional update keeps the
+    first of two concurrent signings, so an issued credential never changes."""
+    secured, token = credentials.sign(unsigned)
+    if type(document).objects.filter(pk=document.pk, credential__isnull=True).update(credential=secured, credential_jwt=token):
+        document.credential, document.credential_jwt = secured, token
     else:
-        award.refresh_from_db(fields=["credential", "credential_jwt"])
-    return award
+        document.refresh_from_db(fields=["credential", "credential_jwt"])
+    return document
 
 
 def revoke_award(award: Award, reason: str, *, by=None) -> Award:
@@ -330,12 +336,7 @@ def certificate_evidence(certificate: Certificate) -> list[dict]:
 def sign_certificate(certificate: Certificate) -> Certificate:
     if certificate.credential:
         return certificate
-    secured, token = credentials.sign(credentials.certificate_credential(certificate, certificate_evidence(certificate)))
-    if Certificate.objects.filter(pk=certificate.pk, credential__isnull=True).update(credential=secured, credential_jwt=token):
-        certificate.credential, certificate.credential_jwt = secured, token
-    else:
-        certificate.refresh_from_db(fields=["credential", "credential_jwt"])
-    return certificate
+    return _store_signed(certificate, credentials.certificate_credential(certificate, certificate_evidence(certificate)))
 
 
 def course_completion_award(certificate: Certificate) -> Award | None:
