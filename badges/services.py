@@ -5,8 +5,6 @@ import secrets
 
 import segno
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -23,6 +21,7 @@ from core.pdf import html_to_pdf
 from courses.models import Enrollment, SessionCompletion
 from gallery.models import Comment, Entry
 from portfolios.models import WorksheetSubmission
+from portfolios.services import store_rendered_pdf
 
 Rule = BadgeClass.Rule
 logger = logging.getLogger(__name__)
@@ -387,25 +386,12 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
 
 
 def render_certificate_pdf(certificate: Certificate) -> str:
-    """The render task's body: take the job, render, store while the job is still ours."""
+    """The render task's body: sign if needed, then take the job, render, store while the job is still ours."""
     sign_certificate(certificate)
-    started_at = certificate.start_pdf_render()
-    if started_at is None:
-        return "skipped"
-    previous = certificate.pdf.name
-    try:
-        data = certificate_pdf_bytes(certificate)
-        name = default_storage.save(certificate.pdf.field.generate_filename(certificate, "certificate.pdf"), ContentFile(data))
-    except Exception:
-        logger.exception("Rendering certificate %s failed", certificate.pk)
-        certificate.fail_pdf(started_at, "The certificate PDF could not be made. Please try again in a few minutes.")
-        return "failed"
-    if not certificate.store_pdf(name, certificate.code, started_at):
-        default_storage.delete(name)
-        return "superseded"
-    if previous and previous != name:
-        default_storage.delete(previous)
-    return "rendered"
+    return store_rendered_pdf(
+        certificate, lambda: certificate_pdf_bytes(certificate), certificate.code, "certificate.pdf",
+        "The certificate PDF could not be made. Please try again in a few minutes.",
+    )
 
 
 def export_personal_data(user, archive) -> None:

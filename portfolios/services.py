@@ -357,16 +357,21 @@ def render_pdf(document: WithPdf, compiled: dict) -> str:
     if document.pdf_shows(content_hash):
         document.keep_pdf()
         return "unchanged"
+    return store_rendered_pdf(document, lambda: render_portfolio_pdf_bytes(compiled), content_hash, "portfolio.pdf")
+
+
+def store_rendered_pdf(document: WithPdf, render, content_hash: str, filename: str, failed_message: str = "") -> str:
+    """Steps 2–3 of render_pdf for any WithPdf (the certificate's too): take the job, `render()` the
+    bytes, store the file and record it while the job is still this worker's, drop the replaced one."""
     started_at = document.start_pdf_render()
     if started_at is None:
         return "skipped"
     previous = document.pdf.name
     try:
-        data = render_portfolio_pdf_bytes(compiled)
-        name = default_storage.save(document.pdf.field.generate_filename(document, "portfolio.pdf"), ContentFile(data))
+        name = default_storage.save(document.pdf.field.generate_filename(document, filename), ContentFile(render()))
     except Exception:
         logger.exception("Rendering the PDF of %s %s failed", document._meta.label, document.pk)
-        document.fail_pdf(started_at, PDF_FAILED_MESSAGE)
+        document.fail_pdf(started_at, failed_message or PDF_FAILED_MESSAGE)
         return "failed"
     if not document.store_pdf(name, content_hash, started_at):
         default_storage.delete(name)
