@@ -51,6 +51,12 @@ class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def taught_by(self, user):
+        """The courses the user works on: every course for a superuser, else those naming them as an instructor."""
+        if user.is_superuser:
+            return self.order_by("title")
+        return self.filter(staff__user=user, staff__role="instructor").distinct().order_by("title")
+
 
 class Course(models.Model):
     class SkillLevel(models.TextChoices):

@@ -119,7 +119,9 @@ def withdraw(request, slug):
 @login_required
 def dashboard(request):
     progresses, left = learning_overview(request.user)
-    return render(request, "courses/enrollment_list.html", {"progresses": progresses, "left": left})
+    # Staff land here after logging in: the courses they teach come first, with their places.
+    teaching = list(Course.objects.taught_by(request.user).only("pk", "slug", "title", "is_published")) if request.user.is_staff else []
+    return render(request, "courses/enrollment_list.html", {"progresses": progresses, "left": left, "teaching": teaching})
 
 
 @login_required

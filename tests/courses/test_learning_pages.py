@@ -380,3 +380,27 @@ def test_completing_the_last_lesson_opens_the_completion_page_with_badges_and_th
     assert "Publish to the gallery" in html  # the next step (the gallery's section)
     dashboard = enrolled_client.get(reverse("learn:dashboard")).content.decode()
     assert "See what you achieved" in dashboard and "Pick up where you left off" not in dashboard
+
+
+def test_an_instructor_lands_on_the_courses_they_teach_with_their_places(client, instructor, course):
+    from django.urls import reverse
+
+    from courses.models import StaffMember
+
+    StaffMember.objects.create(course=course, name=instructor.public_name, role=StaffMember.Role.INSTRUCTOR, user=instructor)
+    client.force_login(instructor)
+    html = client.get(reverse("learn:dashboard")).content.decode()
+    assert "Courses you teach" in html and course.title in html
+    assert reverse("gallery:list", args=[course.slug]) in html
+    assert reverse("admin:courses_course_change", args=[course.pk]) in html
+    assert "You are not enrolled in a course yet" not in html
+    learners = client.get(reverse("admin:courses_enrollment_changelist") + f"?course__id__exact={course.pk}")
+    assert learners.status_code == 200  # the instructors group may see its learners
+
+
+def test_a_learners_my_learning_asks_nothing_about_teaching(enrolled_client, django_assert_num_queries):
+    from django.urls import reverse
+
+    enrolled_client.get(reverse("learn:dashboard"))
+    with django_assert_num_queries(4):  # session, user, enrollments, completions
+        enrolled_client.get(reverse("learn:dashboard"))
