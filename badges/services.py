@@ -209,14 +209,20 @@ def revoke_award(award: Award, reason: str, *, by=None) -> Award:
     its bit is set in the revocation status list (built from is_revoked on every request).
 
     `by` is the staff member who revoked it (Award.revoked_by)."""
-    if award.is_revoked:
-        return award
-    award.is_revoked = True
-    award.revoked_at = timezone.now()
-    award.revocation_reason = reason
-    award.revoked_by = by
-    award.save(update_fields=["is_revoked", "revoked_at", "revocation_reason", "revoked_by"])
-    return award
+    return _revoke(award, reason, by)
+
+
+def _revoke(revocable, reason: str, by):
+    """Revoke an award or a certificate once: who, when and why are recorded, and is_revoked
+    sets its bit in its status list."""
+    if revocable.is_revoked:
+        return revocable
+    revocable.is_revoked = True
+    revocable.revoked_at = timezone.now()
+    revocable.revocation_reason = reason
+    revocable.revoked_by = by
+    revocable.save(update_fields=["is_revoked", "revoked_at", "revocation_reason", "revoked_by"])
+    return revocable
 
 
 WITHDRAWN_REASON = "The earner withdrew this badge when they deleted their account."
@@ -273,14 +279,7 @@ def announce_new_award(award: Award) -> None:
 def revoke_certificate(certificate: Certificate, reason: str, *, by=None) -> Certificate:
     """Revoke a certificate: its bit is set in the `certificates` status list, so its public page,
     our verification page and any verifier then say it is revoked."""
-    if certificate.is_revoked:
-        return certificate
-    certificate.is_revoked = True
-    certificate.revoked_at = timezone.now()
-    certificate.revocation_reason = reason
-    certificate.revoked_by = by
-    certificate.save(update_fields=["is_revoked", "revoked_at", "revocation_reason", "revoked_by"])
-    return certificate
+    return _revoke(certificate, reason, by)
 
 
 def issue_certificate_if_complete(user_id: int, course_id: int) -> Certificate | None:
