@@ -12,3 +12,18 @@
     } catch (e) { /* storage unavailable: nothing kept */ }
   });
 })();
+
+/* The first time a signed-in person's browser is seen, it reports its time zone, so dates and
+ * deadlines are shown in their own (accounts.middleware.TimeZoneMiddleware); the profile page changes it. */
+(function () {
+  "use strict";
+  var url = document.body.dataset.timeZoneUrl;
+  var csrf = document.querySelector("form[data-logout] input[name=csrfmiddlewaretoken]");
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  if (!url || !csrf || !zone) return;
+  var body = new FormData();
+  body.append("time_zone", zone);
+  fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf.value } })
+    .catch(function () { /* offline: the next page tries again */ });
+})();
