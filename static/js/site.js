@@ -27,3 +27,13 @@
   fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf.value } })
     .catch(function () { /* offline: the next page tries again */ });
 })();
+
+/* After a redirect, focus goes where the page's news is, rather than staying on <body> at the top:
+ * the element the address names when it asks for focus (a lesson's #completion after "Mark as
+ * complete"), else the message at the top of main. */
+(function () {
+  "use strict";
+  var named = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  var target = named && named.hasAttribute("data-focus-on-arrival") ? named : document.querySelector("main [data-messages]");
+  if (target && document.activeElement === document.body) target.focus();
+})();
