@@ -29,11 +29,15 @@
 })();
 
 /* After a redirect, focus goes where the page's news is, rather than staying on <body> at the top:
- * the element the address names when it asks for focus (a lesson's #completion after "Mark as
- * complete"), else the message at the top of main. */
+ * the element the address names (a lesson's #completion after "Mark as complete", the comment just
+ * posted), else the message at the top of main. */
 (function () {
   "use strict";
-  var named = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-  var target = named && named.hasAttribute("data-focus-on-arrival") ? named : document.querySelector("main [data-messages]");
-  if (target && document.activeElement === document.body) target.focus();
+  var id = window.location.hash.slice(1);
+  var named = null;
+  try { named = id && document.getElementById(decodeURIComponent(id)); } catch (e) { /* a malformed address */ }
+  var target = named || document.querySelector("main [data-messages]");
+  if (!target || document.activeElement !== document.body) return;
+  if (!target.hasAttribute("tabindex") && !target.matches("a[href], button, input, select, textarea")) target.tabIndex = -1;
+  target.focus();
 })();

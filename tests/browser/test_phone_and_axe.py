@@ -20,8 +20,8 @@ from courses.services import complete_lesson
 from gallery.models import Comment
 from portfolios.models import Prompt
 from tests import factories
-from tests.browser.test_accessibility import AXE, describe, journey  # noqa: F401  (a fixture)
 from tests.badges.conftest import make_badge  # noqa: F401  (a fixture)
+from tests.browser.test_accessibility import AXE, describe, journey  # noqa: F401  (a fixture)
 from tests.conftest import login_in_browser, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
@@ -65,7 +65,6 @@ def duplicate_ids(page) -> list[str]:
 def world(journey, course, learner, user_factory):  # noqa: F811
     """journey's learner part-way through, plus a scheduled cohort's learner, a finished learner, a long lesson
     title and a worksheet whose help text and intro carry a long link."""
-    lesson = journey["lesson"]
     long = Lesson.objects.get(session__course=course, session__number=1, order=2)
     long.title = LONG_TITLE
     long.save(update_fields=["title"])
@@ -147,7 +146,7 @@ def test_no_page_scrolls_sideways_at_320_and_390_px(page, world):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
 
-        def check(name):
+        def check(name, width=width):
             if found := overflow(page):
                 wide[f"{name}@{width}"] = found
 
