@@ -1,6 +1,7 @@
 """Each learner sees dates in their own time zone: detected by the browser, kept on the profile."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -59,3 +60,19 @@ def test_anonymous_visitors_and_unset_zones_see_the_server_s(client, learner, se
     assert f'data-time-zone-url="{reverse("accounts:time_zone")}"' in page  # the browser is asked for its zone
     User.objects.filter(pk=learner.pk).update(time_zone="Asia/Tokyo")
     assert "data-time-zone-url" not in client.get(reverse("learn:dashboard")).content.decode()
+
+
+def test_an_email_gives_its_times_in_the_recipient_s_zone(learner):
+    """The data export's "kept until" time is the learner's, not the server's."""
+    from django.core import mail
+
+    from accounts.models import DataExport
+    from accounts.services import email_data_export_ready
+
+    User.objects.filter(pk=learner.pk).update(time_zone="America/New_York")
+    made = datetime.datetime(2026, 7, 1, 2, 30, tzinfo=datetime.UTC)  # 22:30 on 30 June in New York
+    export = DataExport.objects.create(user=learner, status=DataExport.Status.READY, finished_at=made, size=10)
+    assert email_data_export_ready(export)
+    assert f"kept until {(export.expires_at.astimezone(zoneinfo.ZoneInfo('America/New_York'))):%-d %B %Y, %H:%M}" in mail.outbox[0].body
+    assert "EDT" in mail.outbox[0].body
+    assert timezone.get_current_timezone_name() != "America/New_York"
