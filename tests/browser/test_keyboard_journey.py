@@ -14,7 +14,7 @@ from tests.browser.test_accessibility import (
     focused_matches,
     journey,  # noqa: F401  (a fixture)
 )
-from tests.conftest import login_in_browser
+from tests.conftest import SCREENSHOTS, login_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -121,6 +121,7 @@ def test_on_a_phone_mark_as_complete_comes_before_the_sidebar(page, learner, cou
     follow(page, "Space")
     expect(page.locator("#completion")).to_be_focused()
     assert page.evaluate("() => document.querySelector('#completion').getBoundingClientRect().top") >= 0  # on screen
+    page.screenshot(path=str(SCREENSHOTS / "journey-lesson-completed-390.png"))  # the viewport the learner sees
     assert LessonCompletion.objects.filter(enrollment=enrollment, lesson=lesson).exists()
     page.keyboard.press("Tab")
     assert focused_matches(page, "form[action$='/uncomplete/'] button")
