@@ -51,7 +51,8 @@ def test_typing_is_not_announced_and_the_save_is_once_with_its_question(page, le
     page.keyboard.type("I screen-print tea towels for cafes!!", delay=20)  # 37 keys
     page.keyboard.press("Tab")
     expect(page.locator(".save-status").first).to_have_text("Saved", timeout=10000)
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => window.__heard.length > 0")
+    page.wait_for_timeout(500)  # anything more would be heard by now
     heard = page.evaluate("window.__heard")
     assert heard == [f"{LABEL}: Saved"], heard
     # The character counter changes visibly with every key; only its live part speaks, near the limit.
@@ -76,7 +77,8 @@ def test_a_conflict_takes_focus_names_its_question_and_gives_focus_back(page, le
     panel = page.get_by_role("group", name=f"Two versions of: {LABEL}")
     expect(panel).to_be_visible()
     expect(panel).to_be_focused()
-    assert any(LABEL in text and "changed somewhere else" in text for text in page.evaluate("window.__heard"))
+    page.wait_for_function(  # announced just after the panel appears
+        "label => window.__heard.some(t => t.includes(label) && t.includes('changed somewhere else'))", arg=LABEL)
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Keep my version")).to_be_focused()
     page.keyboard.press("Enter")
