@@ -3,11 +3,12 @@ import unicodedata
 
 from allauth.account.adapter import get_adapter
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from accounts.models import User
+from accounts.models import User, available_time_zones
 from core.images import clean_uploaded_image
 from core.ratelimit import check_upload_rate
 
@@ -83,10 +84,30 @@ class SignupExtraForm(DisplayNameMixin, forms.Form):
         user.save(update_fields=["display_name", "country"])
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    server = settings.TIME_ZONE
+    zones = sorted(available_time_zones() - {"localtime", "Factory"})
+    return [("", f"Not set: the site’s own ({server})")] + [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+class TimeZoneForm(forms.ModelForm):
+    """The zone a browser reports (Intl.DateTimeFormat().resolvedOptions().timeZone), checked like the profile's."""
+
+    class Meta:
+        model = User
+        fields = ["time_zone"]
+
+    def clean_time_zone(self):
+        if not self.cleaned_data.get("time_zone"):
+            raise forms.ValidationError("No time zone was sent.")
+        return self.cleaned_data["time_zone"]
+
+
 class ProfileForm(DisplayNameMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.name_owner = self.instance
+        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
 
     class Meta:
         model = User
@@ -98,6 +119,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             "profile_is_public",
             "wants_gallery_emails",
             "wants_pace_reminders",
+            "time_zone",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.ClearableFileInput}
         help_texts = {
@@ -106,6 +128,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
                 "We re-encode it and remove its metadata."
             ),
             "bio": "A few sentences about your creative practice (up to 2,000 characters).",
+            "time_zone": "Dates and deadlines are shown in this time zone. Your browser sets it the first time you log in.",
         }
 
     def clean_avatar(self):

@@ -1,13 +1,27 @@
+import functools
 import uuid
+import zoneinfo
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA name this Python knows (zoneinfo), so activating it can never fail on a later request."""
+    if value and value not in available_time_zones():
+        raise ValidationError(f"“{value}” is not a time zone we know. Please choose one from the list.")
+
+
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def avatar_path(instance: "User", filename: str) -> str:
@@ -33,6 +47,13 @@ class User(AbstractUser):
     )
     wants_pace_reminders = models.BooleanField(
         "email me a weekly reminder when I fall behind my recommended schedule", default=True
+    )
+    # Blank until the browser reports it (static/js/site.js): until then pages show the server's zone.
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Dates and deadlines are shown in this time zone.",
     )
     email_token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     # The header's count, kept beside the user row so the page header needs no query of its

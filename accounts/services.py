@@ -102,7 +102,7 @@ def email_data_export_ready(export: DataExport) -> bool:
         "size": export.size,
     }
     try:
-        send_templated_email("data_export_ready", user.email, context)
+        send_templated_email("data_export_ready", user.email, context, time_zone=user.time_zone)
     except Exception:
         export.release_email()  # the task's retry sends it
         raise

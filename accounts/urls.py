@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile"),
+    path("profile/time-zone/", views.time_zone_detected, name="time_zone"),
     path("profile/data/export/", views.data_export_request, name="data_export"),
     path("profile/data/download/", views.data_export_download, name="data_export_download"),
     path("profile/delete/", views.account_delete, name="delete_account"),

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import unsubscribe as links
-from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.forms import DeleteAccountForm, ProfileForm, TimeZoneForm
 from accounts.models import DataExport, Notification, User
 from accounts.services import ExportRefused, delete_account, request_data_export
 from accounts.tasks import build_data_export
@@ -29,6 +29,19 @@ def profile_edit(request):
     export = DataExport.objects.filter(user=request.user).first()
     context = {"form": form, "export": export, "export_kept_days": DataExport.KEPT_FOR.days}
     return render(request, "accounts/profile_edit.html", context)
+
+
+@require_POST
+@login_required
+def time_zone_detected(request):
+    """The browser's time zone, kept the first time it is reported; afterwards the profile page changes it."""
+    if request.user.time_zone:
+        return HttpResponse(status=204)
+    form = TimeZoneForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors["time_zone"]}, status=400)
+    User.objects.filter(pk=request.user.pk, time_zone="").update(time_zone=form.cleaned_data["time_zone"])
+    return HttpResponse(status=204)
 
 
 def _your_data():

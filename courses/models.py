@@ -576,6 +576,18 @@ class Enrollment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.course}"
 
+    # Set by recompute_enrollment_progress on the run that moves a finished course back to active.
+    reopened_by: list = []
+
+    def new_since_finished(self, done_ids) -> list:
+        """Required lessons added (or made required) after the learner finished, still to do: those
+        changed since completed_at and not in done_ids. A lesson the learner un-ticked was not changed
+        since, so it is not "new"."""
+        if self.completed_at is None:
+            return []
+        lessons = Lesson.objects.filter(session__course_id=self.course_id, is_required=True, updated_at__gt=self.completed_at)
+        return [lesson for lesson in lessons.select_related("session__course") if lesson.pk not in done_ids]
+
     def has_access_ended(self, now: datetime | None = None) -> bool:
         """Access ran out (the expiry task may not have marked it yet); withdrawing does not end it."""
         return self.status == self.Status.EXPIRED or (
@@ -746,5 +758,7 @@ def recompute_enrollment_progress(enrollment_id: int) -> Enrollment | None:
         elif completed < total and enrollment.status == Enrollment.Status.COMPLETED:
             enrollment.status = Enrollment.Status.ACTIVE
             fields += ["status"]
+            # Under the lock, so only the run that reopens the course tells the learner (courses.tasks).
+            enrollment.reopened_by = enrollment.new_since_finished(done)
         enrollment.save(update_fields=fields)
     return enrollment

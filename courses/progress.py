@@ -117,6 +117,18 @@ class CourseProgress:
     def percent(self) -> int:
         return int(self.completed * 100 / self.total) if self.total else 0
 
+    @cached_property
+    def new_since_finished(self) -> list[Lesson]:
+        """Required lessons the course gained after this learner finished it (Enrollment.new_since_finished,
+        from the lessons already in memory): what My learning and the outline name."""
+        finished = self.enrollment.completed_at
+        if finished is None or self.is_complete:
+            return []
+        return [
+            lesson for lesson in self.lessons
+            if lesson.is_required and lesson.pk not in self.done_ids and lesson.updated_at > finished
+        ]
+
     @property
     def has_optional_lessons(self) -> bool:
         return len(self.lessons) != self.total

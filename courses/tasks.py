@@ -3,6 +3,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from accounts.models import Notification
+from accounts.services import notify
 from courses import reminders
 from courses.models import Enrollment, recompute_enrollment_progress
 from courses.signals import progress_recomputed
@@ -22,8 +24,22 @@ def recompute_progress(enrollment_id: int) -> int | None:
     enrollment = recompute_enrollment_progress(enrollment_id)
     if enrollment is None:
         return None
+    if enrollment.reopened_by:
+        tell_about_new_lessons(enrollment, enrollment.reopened_by)
     progress_recomputed.send(sender=Enrollment, user_id=enrollment.user_id, course_id=enrollment.course_id)
     return enrollment.progress_percent
+
+
+def tell_about_new_lessons(enrollment: Enrollment, lessons: list) -> None:
+    """A learner who had finished hears which required lessons the course gained, rather than
+    finding their 100% quietly turned into 96%."""
+    titles = ", ".join(f"“{lesson.title}”" for lesson in lessons[:3]) + (" and more" if len(lessons) > 3 else "")
+    count = len(lessons)
+    text = (
+        f"{enrollment.course.title} has {count} new required lesson{'s' if count != 1 else ''} since you finished: {titles}. "
+        "Everything you did before is kept."
+    )
+    notify(enrollment.user, Notification.Kind.COURSE, text, url=lessons[0].get_absolute_url())
 
 
 @shared_task(acks_late=True)

@@ -229,7 +229,8 @@ def _change_completion(request, course_slug, number, lesson_slug, *, complete: b
     else:
         services.uncomplete_lesson(enrollment, lesson)
         messages.info(request, f"“{lesson.title}” is marked as not complete.")
-    return redirect(lesson)
+    # Back to the button's place, which takes focus (site.js), not the top of the page.
+    return redirect(lesson.get_absolute_url() + "#completion")
 
 
 @login_required

@@ -45,6 +45,11 @@ class AnswerImageField(forms.FileField):
 
 
 def answer_field(prompt: Prompt, *, uploader=None) -> forms.Field:
+    """The form field for one prompt (kind_field), with the rules its wording states (prompt_rules)."""
+    return prompt_rules(prompt, kind_field(prompt, uploader=uploader))
+
+
+def kind_field(prompt: Prompt, *, uploader=None) -> forms.Field:
     """The form field for one prompt: right widget, limits and messages for its kind; an image
     upload counts against `uploader`'s upload limit.
 
@@ -106,6 +111,39 @@ def answer_field(prompt: Prompt, *, uploader=None) -> forms.Field:
             uploader=uploader, widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}), **common
         )
     raise ValueError(f"Unknown prompt kind {kind!r}")
+
+
+# --- the rules a prompt states, enforced on every save and shown while typing -----------------
+# "Choose no more than three" (Prompt.max_choices), a count (Prompt.whole_number) and the length
+# limit: the server refuses what breaks them with a message next to the field (nothing typed is
+# lost: the form redisplays it, autosave keeps it); static/js/answer-rules.js shows them live.
+
+
+def _no_more_than(limit: int):
+    def check(values):
+        if len(values) > limit:
+            extra = len(values) - limit
+            raise ValidationError(
+                f"Please choose no more than {limit} (you chose {len(values)}): untick {extra} of them.",
+                code="max_choices",
+            )
+
+    return check
+
+
+def _whole(value):
+    if value is not None and value != value.to_integral_value():
+        raise ValidationError(f"Please enter a whole number, e.g. {int(value)} or {int(value) + 1} (not {value.normalize()}).", code="whole_number")
+
+
+def prompt_rules(prompt: Prompt, field: forms.Field) -> forms.Field:
+    if prompt.kind in (Prompt.Kind.MULTIPLE_CHOICE, Prompt.Kind.CHECKLIST) and prompt.max_choices:
+        field.validators.append(_no_more_than(prompt.max_choices))
+        field.widget.attrs["data-max-choices"] = str(prompt.max_choices)
+    if prompt.kind == Prompt.Kind.NUMBER and prompt.whole_number:
+        field.validators.append(_whole)
+        field.widget.attrs.update(step="1", inputmode="numeric")
+    return field
 
 
 def to_json_value(prompt: Prompt, cleaned):
@@ -324,7 +362,10 @@ class PromptAdminForm(forms.ModelForm):
 
     class Meta:
         model = Prompt
-        fields = ["order", "kind", "required", "label", "help_text", "choices", "max_length", "min_value", "max_value"]
+        fields = [
+            "order", "kind", "required", "label", "help_text", "choices", "max_length", "min_value", "max_value",
+            "max_choices", "whole_number",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -337,6 +378,10 @@ class PromptAdminForm(forms.ModelForm):
                 self.add_error("choices", "Each option must be different.")
         elif choices:
             self.add_error("choices", "Only choice and checklist prompts have options; clear this box or change the kind.")
+        if data.get("max_choices") and kind not in (Prompt.Kind.MULTIPLE_CHOICE, Prompt.Kind.CHECKLIST):
+            self.add_error("max_choices", "Only multiple choice and checklist prompts limit how many options are ticked.")
+        if data.get("whole_number") and kind != Prompt.Kind.NUMBER:
+            self.add_error("whole_number", "Only number prompts can ask for a whole number.")
         low, high = data.get("min_value"), data.get("max_value")
         if low is not None and high is not None and low > high:
             self.add_error("max_value", "The largest allowed number must not be smaller than the smallest.")

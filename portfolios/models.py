@@ -80,6 +80,12 @@ class Prompt(models.Model):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # The rules a prompt's wording states ("choose no more than three", "how many followers"), enforced
+    # by portfolios.forms.answer_field on every save.
+    max_choices = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Multiple choice: the most options a learner may tick (blank: any number)."
+    )
+    whole_number = models.BooleanField(default=False, help_text="Number: only whole numbers (a count of people or posts).")
 
     class Meta:
         ordering = ["worksheet", "order", "pk"]

@@ -6,6 +6,10 @@
  * 200 (saved, new version), 400 (invalid: show the message, keep the text), 409 (saved
  * elsewhere: show both versions and let the learner choose) or 403 (read-only).
  * Network failures keep the text (also in localStorage) and retry with backoff.
+ *
+ * Screen readers hear one form-wide live region, and only real changes of state, each naming its
+ * question ("Saved: <question>"): typing and "Saving…" are shown beside the field, not announced.
+ * A conflict panel takes focus when it appears; after a choice, focus goes back to the answer.
  */
 (function () {
   "use strict";
@@ -22,6 +26,26 @@
     var draftPrefix = "atelier-draft:" + (form.dataset.draftOwner || "") + ":" + form.dataset.autosave + ":";
     var fields = [];
     var submitting = false;
+    var announcer = document.createElement("p");
+    announcer.className = "visually-hidden";
+    announcer.setAttribute("aria-live", "polite");
+    announcer.dataset.autosaveAnnouncer = "";
+    form.insertAdjacentElement("afterend", announcer);
+    // Cleared first, so the same words for a new save ("Saved: …" again) are heard again.
+    function announce(text) {
+      announcer.textContent = "";
+      window.setTimeout(function () { announcer.textContent = text; }, 50);
+    }
+
+    // A question's name for statuses: its label or legend, without the "required" marker, shortened.
+    function questionName(el) {
+      var label = el.querySelector("legend, label");
+      if (!label) return "this answer";
+      var copy = label.cloneNode(true);
+      copy.querySelectorAll(".required, .visually-hidden").forEach(function (n) { n.remove(); });
+      var text = copy.textContent.replace(/\s+/g, " ").trim();
+      return text.length > 80 ? text.slice(0, 77) + "…" : text;
+    }
 
     function storageGet(key) {
       try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
@@ -41,6 +65,7 @@
       this.versionInput = form.querySelector('input[name="' + el.dataset.versionName + '"]');
       this.status = el.querySelector(".save-status");
       this.errorBox = el.querySelector(".field-error");
+      this.question = questionName(el);
       this.draftKey = draftPrefix + this.name;
       this.timer = null;
       this.retryTimer = null;
@@ -86,10 +111,17 @@
       }
     };
 
+    // States a screen reader hears; the others are only shown.
+    var ANNOUNCED = { saved: true, error: true, conflict: true, retrying: true };
+
     Field.prototype.say = function (text, state) {
       if (!this.status) return;
-      this.status.textContent = text;
-      this.status.dataset.state = state || "";
+      state = state || "";
+      var changed = this.status.dataset.state !== state;
+      if (this.status.textContent !== text) this.status.textContent = text;
+      this.status.dataset.state = state;
+      // A retry's countdown is one state: announced once, not at every new delay.
+      if (changed && ANNOUNCED[state]) announce(this.question + ": " + text);
     };
     Field.prototype.showErrors = function (errors) {
       this.el.classList.toggle("has-error", errors.length > 0);
@@ -97,9 +129,18 @@
         this.errorBox.textContent = errors.join(" ");
       }
       var control = this.inputs()[0];
-      if (control && !this.isGroup()) {
-        if (errors.length) control.setAttribute("aria-invalid", "true");
-        else control.removeAttribute("aria-invalid");
+      if (control && !this.isGroup() && this.errorBox) {
+        var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+          return id && id !== this.errorBox.id;
+        }, this);
+        if (errors.length) {
+          control.setAttribute("aria-invalid", "true");
+          ids.push(this.errorBox.id);
+        } else {
+          control.removeAttribute("aria-invalid");
+        }
+        if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+        else control.removeAttribute("aria-describedby");
       }
     };
 
@@ -198,8 +239,9 @@
       } else if (status === 409) {
         this.showConflict(data);
       } else if (status === 400 || status === 403 || status === 429) {
-        this.showErrors(data.errors || ["This could not be saved."]);
-        this.say(status === 403 ? "Not saved" : "Not saved — please fix the problem above; your text is kept.", "error");
+        var errors = data.errors || ["This could not be saved."];
+        this.showErrors(errors);
+        this.say(status === 403 ? "Not saved. " + errors.join(" ") : "Not saved — " + errors.join(" ") + " Your text is kept.", "error");
       } else {
         this.retryLater();
       }
@@ -266,7 +308,8 @@
       var panel = document.createElement("div");
       panel.className = "conflict";
       panel.setAttribute("role", "group");
-      panel.setAttribute("aria-label", "Two versions of this answer");
+      panel.setAttribute("aria-label", "Two versions of: " + this.question);
+      panel.tabIndex = -1;
       var intro = document.createElement("p");
       intro.className = "conflict-intro";
       intro.textContent = "This was changed somewhere else (another tab or device) after you opened this page. Which version do you want to keep?";
@@ -284,6 +327,7 @@
         self.versionInput.value = String(server.version);
         self.removeConflict();
         self.saved = null;  // force a save even if identical
+        self.focusAnswer();
         self.saveNow();
       });
       var useSaved = document.createElement("button");
@@ -297,6 +341,7 @@
         self.saved = self.serialize();
         storageRemove(self.draftKey);
         self.removeConflict();
+        self.focusAnswer();
         self.say("Saved version restored", "saved");
       });
       actions.appendChild(keepMine);
@@ -306,7 +351,15 @@
       panel.appendChild(actions);
       if (this.status) this.status.insertAdjacentElement("afterend", panel);
       else this.el.appendChild(panel);
-      this.say("Not saved — choose a version below", "conflict");
+      this.say("Not saved — changed somewhere else; choose a version below", "conflict");
+      panel.focus();
+    };
+
+    // After a conflict choice the panel is gone: focus goes to the answer it was about.
+    Field.prototype.focusAnswer = function () {
+      var inputs = this.inputs();
+      var target = inputs.filter(function (i) { return i.checked; })[0] || inputs[0];
+      if (target) target.focus({ preventScroll: false });
     };
 
     // Text kept in this browser from an earlier visit (closed tab, lost connection): put it

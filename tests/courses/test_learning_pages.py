@@ -187,7 +187,7 @@ def test_mark_complete_and_not_complete(enrolled_client, enrollment, course, dja
     url = reverse("learn:complete", args=[course.slug, 1, lesson.slug])
     with django_capture_on_commit_callbacks(execute=True):
         response = enrolled_client.post(url)
-    assert response.status_code == 302 and response.url == lesson.get_absolute_url()
+    assert response.status_code == 302 and response.url == lesson.get_absolute_url() + "#completion"  # focus goes back there
     enrollment.refresh_from_db()
     assert enrollment.completed_lessons == 1
     assert enrollment.progress_percent == 8

@@ -206,6 +206,7 @@ def test_normal_submit_from_a_stale_page_shows_both_versions(enrolled_client, co
     assert response.status_code == 400
     assert "Saved from my phone" in html and "Typed on my laptop" in html
     assert "changed somewhere else" in html
+    assert f'aria-label="Two versions of: {prompts["long_text"].label}"' in html  # names its question
     assert Answer.objects.get(prompt=prompts["long_text"]).value == "Saved from my phone"
     # Saving again (with the version the page now carries) keeps the laptop text.
     data = form_data(prompts, long_text="Typed on my laptop")

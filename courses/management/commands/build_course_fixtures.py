@@ -240,7 +240,9 @@ class Command(BaseCommand):
                                 "choices": prompt.get("choices") or [], "required": prompt["required"],
                                 "max_length": prompt.get("max_length"),
                                 "min_value": _decimal(prompt.get("min_value")),
-                                "max_value": _decimal(prompt.get("max_value"))}}
+                                "max_value": _decimal(prompt.get("max_value")),
+                                "max_choices": prompt.get("max_choices"),
+                                "whole_number": prompt.get("whole_number", False)}}
                 )
         return objects
 
