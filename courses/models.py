@@ -53,6 +53,8 @@ class Art(NamedTuple):
 WIDE_IMAGE_SIZE = (1600, 900)
 STAFF_PHOTO_SIZE = (480, 480)
 ART_SIZE = (1600, 900)
+# White initials on each of these pass WCAG AA (the artwork's plum, teal, clay and sage, darkened).
+PORTRAIT_COLOURS = ("#2b2233", "#2f6f73", "#a63f24", "#4f6b4b")
 
 course_image_path = RandomName("courses")
 lesson_video_path = RandomName("lessons/video")
@@ -257,6 +259,11 @@ class StaffMember(models.Model):
             return "?"
         picked = words[:1] + words[1:][-1:]
         return "".join(word[0].upper() for word in picked)
+
+    @property
+    def portrait_colour(self) -> str:
+        """The disc behind the initials: one of the artwork's deep colours, the same for a person each time."""
+        return PORTRAIT_COLOURS[(self.pk or 0) % len(PORTRAIT_COLOURS)]
 
     @property
     def art(self) -> "Art | None":
