@@ -26,6 +26,7 @@ from core.art import (
 )
 
 W, H = 160, 90
+COVER_W, COVER_H = 200, 60
 STATIC_DIR = "img/course"
 
 
@@ -103,18 +104,25 @@ def _opportunity() -> Picture:
 
 
 def _cover() -> Picture:
-    """The five dimensions of the model around the learner's practice."""
-    p = Picture(W, H).add(circle(80, 45, 38, SAND))
-    around = [(80, 13, PLUM), (110, 35, TEAL), (99, 72, OCHRE), (61, 72, SAGE), (50, 35, BLUSH)]
+    """The five dimensions of the model around the learner's practice, between a first voice's rings
+    (left) and the target of a strategy (right): a wide band for the top of the course page."""
+    p = Picture(COVER_W, COVER_H).add(circle(100, 30, 27, SAND))
+    around = [(100, 8, PLUM), (121, 23, TEAL), (113, 49, OCHRE), (87, 49, SAGE), (79, 23, BLUSH)]
     for i, (x, y, _colour) in enumerate(around):
         nx, ny, _ = around[(i + 1) % len(around)]
-        p.add(line([(x, y), (nx, ny)], INK, 0.9, opacity=0.5), line([(x, y), (80, 45)], INK, 0.9, opacity=0.5))
+        p.add(line([(x, y), (nx, ny)], INK, 0.7, opacity=0.5), line([(x, y), (100, 30)], INK, 0.7, opacity=0.5))
     for x, y, colour in around:
-        p.add(circle(x, y, 9.5, PAPER), circle(x, y, 8, colour))
-    p.add(circle(80, 45, 11, PAPER), circle(80, 45, 9, CLAY))
-    for r, start, end in ((48, 200, 250), (52, 290, 330), (48, 20, 70), (54, 110, 160)):
-        p.add(arc(80, 45, r, start, end, CLAY, 1.4, opacity=0.6))
-    p.add(circle(18, 18, 2, INK, opacity=0.4), circle(140, 74, 2.5, INK, opacity=0.4), circle(146, 16, 1.5, CLAY))
+        p.add(circle(x, y, 6.6, PAPER), circle(x, y, 5.4, colour))
+    p.add(circle(100, 30, 7.8, PAPER), circle(100, 30, 6.3, CLAY))
+    p.add(circle(28, 34, 4, CLAY))
+    for i, r in enumerate((9, 15, 22, 30)):
+        p.add(arc(28, 34, r, -60, 60, PLUM, 1.8 - i * 0.25, opacity=1 - i * 0.2))
+    for col in range(3):
+        for row in range(4):
+            p.add(circle(150 + col * 6, 14 + row * 10, 1.2, INK, opacity=0.3))
+    for i, r in enumerate((16, 11, 6)):
+        p.add(circle(178, 30, r, CLAY if i % 2 == 0 else PAPER))
+    p.add(circle(178, 30, 2, PAPER))
     return p
 
 
@@ -130,7 +138,7 @@ SESSIONS = [
     (_opportunity, "An open door in a plum frame beside a golden sun rising over the horizon."),
 ]
 COVER_ALT = ("Five coloured circles, one for each part of the micro-influence model, joined to each other and to "
-             "a red circle at the centre.")
+             "a red circle at the centre, between rings spreading from a dot and a red target.")
 
 
 def session_picture(number: int) -> tuple[Picture, str]:

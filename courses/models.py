@@ -53,6 +53,7 @@ class Art(NamedTuple):
 WIDE_IMAGE_SIZE = (1600, 900)
 STAFF_PHOTO_SIZE = (480, 480)
 ART_SIZE = (1600, 900)
+COVER_ART_SIZE = (2000, 600)
 # White initials on each of these pass WCAG AA (the artwork's plum, teal, clay and sage, darkened).
 PORTRAIT_COLOURS = ("#2b2233", "#2f6f73", "#a63f24", "#4f6b4b")
 
@@ -149,7 +150,7 @@ class Course(models.Model):
         if self.hero_image:
             return Art(self.hero_image.url, *WIDE_IMAGE_SIZE, self.hero_image_alt)
         _, alt = course_art.cover_picture()
-        return Art(static(course_art.COVER_ART_NAME), *ART_SIZE, alt)
+        return Art(static(course_art.COVER_ART_NAME), *COVER_ART_SIZE, alt)
 
     def topic_list(self) -> list[str]:
         return [t.strip() for t in self.topics.replace(";", "\n").splitlines() if t.strip()]

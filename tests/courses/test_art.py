@@ -45,7 +45,7 @@ def test_a_seventh_session_starts_the_series_again():
 def test_the_course_page_shows_the_cover_session_pictures_and_portraits(client, course):
     html = client.get(reverse("courses:detail", args=[course.slug])).content.decode()
     _, cover_alt = course_art.cover_picture()
-    assert f'src="/static/img/course/cover.svg" alt="{cover_alt}" width="1600" height="900"' in html
+    assert f'src="/static/img/course/cover.svg" alt="{cover_alt}" width="2000" height="600"' in html
     for number in range(1, 7):
         _, alt = course_art.session_picture(number)
         assert f'src="/static/img/course/session-{number}.svg" alt="{alt}" width="1600" height="900" loading="lazy"' in html
