@@ -1,3 +1,4 @@
+import logging
 import secrets
 import uuid
 
@@ -7,11 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from PIL import UnidentifiedImageError
 
 from badges.images import VARIANT_SIDES, variant_png
 from core.markdown import render_markdown
 from courses.models import Course, Enrollment
 from portfolios.models import WithPdf
+
+logger = logging.getLogger(__name__)
 
 
 def badge_image_path(instance, filename: str) -> str:
@@ -77,10 +81,17 @@ class BadgeClass(models.Model):
         return render_markdown(self.criteria)
 
     def store_variants(self) -> None:
-        with self.image.open("rb") as stored:
-            data = stored.read()
-        for side in VARIANT_SIDES:
-            getattr(self, f"image_{side}").save(f"{side}.png", ContentFile(variant_png(data, side)), save=False)
+        """Make the 96 and 192 px copies; when the stored image cannot be read, the pages keep
+        showing the full image (small_url) and the next save tries again."""
+        try:
+            with self.image.open("rb") as stored:
+                data = stored.read()
+            copies = {side: variant_png(data, side) for side in VARIANT_SIDES}
+        except (OSError, UnidentifiedImageError):
+            logger.warning("Badge %s: no small copies, its image %s cannot be read", self.slug, self.image.name)
+            return
+        for side, png in copies.items():
+            getattr(self, f"image_{side}").save(f"{side}.png", ContentFile(png), save=False)
 
     def srcset(self) -> str:
         """The `srcset` of the page-sized copies, or "" before they exist (then `src` is the full image)."""

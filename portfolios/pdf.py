@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.pdf import html_to_pdf, read_static
+from courses import art as course_art
 
 # What the PDF is drawn from: a change to any of them makes every stored PDF out of date.
 TEMPLATES = ("pdf/portfolio.html", "portfolios/includes/compiled.html")
@@ -70,7 +71,8 @@ def render_portfolio_pdf_bytes(compiled: dict, *, time_limit: float = 30.0) -> b
         "pdf/portfolio.html",
         {
             "compiled": compiled, "compiled_on": _compiled_date(compiled), "media_url": settings.MEDIA_URL,
-            "cover": cover_of(compiled), "to_do": still_to_do(compiled), "cover_art": COVER_ART,
+            "cover": cover_of(compiled), "to_do": still_to_do(compiled),
+            "cover_art": COVER_ART, "cover_art_alt": course_art.COVER_ALT,
         },
     )
     return html_to_pdf(html, time_limit=time_limit)

@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from badges.admin import BadgeClassForm
 from badges.images import EMBLEMS, draw_badge_png
+from badges.models import BadgeClass
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -79,3 +80,10 @@ def test_the_course_page_shows_badges_from_their_small_copies(client, make_badge
     html = client.get(reverse("courses:detail", args=[course.slug])).content.decode()
     assert f'src="{badge.image_192.url}" srcset="{badge.image_96.url} 96w, {badge.image_192.url} 192w" sizes="96px"' in html
     assert f'src="{badge.image.url}"' not in html
+
+
+def test_a_badge_whose_image_cannot_be_read_is_saved_and_shown_from_its_full_image(course):
+    badge = BadgeClass.objects.create(course=course, slug="lost", name="Lost", description="d", criteria="c",
+                                      image="badges/missing.png")
+    assert not badge.image_96 and badge.srcset() == ""
+    assert badge.small_url() == badge.image.url
