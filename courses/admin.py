@@ -27,6 +27,7 @@ class StaffMemberInline(admin.StackedInline):
     model = StaffMember
     form = StaffMemberAdminForm
     extra = 0
+    fields = ["order", "name", "role", "bio", "photo", "user"]
     autocomplete_fields = ["user"]
 
 
@@ -76,6 +77,7 @@ class LessonInline(admin.StackedInline):
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     form = SessionAdminForm
+    fields = ["course", "number", "title", "summary", "image", "image_alt", "estimated_hours", "release_offset_days"]
     list_display = ["__str__", "course", "number", "estimated_hours", "lesson_count"]
     list_filter = ["course"]
     search_fields = ["title", "summary"]

@@ -70,7 +70,7 @@ class CourseAdminForm(forms.ModelForm):
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["image", "image_alt"]
+        fields = ["image", "image_alt"]  # SessionAdmin lists the page's fields
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -80,7 +80,7 @@ class SessionAdminForm(forms.ModelForm):
 class StaffMemberAdminForm(forms.ModelForm):
     class Meta:
         model = StaffMember
-        fields = ["photo"]
+        fields = ["photo"]  # StaffMemberInline lists the page's fields
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from PIL import Image
 
@@ -65,7 +66,8 @@ def test_the_outline_session_page_and_my_learning_show_the_pictures(enrolled_cli
 
 def test_an_uploaded_session_image_replaces_the_drawing_cropped_to_16_9(client, course):
     session = Session.objects.get(course=course, number=3)
-    form = SessionAdminForm({"image_alt": "A loom with red warp threads."}, {"image": jpeg_upload()}, instance=session)
+    data = {**model_to_dict(session, exclude=["image"]), "image_alt": "A loom with red warp threads."}
+    form = SessionAdminForm(data, {"image": jpeg_upload()}, instance=session)
     assert form.is_valid(), form.errors
     form.save()
     session.refresh_from_db()
@@ -92,9 +94,20 @@ def test_an_uploaded_image_needs_a_description(course):
 
 def test_a_staff_photo_becomes_a_square_portrait(course):
     member = course.staff.get()
-    form = StaffMemberAdminForm({}, {"photo": jpeg_upload((900, 1200), "me.jpg")}, instance=member)
+    data = {key: value for key, value in model_to_dict(member, exclude=["photo"]).items() if value is not None}
+    form = StaffMemberAdminForm(data, {"photo": jpeg_upload((900, 1200), "me.jpg")}, instance=member)
     assert form.is_valid(), form.errors
     form.save()
     with member.photo.open("rb") as stored, Image.open(stored) as image:
         assert image.size == (480, 480)
     assert member.art.alt == "Portrait of Social Media Mastery"
+
+
+def test_the_admin_keeps_every_session_and_staff_field_beside_the_pictures(admin_client, course):
+    session = Session.objects.get(course=course, number=1)
+    html = admin_client.get(reverse("admin:courses_session_change", args=[session.pk])).content.decode()
+    for name in ("number", "title", "summary", "image", "image_alt", "estimated_hours"):
+        assert f'name="{name}"' in html, name
+    html = admin_client.get(reverse("admin:courses_course_change", args=[course.pk])).content.decode()
+    for name in ("staff-0-name", "staff-0-bio", "staff-0-photo", "hero_image", "hero_image_alt"):
+        assert f'name="{name}"' in html, name
