@@ -47,6 +47,8 @@ class BadgeClassForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data["image"]
         if isinstance(image, UploadedFile):
+            # A new picture: its page-sized copies are made again from it when the badge is saved.
+            self.instance.image_96 = self.instance.image_192 = ""
             return square_badge_png(image)
         return image
 

@@ -1,153 +1,144 @@
-"""Badge artwork drawn with Pillow: a rosette in the badge's colour, a large emblem, the name on a ribbon.
+"""Badge artwork: a disc in the badge's colour carrying an emblem of what the badge stands for.
 
-The fixture builder calls `draw_badge_png` for the course's badges, so every badge has a real,
-distinct image without any design tool. Shapes are drawn at three times the size and scaled down,
-which gives smooth (anti-aliased) edges.
+The emblems are drawn with the same shapes and palette as the course's session pictures
+(core.art), so a session's badge echoes its picture: rings for the first voice, a web for
+networks, overlapping discs for identity, a pen over a tile for content, a target for strategy,
+an open door for opportunities; then a framed picture for the gallery, speech bubbles for
+feedback and a laurel for the whole course. The fixture builder draws the course's badges
+with `draw_badge_png`; Open Badges wants a square PNG of at least 400×400.
 """
 
+import hashlib
 import io
 import math
-from functools import lru_cache
-from pathlib import Path
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-SUPERSAMPLE = 3
+from core.art import BLUSH, OCHRE, PAPER, SAND, Picture, arc, circle, line, polygon, rect, regular, to_png
 
-
-@lru_cache(maxsize=32)
-def _font(size: int, *, bold: bool = True) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size=size)
+BADGE_SIZE = 600
+# The page-sized copies: 96 px for lists at 1x, 192 for 2x screens and the larger cards.
+VARIANT_SIDES = (96, 192)
 
 
-def _mix(rgb: tuple[int, int, int], other: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
-    return tuple(round(a + (b - a) * amount) for a, b in zip(rgb, other, strict=True))
+def _ripples(p: Picture, colour: str) -> None:
+    for i, r in enumerate((11, 19, 27)):
+        p.add(arc(36, 50, r, -62, 62, PAPER, 3.4 - i * 0.5, opacity=1 - i * 0.2))
+    for x, y in ((72, 34), (76, 50), (72, 66)):
+        p.add(circle(x, y, 2.8, BLUSH))
+    p.add(circle(36, 50, 6.5, OCHRE))
 
 
-def _lighter(rgb, amount: float):
-    return _mix(rgb, (255, 255, 255), amount)
+def _network(p: Picture, colour: str) -> None:
+    nodes = [(50, 50, 6.5), (30, 36, 4), (68, 30, 4.5), (74, 60, 4), (50, 76, 4), (28, 64, 3.5)]
+    for a, b in ((0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (1, 2), (3, 4), (4, 5), (1, 5)):
+        p.add(line([nodes[a][:2], nodes[b][:2]], PAPER, 1.6, opacity=0.8))
+    for i, (x, y, r) in enumerate(nodes):
+        p.add(circle(x, y, r + 1.6, colour), circle(x, y, r, OCHRE if i == 0 else PAPER))
 
 
-def _darker(rgb, amount: float):
-    return _mix(rgb, (0, 0, 0), amount)
+def _identity(p: Picture, colour: str) -> None:
+    p.add(circle(41, 50, 19, PAPER), circle(59, 50, 19, BLUSH, opacity=0.8))
+    for r in (6, 11, 16):
+        p.add(arc(41, 50, r, 110, 250, colour, 1.5, opacity=0.7))
+        p.add(arc(59, 50, r, -70, 70, colour, 1.5, opacity=0.7))
+    p.add(circle(50, 50, 3.5, OCHRE))
 
 
-def _fit_font(draw: ImageDraw.ImageDraw, text: str, max_width: float, max_height: float, *, start: int):
-    """The largest bold font (down from `start`) at which `text` fits the box."""
-    size = start
-    while size > 8:
-        font = _font(size)
-        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-        if right - left <= max_width and bottom - top <= max_height:
-            return font
-        size = int(size * 0.93)
-    return _font(8)
+def _pen(p: Picture, colour: str) -> None:
+    p.add(rect(26, 30, 34, 34, BLUSH, radius=3), circle(36, 40, 4, colour), polygon([(28, 60), (40, 46), (52, 60)], colour))
+    # A pen nib, point down towards the tile.
+    nib = [(62, 24), (76, 38), (66, 62), (58, 70), (56, 60), (48, 48)]
+    p.add(polygon(nib, PAPER), line([(58, 70), (63, 50)], colour, 1.4), circle(63, 48, 2.4, colour))
+    p.add(line([(62, 24), (76, 38)], OCHRE, 3))
 
 
-def _wrap_name(draw: ImageDraw.ImageDraw, name: str, max_width: float, max_height: float, start: int):
-    """One line when it reads well, else two balanced lines: (lines, font)."""
-    one_line = _fit_font(draw, name, max_width, max_height * 0.6, start=start)
-    words = name.split()
-    if len(words) < 2 or one_line.size >= start * 0.85:
-        return [name], one_line
-    best = None
-    for cut in range(1, len(words)):
-        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
-        longest = max(lines, key=lambda line: draw.textlength(line, font=_font(start)))
-        font = _fit_font(draw, longest, max_width, max_height * 0.42, start=start)
-        if best is None or font.size > best[1].size:
-            best = (lines, font)
-    if best[1].size > one_line.size:
-        return best
-    return [name], one_line
+def _target(p: Picture, colour: str) -> None:
+    for i, r in enumerate((24, 17, 10)):
+        p.add(circle(54, 48, r, PAPER if i % 2 == 0 else colour))
+    p.add(circle(54, 48, 4, OCHRE))
+    p.add(line([(24, 78), (52, 50)], PAPER, 2.4), polygon([(54, 48), (44, 51), (51, 58)], PAPER))
+    p.add(polygon([(24, 78), (22, 68), (27, 73)], BLUSH), polygon([(24, 78), (34, 80), (29, 75)], BLUSH))
 
 
-def draw_badge_png(name: str, color: str, emblem: str, size: int = 600) -> bytes:
-    """Draw a square PNG badge (transparent corners) and return its bytes.
+def _door(p: Picture, colour: str) -> None:
+    p.add(circle(64, 62, 12, OCHRE), rect(48, 62, 34, 14, colour))
+    for i in range(5):
+        angle = 200 + i * 35
+        p.add(arc(64, 62, 18, angle - 4, angle + 4, OCHRE, 2, steps=4))
+    p.add(line([(20, 62), (82, 62)], PAPER, 1.6))
+    p.add(rect(26, 26, 22, 36, PAPER, radius=1), rect(29.5, 29.5, 15, 32.5, BLUSH))
+    p.add(polygon([(29.5, 29.5), (39, 33), (39, 66), (29.5, 62)], colour), circle(36.5, 48, 1.3, PAPER))
 
-    1. a scalloped rosette in a lighter tint of `color`, with a white ring;
-    2. an inner disc shaded from light to `color`, with a thin inner ring;
-    3. the emblem (a number, letter or symbol) large in the middle, in white with a soft shadow;
-    4. a ribbon across the lower part carrying the badge name.
-    """
-    base = ImageColor.getrgb(color)[:3]
-    big = size * SUPERSAMPLE
-    c = big / 2
-    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
 
-    # 1. Rosette: a ring of overlapping circles around a disc gives the scalloped edge.
-    outer = big * 0.47
-    bump = big * 0.045
-    petals = 28
-    edge = _darker(base, 0.15)
-    for i in range(petals):
-        angle = 2 * math.pi * i / petals
-        x, y = c + (outer - bump) * math.cos(angle), c + (outer - bump) * math.sin(angle)
-        draw.ellipse((x - bump, y - bump, x + bump, y + bump), fill=edge)
-    draw.ellipse((c - outer + bump, c - outer + bump, c + outer - bump, c + outer - bump), fill=edge)
-    ring = big * 0.405
-    draw.ellipse((c - ring, c - ring, c + ring, c + ring), fill=(255, 255, 255))
+def _frame(p: Picture, colour: str) -> None:
+    p.add(line([(32, 34), (50, 20), (68, 34)], PAPER, 1.6), circle(50, 20, 2.4, OCHRE))
+    p.add(rect(26, 32, 48, 40, PAPER, radius=2), rect(31, 37, 38, 30, BLUSH))
+    p.add(circle(59, 45, 4, OCHRE), polygon([(31, 67), (44, 50), (53, 60), (58, 55), (69, 67)], colour))
 
-    # 2. Inner disc with a radial shade (light centre-top to full colour at the edge).
-    disc = big * 0.375
-    steps = 60
-    for step in range(steps):
-        r = disc * (1 - step / steps)
-        shade = _lighter(base, 0.32 * step / steps)
-        offset = -big * 0.04 * step / steps
-        draw.ellipse((c - r, c - r + offset, c + r, c + r + offset), fill=shade)
-    inner = big * 0.345
-    draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=_lighter(base, 0.55), width=max(2, big // 300))
 
-    # 3. The emblem, large, slightly above the centre to leave room for the ribbon.
-    emblem_font = _fit_font(draw, emblem, big * 0.40, big * 0.29, start=int(big * 0.6))
-    ex, ey = c, c - big * 0.06
-    shadow = big * 0.008
-    draw.text((ex + shadow, ey + shadow), emblem, font=emblem_font, anchor="mm", fill=_darker(base, 0.45))
-    draw.text((ex, ey), emblem, font=emblem_font, anchor="mm", fill=(255, 255, 255))
+def _speech(p: Picture, colour: str) -> None:
+    p.add(rect(20, 26, 40, 26, PAPER, radius=7), polygon([(28, 50), (26, 62), (38, 51)], PAPER))
+    p.add(rect(42, 46, 38, 24, BLUSH, radius=7), polygon([(70, 68), (74, 78), (62, 69)], BLUSH))
+    for x in (31, 40, 49):
+        p.add(circle(x, 39, 2.6, colour))
+    p.add(polygon([(61, 63), (54, 56), (56, 52), (61, 55), (66, 52), (68, 56)], colour))
 
-    # 4. Ribbon: tails (folded ends) behind a band that overhangs the rosette.
-    band_top, band_bottom = big * 0.615, big * 0.80
-    band_left, band_right = big * 0.07, big * 0.93
-    tail = _darker(base, 0.5)
-    fold = big * 0.05
+
+def _leaf(cx, cy, length, width, angle_deg):
+    """A pointed leaf (a lens of two arcs) centred on cx, cy, pointing along angle_deg."""
+    a = math.radians(angle_deg)
+    ux, uy, vx, vy = math.cos(a), math.sin(a), -math.sin(a), math.cos(a)
+    points = []
+    for side in (1, -1):
+        for i in range(9):
+            t = i / 8 if side == 1 else 1 - i / 8
+            along = (t - 0.5) * length
+            across = side * width / 2 * math.sin(math.pi * t)
+            points.append((cx + ux * along + vx * across, cy + uy * along + vy * across))
+    return points
+
+
+def _laurel(p: Picture, colour: str) -> None:
     for side in (-1, 1):
-        x_inner = band_left + fold if side < 0 else band_right - fold
-        x_outer = big * 0.015 if side < 0 else big * 0.985
-        notch = x_outer - side * big * 0.045
-        draw.polygon(
-            [
-                (x_inner, band_top + fold),
-                (x_outer, band_top + fold),
-                (notch, (band_top + band_bottom) / 2 + fold),
-                (x_outer, band_bottom + fold),
-                (x_inner, band_bottom + fold),
-            ],
-            fill=_darker(base, 0.35),
-        )
-        fold_x = band_left if side < 0 else band_right
-        draw.polygon(
-            [(fold_x, band_bottom), (x_inner, band_bottom + fold), (x_inner, band_bottom)], fill=tail
-        )
-    band = _darker(base, 0.2)
-    draw.rectangle((band_left, band_top, band_right, band_bottom), fill=band)
-    draw.line((band_left, band_top + big * 0.012, band_right, band_top + big * 0.012), fill=_lighter(base, 0.35), width=max(2, big // 400))
-    draw.line((band_left, band_bottom - big * 0.012, band_right, band_bottom - big * 0.012), fill=_lighter(base, 0.35), width=max(2, big // 400))
+        for i in range(6):
+            angle = math.radians(90 + side * (35 + i * 24))
+            x, y = 50 + 26 * math.cos(angle), 52 + 26 * math.sin(angle)
+            tangent = math.degrees(angle) + side * 90 + side * -25
+            p.add(polygon(_leaf(x, y, 13, 6, tangent), PAPER if i % 2 else BLUSH))
+    p.add(polygon(regular(50, 50, 15, 5, inner=6.5), OCHRE))
 
-    text_width = (band_right - band_left) * 0.9
-    text_height = band_bottom - band_top
-    lines, name_font = _wrap_name(draw, name, text_width, text_height, start=int(big * 0.072))
-    line_height = name_font.size * 1.12
-    first_y = (band_top + band_bottom) / 2 - line_height * (len(lines) - 1) / 2
-    for index, line in enumerate(lines):
-        draw.text((c, first_y + index * line_height), line, font=name_font, anchor="mm", fill=(255, 255, 255))
 
-    final = image.resize((size, size), Image.Resampling.LANCZOS)
+EMBLEMS = {
+    "ripples": _ripples, "network": _network, "identity": _identity, "pen": _pen, "target": _target,
+    "door": _door, "frame": _frame, "speech": _speech, "laurel": _laurel,
+}
+
+
+def badge_picture(emblem: str, color: str) -> Picture:
+    """The badge as shapes: a sand rim, the coloured disc, a fine paper ring, the emblem."""
+    if emblem not in EMBLEMS:
+        # Any other value (an old fixture's number) still gets a real emblem, always the same one.
+        names = sorted(EMBLEMS)
+        emblem = names[int(hashlib.sha256(emblem.encode()).hexdigest(), 16) % len(names)]
+    p = Picture(100, 100, background=None).add(circle(50, 50, 49, SAND), circle(50, 50, 45, color))
+    p.add(circle(50, 50, 41, stroke=PAPER, width=0.8, opacity=0.6))
+    EMBLEMS[emblem](p, color)
+    return p
+
+
+def draw_badge_png(name: str, color: str, emblem: str, size: int = BADGE_SIZE) -> bytes:
+    """A square PNG (transparent corners) of the badge; `name` is what it is called, in its metadata
+    and on every page beside it, so the picture itself carries no words to shrink out of sight."""
+    return to_png(badge_picture(emblem, color), size)
+
+
+def variant_png(data: bytes, side: int) -> bytes:
+    """A smaller square copy of a badge PNG, for the pages (the full size stays for Open Badges)."""
+    with Image.open(io.BytesIO(data)) as image:
+        small = image.convert("RGBA").resize((side, side), Image.Resampling.LANCZOS)
+    # Flat artwork loses nothing visible in 256 colours, and the file is about a third of the size.
+    small = small.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
-    final.save(buffer, "PNG", optimize=True)
+    small.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

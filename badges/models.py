@@ -1,15 +1,21 @@
+import logging
 import secrets
 import uuid
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from PIL import UnidentifiedImageError
 
+from badges.images import VARIANT_SIDES, variant_png
 from core.markdown import render_markdown
 from courses.models import Course, Enrollment
 from portfolios.models import WithPdf
+
+logger = logging.getLogger(__name__)
 
 
 def badge_image_path(instance, filename: str) -> str:
@@ -43,6 +49,9 @@ class BadgeClass(models.Model):
     description = models.TextField()
     criteria = models.TextField(help_text="Markdown: what a learner does to earn it.")
     image = models.ImageField(upload_to=badge_image_path)
+    # Smaller copies for the pages (made from `image` on save); the full size is the Open Badges image.
+    image_96 = models.ImageField(upload_to=badge_image_path, blank=True, editable=False)
+    image_192 = models.ImageField(upload_to=badge_image_path, blank=True, editable=False)
     rule = models.CharField(max_length=30, choices=Rule.choices, default=Rule.MANUAL)
     rule_param = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -59,8 +68,39 @@ class BadgeClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Make the small copies when the image is new (the admin's form clears them on a new upload)."""
+        update_fields = kwargs.get("update_fields")
+        if self.image and not (self.image_96 and self.image_192) and (update_fields is None or "image" in update_fields):
+            self.store_variants()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "image_96", "image_192"}
+        super().save(*args, **kwargs)
+
     def criteria_html(self) -> str:
         return render_markdown(self.criteria)
+
+    def store_variants(self) -> None:
+        """Make the 96 and 192 px copies; when the stored image cannot be read, the pages keep
+        showing the full image (small_url) and the next save tries again."""
+        try:
+            with self.image.open("rb") as stored:
+                data = stored.read()
+            copies = {side: variant_png(data, side) for side in VARIANT_SIDES}
+        except (OSError, UnidentifiedImageError):
+            logger.warning("Badge %s: no small copies, its image %s cannot be read", self.slug, self.image.name)
+            return
+        for side, png in copies.items():
+            getattr(self, f"image_{side}").save(f"{side}.png", ContentFile(png), save=False)
+
+    def srcset(self) -> str:
+        """The `srcset` of the page-sized copies, or "" before they exist (then `src` is the full image)."""
+        if not (self.image_96 and self.image_192):
+            return ""
+        return f"{self.image_96.url} 96w, {self.image_192.url} 192w"
+
+    def small_url(self) -> str:
+        return self.image_192.url if self.image_192 else self.image.url
 
 
 class AwardQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.utils.html import format_html
 
-from courses.forms import LessonAdminForm
+from courses.forms import CourseAdminForm, LessonAdminForm, SessionAdminForm, StaffMemberAdminForm
 from courses.models import (
     Course,
     Enrollment,
@@ -25,7 +25,9 @@ class LearningOutcomeInline(admin.TabularInline):
 
 class StaffMemberInline(admin.StackedInline):
     model = StaffMember
+    form = StaffMemberAdminForm
     extra = 0
+    fields = ["order", "name", "role", "bio", "photo", "user"]
     autocomplete_fields = ["user"]
 
 
@@ -44,13 +46,14 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
+    form = CourseAdminForm
     list_display = ["title", "slug", "is_published", "skill_level", "view_link"]
     list_filter = ["is_published", "skill_level"]
     search_fields = ["title", "subtitle", "description"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LearningOutcomeInline, StaffMemberInline, OfferingInline, SessionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image"]}),
+        (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image", "hero_image_alt"]}),
         ("Course page", {"fields": ["description", "skill_level", "topics", "prerequisites", "community_rules", "additional_info"]}),
         ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "reenrollment", "unavailable_countries"]}),
     ]
@@ -73,6 +76,8 @@ class LessonInline(admin.StackedInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = SessionAdminForm
+    fields = ["course", "number", "title", "summary", "image", "image_alt", "estimated_hours", "release_offset_days"]
     list_display = ["__str__", "course", "number", "estimated_hours", "lesson_count"]
     list_filter = ["course"]
     search_fields = ["title", "summary"]

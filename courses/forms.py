@@ -1,9 +1,10 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django_countries import countries
+from PIL import Image, ImageOps
 
-from core.images import clean_uploaded_image
-from courses.models import Course, Lesson, Offering
+from core.images import clean_uploaded_image, open_image, reencode
+from courses.models import STAFF_PHOTO_SIZE, WIDE_IMAGE_SIZE, Course, Lesson, Offering, Session, StaffMember
 
 
 class EnrollForm(forms.Form):
@@ -45,3 +46,42 @@ class LessonAdminForm(forms.ModelForm):
         if isinstance(poster, UploadedFile):
             return clean_uploaded_image(poster, max_side=1920, fmt="JPEG")
         return poster
+
+
+def cropped_upload(uploaded, size: tuple[int, int]):
+    """An uploaded image decoded and checked by core.images, cropped from its centre to `size` and
+    saved afresh as a JPEG (an SVG or anything else that is not a bitmap is refused there), so the
+    pages can print its width and height without opening it."""
+    image = open_image(uploaded, max_side=max(size) * 2)
+    fitted = ImageOps.fit(image.convert("RGB"), size, Image.Resampling.LANCZOS)
+    return reencode(fitted, fmt="JPEG")
+
+
+class CourseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["hero_image", "hero_image_alt"]  # the admin adds its own fields (fieldsets) to these
+
+    def clean_hero_image(self):
+        image = self.cleaned_data.get("hero_image")
+        return cropped_upload(image, WIDE_IMAGE_SIZE) if isinstance(image, UploadedFile) else image
+
+
+class SessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["image", "image_alt"]  # SessionAdmin lists the page's fields
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        return cropped_upload(image, WIDE_IMAGE_SIZE) if isinstance(image, UploadedFile) else image
+
+
+class StaffMemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["photo"]  # StaffMemberInline lists the page's fields
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        return cropped_upload(photo, STAFF_PHOTO_SIZE) if isinstance(photo, UploadedFile) else photo

@@ -1,6 +1,7 @@
 import re
 import uuid
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -17,6 +19,7 @@ from django_countries.fields import CountryField
 from core.files import validate_pdf
 from core.images import open_image
 from core.markdown import render_markdown
+from courses import art as course_art
 from courses.captions import read_cues, transcript_paragraphs
 from courses.files import validate_video
 
@@ -35,6 +38,24 @@ class RandomName:
     def __eq__(self, other) -> bool:
         return isinstance(other, RandomName) and other.prefix == self.prefix
 
+
+class Art(NamedTuple):
+    """An image as the pages print it: where it is, its size (for width/height) and its alt text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+# Uploaded covers and session images are cropped to this size, so pages know it without opening
+# the file; the project's own SVGs are drawn at ART_SIZE.
+WIDE_IMAGE_SIZE = (1600, 900)
+STAFF_PHOTO_SIZE = (480, 480)
+ART_SIZE = (1600, 900)
+COVER_ART_SIZE = (2000, 600)
+# White initials on each of these pass WCAG AA (the artwork's plum, teal, clay and sage, darkened).
+PORTRAIT_COLOURS = ("#2b2233", "#2f6f73", "#a63f24", "#4f6b4b")
 
 course_image_path = RandomName("courses")
 lesson_video_path = RandomName("lessons/video")
@@ -80,7 +101,15 @@ class Course(models.Model):
     prerequisites = models.TextField("what you need", blank=True, help_text="Markdown.")
     community_rules = models.TextField(blank=True, help_text="Markdown. Learners accept these before posting.")
     additional_info = models.TextField("additional information", blank=True, help_text="Markdown.")
-    hero_image = models.ImageField(upload_to=course_image_path, blank=True)
+    hero_image = models.ImageField(
+        "cover image", upload_to=course_image_path, blank=True,
+        help_text="A JPEG, PNG or WebP photo or illustration; it is cropped to 16:9 (1600×900). "
+        "Without one, the course shows its own illustration.",
+    )
+    hero_image_alt = models.CharField(
+        "cover image description", max_length=250, blank=True,
+        help_text="What the cover shows, for people who cannot see it (needed with a cover image).",
+    )
     unavailable_countries = CountryField(multiple=True, blank=True)
     target_weeks = models.PositiveSmallIntegerField(
         default=6, help_text="Recommended pace: finish within this many weeks of starting."
@@ -110,6 +139,18 @@ class Course(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", args=[self.slug])
+
+    def clean(self):
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": "Describe the cover image in a few words for people who cannot see it."})
+
+    @cached_property
+    def cover_art(self) -> "Art":
+        """The course's cover: the instructor's upload, else the project's own illustration."""
+        if self.hero_image:
+            return Art(self.hero_image.url, *WIDE_IMAGE_SIZE, self.hero_image_alt)
+        _, alt = course_art.cover_picture()
+        return Art(static(course_art.COVER_ART_NAME), *COVER_ART_SIZE, alt)
 
     def topic_list(self) -> list[str]:
         return [t.strip() for t in self.topics.replace(";", "\n").splitlines() if t.strip()]
@@ -195,7 +236,10 @@ class StaffMember(models.Model):
     name = models.CharField(max_length=120)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.INSTRUCTOR)
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to=staff_photo_path, blank=True)
+    photo = models.ImageField(
+        upload_to=staff_photo_path, blank=True,
+        help_text="A JPEG, PNG or WebP portrait, cropped square (480×480). Without one, the page shows their initials.",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff_roles"
     )
@@ -207,6 +251,26 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials for the illustrated portrait shown when there is no photo."""
+        words = [word for word in self.name.replace("-", " ").split() if word[:1].isalpha()]
+        if not words:
+            return "?"
+        picked = words[:1] + words[1:][-1:]
+        return "".join(word[0].upper() for word in picked)
+
+    @property
+    def portrait_colour(self) -> str:
+        """The disc behind the initials: one of the artwork's deep colours, the same for a person each time."""
+        return PORTRAIT_COLOURS[(self.pk or 0) % len(PORTRAIT_COLOURS)]
+
+    @property
+    def art(self) -> "Art | None":
+        if not self.photo:
+            return None
+        return Art(self.photo.url, *STAFF_PHOTO_SIZE, f"Portrait of {self.name}")
 
 
 # --- Offering ---------------------------------------------------------------------------
@@ -299,7 +363,15 @@ class Session(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="Markdown.")
-    image = models.ImageField(upload_to=course_image_path, blank=True)
+    image = models.ImageField(
+        upload_to=course_image_path, blank=True,
+        help_text="A JPEG, PNG or WebP image, cropped to 16:9 (1600×900). Without one, the session shows "
+        "the course's own illustration for its number.",
+    )
+    image_alt = models.CharField(
+        "image description", max_length=250, blank=True,
+        help_text="What the image shows, for people who cannot see it (needed with an image).",
+    )
     estimated_hours = models.PositiveSmallIntegerField(default=4)
     release_offset_days = models.PositiveSmallIntegerField(
         default=0, help_text="Scheduled offerings: days after the offering starts when this session opens."
@@ -323,6 +395,18 @@ class Session(models.Model):
 
     def summary_html(self) -> str:
         return render_markdown(self.summary)
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image in a few words for people who cannot see it."})
+
+    @cached_property
+    def art(self) -> "Art":
+        """The session's picture: the instructor's upload, else the course's own illustration."""
+        if self.image:
+            return Art(self.image.url, *WIDE_IMAGE_SIZE, self.image_alt)
+        _, alt = course_art.session_picture(self.number)
+        return Art(static(course_art.session_art_name(self.number)), *ART_SIZE, alt)
 
 
 class Lesson(models.Model):

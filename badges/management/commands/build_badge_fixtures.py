@@ -8,7 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from badges.images import draw_badge_png
+from badges.images import VARIANT_SIDES, draw_badge_png, variant_png
 from courses.management.commands.build_course_fixtures import CONTENT, FIXTURES, MEDIA
 
 
@@ -27,11 +27,17 @@ def badge_objects() -> list[dict]:
         name = f"badges/{badge['slug']}.png"
         target = MEDIA / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(draw_badge_png(badge["name"], badge["color"], badge["emblem"]))
+        png = draw_badge_png(badge["name"], badge["color"], badge["emblem"])
+        target.write_bytes(png)
+        variants = {}
+        for side in VARIANT_SIDES:
+            variants[f"image_{side}"] = f"badges/{badge['slug']}-{side}.png"
+            (MEDIA / variants[f"image_{side}"]).write_bytes(variant_png(png, side))
         objects.append(
             {"model": "badges.badgeclass", "pk": order,
              "fields": {"course": 1, "slug": badge["slug"], "name": badge["name"],
                         "description": badge["description"], "criteria": badge["criteria"], "image": name,
+                        **variants,
                         "rule": badge["rule"], "rule_param": badge["rule_param"], "order": order,
                         "is_active": True, "created_at": "2024-05-01T00:00:00Z",
                         "updated_at": "2024-05-01T00:00:00Z"}}

@@ -17,8 +17,10 @@ from django.core.management.base import BaseCommand
 from django.utils.text import slugify
 from weasyprint import CSS, HTML
 
+from core.art import to_svg
 from core.markdown import render_trusted_markdown
 from core.pdf import ACCESSIBLE_VARIANT
+from courses import art as course_art
 from courses.captions import read_cues
 from courses.management import videos
 
@@ -49,6 +51,21 @@ h2 { color: #431f63; font-size: 13pt; margin: 7mm 0 2mm; }
 h3 { font-size: 11pt; }
 .source { color: #666; font-size: 9pt; border-top: 1px solid #ccc; padding-top: 2mm; margin-top: 8mm; }
 """
+
+
+def write_course_art() -> list[Path]:
+    """The cover and the session pictures as SVG files in static/ (the project's own artwork,
+    served like the site's CSS; uploads replace them per course or session in the admin)."""
+    target = Path(settings.BASE_DIR) / "static" / course_art.STATIC_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    pictures = [(course_art.COVER_ART_NAME, course_art.cover_picture())]
+    pictures += [(course_art.session_art_name(n), course_art.session_picture(n)) for n in range(1, len(course_art.SESSIONS) + 1)]
+    written = []
+    for name, (picture, alt) in pictures:
+        path = Path(settings.BASE_DIR) / "static" / name
+        path.write_text(to_svg(picture, title=alt))
+        written.append(path)
+    return written
 
 
 def parse_front_matter(text: str) -> tuple[dict, str]:
@@ -91,6 +108,8 @@ class Command(BaseCommand):
         users = self.user_objects()
         (FIXTURES / "demo_users.json").write_text(json.dumps(users, indent=1, ensure_ascii=False) + "\n")
         self.stdout.write(f"Wrote {len(objects)} course objects and {len(users)} user objects.")
+        written = write_course_art()
+        self.stdout.write(f"Wrote {len(written)} course pictures to static/{course_art.STATIC_DIR}/.")
 
     # --- the course ---------------------------------------------------------------------
 
