@@ -12,3 +12,28 @@
     } catch (e) { /* storage unavailable: nothing kept */ }
   });
 })();
+
+/* The site menu on narrow screens: the button in templates/includes/site_header.html folds the list away and opens
+ * it; Escape closes it and returns focus to the button. Without this script the list simply shows. */
+(function () {
+  "use strict";
+  var header = document.querySelector("[data-site-header]");
+  var button = header && header.querySelector(".menu-button");
+  if (!button) return;
+  var narrow = window.matchMedia("(max-width: 899px)");
+  function set(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    header.setAttribute("data-menu", open ? "open" : "closed");
+  }
+  function sync() {
+    button.hidden = !narrow.matches;
+    if (!narrow.matches) set(false);
+  }
+  set(false);
+  sync();
+  if (narrow.addEventListener) narrow.addEventListener("change", sync); else narrow.addListener(sync);
+  button.addEventListener("click", function () { set(button.getAttribute("aria-expanded") !== "true"); });
+  header.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") { set(false); button.focus(); }
+  });
+})();
