@@ -37,3 +37,33 @@
     if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") { set(false); button.focus(); }
   });
 })();
+
+/* File inputs (templates/django/forms/widgets/*file_input.html): show the chosen image before it is sent, and keep
+ * "Remove" and a new file from contradicting each other. Worksheet images preview themselves (autosave.js). */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-file-field]").forEach(function (field) {
+    if (field.closest("[data-autosave]")) return;
+    var input = field.querySelector("input[type=file]");
+    var remove = field.querySelector("[data-file-remove]");
+    var preview = field.querySelector("[data-file-preview]");
+    if (!input || !preview) return;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      preview.hidden = !file;
+      if (!file) return;
+      if (remove) { remove.checked = false; field.classList.remove("is-removing"); }
+      preview.querySelector("[data-file-name]").textContent = "Chosen: " + file.name + " (sent when you save)";
+      var img = preview.querySelector("img");
+      img.hidden = !/^image\//.test(file.type);
+      if (img.hidden || !window.FileReader) return;
+      var reader = new FileReader();
+      reader.onload = function () { img.src = reader.result; };  // a data: URL, which the CSP allows
+      reader.readAsDataURL(file);
+    });
+    if (remove) remove.addEventListener("change", function () {
+      field.classList.toggle("is-removing", remove.checked);
+      if (remove.checked && input.value) { input.value = ""; preview.hidden = true; }
+    });
+  });
+})();
