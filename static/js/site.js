@@ -38,7 +38,7 @@
   });
 })();
 
-/* File inputs (templates/django/forms/widgets/*file_input.html): show the chosen image before it is sent, and keep
+/* File inputs (templates/django/forms/widgets/file.html and clearable_file_input.html): show the chosen image before it is sent, and keep
  * "Remove" and a new file from contradicting each other. Worksheet images preview themselves (autosave.js). */
 (function () {
   "use strict";
