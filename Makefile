@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench bench-pdf audit prod-local fixtures clean
+.PHONY: run test lint lint-imports bench bench-pdf audit prod-local fixtures icons clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lint-imports: $(STAMP)
 fixtures: $(STAMP)
 	$(PY) manage.py build_course_fixtures
 	$(PY) manage.py build_badge_fixtures
+
+## make icons: redraw the wordmark SVGs and the PNG icons from static/img/favicon.svg (Chromium via Playwright)
+icons: $(STAMP)
+	$(PY) bin/build-icons
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles

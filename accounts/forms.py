@@ -121,7 +121,10 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             "wants_pace_reminders",
             "time_zone",
         ]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.ClearableFileInput}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        }
         help_texts = {
             "avatar": (
                 "JPEG, PNG, GIF or WebP, up to 5 MB (a PNG, GIF or WebP up to 16 megapixels). "

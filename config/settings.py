@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "django_countries",
@@ -130,6 +131,10 @@ _CONTEXT_PROCESSORS = [
     "core.background.background_context",
 ]
 # One engine for our pages, emails and PDFs (templates/), the admin's and allauth's: Django's.
+# Forms and widgets render with the project's templates first, so templates/django/forms/ restyles every form
+# (the field layout, file inputs, choice lists) through Django's own rendering.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

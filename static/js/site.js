@@ -41,3 +41,58 @@
   if (!target.hasAttribute("tabindex") && !target.matches("a[href], button, input, select, textarea")) target.tabIndex = -1;
   target.focus();
 })();
+
+/* The site menu on narrow screens: the button in templates/includes/site_header.html folds the list away and opens
+ * it; Escape closes it and returns focus to the button. Without this script the list simply shows. */
+(function () {
+  "use strict";
+  var header = document.querySelector("[data-site-header]");
+  var button = header && header.querySelector(".menu-button");
+  if (!button) return;
+  var narrow = window.matchMedia("(max-width: 899px)");
+  function set(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    header.setAttribute("data-menu", open ? "open" : "closed");
+  }
+  function sync() {
+    button.hidden = !narrow.matches;
+    if (!narrow.matches) set(false);
+  }
+  set(false);
+  sync();
+  if (narrow.addEventListener) narrow.addEventListener("change", sync); else narrow.addListener(sync);
+  button.addEventListener("click", function () { set(button.getAttribute("aria-expanded") !== "true"); });
+  header.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") { set(false); button.focus(); }
+  });
+})();
+
+/* File inputs (templates/django/forms/widgets/file.html and clearable_file_input.html): show the chosen image before it is sent, and keep
+ * "Remove" and a new file from contradicting each other. Worksheet images preview themselves (autosave.js). */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-file-field]").forEach(function (field) {
+    if (field.closest("[data-autosave]")) return;
+    var input = field.querySelector("input[type=file]");
+    var remove = field.querySelector("[data-file-remove]");
+    var preview = field.querySelector("[data-file-preview]");
+    if (!input || !preview) return;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      preview.hidden = !file;
+      if (!file) return;
+      if (remove) { remove.checked = false; field.classList.remove("is-removing"); }
+      preview.querySelector("[data-file-name]").textContent = "Chosen: " + file.name + " (sent when you save)";
+      var img = preview.querySelector("img");
+      img.hidden = !/^image\//.test(file.type);
+      if (img.hidden || !window.FileReader) return;
+      var reader = new FileReader();
+      reader.onload = function () { img.src = reader.result; };  // a data: URL, which the CSP allows
+      reader.readAsDataURL(file);
+    });
+    if (remove) remove.addEventListener("change", function () {
+      field.classList.toggle("is-removing", remove.checked);
+      if (remove.checked && input.value) { input.value = ""; preview.hidden = true; }
+    });
+  });
+})();

@@ -98,7 +98,10 @@ def journey(learner, other_learner, course, enrollment, make_badge):  # noqa: F8
     return {"course": course, "lesson": first, "worksheet": worksheet, "entry": entry, "prompt": prompt}
 
 
-def test_key_pages_have_no_serious_or_critical_axe_violations(page, journey):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_key_pages_have_no_serious_or_critical_axe_violations(page, journey, theme):
+    """In both themes: the dark one (prefers-color-scheme, static/css/tokens.css) has its own contrast to keep."""
+    page.emulate_media(color_scheme=theme)
     course = journey["course"]
     anonymous = {"course-page": course.get_absolute_url(), "sign-up": "/accounts/signup/", "log-in": "/accounts/login/"}
     signed_in = {
@@ -119,7 +122,7 @@ def test_key_pages_have_no_serious_or_critical_axe_violations(page, journey):
         for name, url in pages.items():
             response = page.goto(url)
             assert response.status == 200, f"{name}: {url} answered {response.status}"
-            screenshot(page, f"a11y-{name}")
+            screenshot(page, f"a11y-{name}-{theme}")
             if violations := serious_violations(page):
                 found[name] = violations
             assert unlabelled_controls(page) == [], f"{name}: form controls without an accessible name"

@@ -74,12 +74,12 @@ def test_learners_publish_comment_reply_and_an_instructor_hides_a_reported_comme
     assert page.locator(".replies .comment-body", has_text="Twice a week").is_visible()
 
     peer.goto(entry_url)
-    assert peer.locator(".site-header .count").inner_text().split() == ["1", "unread"]  # "unread" for screen readers
+    assert peer.locator(".site-header .nav .count").inner_text().split() == ["1", "unread"]  # "unread" for screen readers
     peer.click(".site-header a:has-text('Notifications')")
     peer.wait_for_selector("text=Lee Learner replied to your comment")
     peer.click("button:has-text('Lee Learner replied to your comment')")
     peer.wait_for_selector(".replies .comment-body:has-text('Twice a week')")
-    assert peer.locator(".site-header .count").count() == 0  # opening it marked it read
+    assert peer.locator(".site-header .nav .count").count() == 0  # opening it marked it read
 
     # B reports the reply.
     reply = peer.locator(".replies .comment").first

@@ -162,10 +162,11 @@ def test_the_course_instructors_comments_and_replies_are_marked_and_a_lookalike_
     services.post_comment(entry, admin_user, "A note from the site")
     type(peer).objects.filter(pk=peer.pk).update(display_name=instructor.display_name)  # as an old name could be
     html = client_for(peer).get(entry.get_absolute_url()).content.decode()
-    marks = re.findall(r'<strong id="comment-(\d+)-by">[^<]*</strong>\s*(<span class="pill">[^<]*</span>)?', html)
+    marks = re.findall(r'<strong id="comment-(\d+)-by">[^<]*</strong>\s*(<span class="pill pill-staff">[^<]*</span>)?', html)
     by_comment = {int(pk): mark for pk, mark in marks}
     assert [by_comment[c.pk] for c in Comment.objects.order_by("pk")] == [
-        '<span class="pill">Instructor</span>', "", '<span class="pill">Instructor</span>', '<span class="pill">Site admin</span>',
+        '<span class="pill pill-staff">Instructor</span>', "", '<span class="pill pill-staff">Instructor</span>',
+        '<span class="pill pill-staff">Site admin</span>',
     ]
 
 
