@@ -134,7 +134,7 @@ class ReportAdmin(CourseScopedAdmin):
     ]
     fieldsets = [
         ("What was reported", {"fields": ["reported_item", "reported_text", "context", "item_state"]}),
-        ("The report", {"fields": ["reason", "reporter", "created_at", "other_reports", "status", "resolved_by", "resolved_at"]}),
+        ("The report", {"fields": ["reason", ("reporter", "created_at"), ("status", "other_reports"), ("resolved_by", "resolved_at")]}),
     ]
     actions = ["hide_item", "restore_item", "resolve"]
 
