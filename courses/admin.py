@@ -48,6 +48,13 @@ class CourseScopedAdmin(admin.ModelAdmin):
             return rows
         return rows.filter(**{f"{self.course_path}__in": courses_of(request.user)})
 
+    def get_list_filter(self, request):
+        # A filter by course, session or offering offers only those of the user's rows.
+        return [
+            (item, admin.RelatedOnlyFieldListFilter) if isinstance(item, str) and item.rsplit("__", 1)[-1] in self.scoped_choices else item
+            for item in super().get_list_filter(request)
+        ]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         lookup = self.scoped_choices.get(db_field.name)
         if lookup and not request.user.is_superuser and db_field.related_model is not type(request.user):

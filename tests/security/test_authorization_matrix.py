@@ -427,6 +427,8 @@ ADMIN_SITE_PAGES = {
     "admin:password_change_done": (lambda w: reverse("admin:password_change_done"), 200),
     "admin:autocomplete": (lambda w: reverse("admin:autocomplete"), 403),  # no app/model/field given
     "admin:jsi18n": (lambda w: reverse("admin:jsi18n"), 200),
+    # The Markdown fields' live preview (CourseAdmin.markdown_preview): a POST of the text, staff only.
+    "admin:courses_markdown_preview": (lambda w: reverse("admin:courses_markdown_preview"), 405),
     "admin:view_on_site": (
         lambda w: reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(w.entry).pk, w.entry.pk]), REDIRECT,
     ),
