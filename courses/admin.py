@@ -57,7 +57,7 @@ class CourseScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         lookup = self.scoped_choices.get(db_field.name)
-        if lookup and not request.user.is_superuser and db_field.related_model is not type(request.user):
+        if lookup and not request.user.is_superuser:
             queryset = kwargs.get("queryset", db_field.related_model._default_manager.all())
             kwargs["queryset"] = queryset.filter(**{f"{lookup}__in": courses_of(request.user)})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
