@@ -89,7 +89,7 @@ class AuthoringAdminMixin:
         if db_field.name in self.markdown_fields:
             kwargs["widget"] = MarkdownTextarea
         elif db_field.name in self.textarea_fields:
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -111,10 +111,11 @@ class SortableInline:
     formset = LabelledInlineFormSet
 
 
-class LearningOutcomeInline(SortableInline, SortableTabularInline):
+class LearningOutcomeInline(SortableInline, AuthoringAdminMixin, SortableTabularInline):
     model = LearningOutcome
     extra = 0
     ordering = ["order"]
+    textarea_fields = ("text",)
 
 
 class StaffMemberInline(SortableInline, SortableStackedInline):

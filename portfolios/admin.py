@@ -10,12 +10,18 @@ from portfolios.services import compile_portfolio, request_pdf
 from portfolios.tasks import render_portfolio_pdf
 
 
+class PromptInlineForm(PromptAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choices"].widget.attrs["rows"] = 4  # a few options each: keep the worksheet's page short
+
+
 class PromptInline(SortableInline, AuthoringAdminMixin, SortableStackedInline):
     model = Prompt
-    form = PromptAdminForm
+    form = PromptInlineForm
     extra = 0
     # A question can run to 300 characters: a box that shows it whole.
-    textarea_fields = ("label",)
+    textarea_fields = ("label", "help_text")
     fields = [("kind", "required"), "label", "help_text", "choices", ("max_length", "min_value", "max_value")]
     ordering = ["order"]
 
