@@ -99,6 +99,9 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     return enrollment
 
 
+PREVIEW_MESSAGE = "This is a preview: nothing is recorded, so the page stays as a new learner sees it."
+
+
 def get_learning_or_404(user, course_slug: str) -> Enrollment:
     """The access check for the learner pages that only show the course (outline, session, lesson and
     its files, worksheet, portfolio): the user's enrollment as get_enrollment_or_404 finds it, or, for

@@ -18,7 +18,7 @@ from courses.files import ranged_file_response
 from courses.forms import EnrollForm, VideoPositionForm
 from courses.models import Course, Enrollment, Lesson, LessonCaption
 from courses.progress import CourseProgress, learning_overview, progress_for
-from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404, get_learning_or_404
+from courses.services import PREVIEW_MESSAGE, EnrollmentRefused, enrollment_state, get_enrollment_or_404, get_learning_or_404
 from courses.signals import completion_sections
 
 
@@ -125,9 +125,6 @@ def dashboard(request):
     # Staff land here after logging in: the courses they teach come first, with their places.
     teaching = list(Course.objects.taught_by(request.user).only("pk", "slug", "title", "is_published")) if request.user.is_staff else []
     return render(request, "courses/enrollment_list.html", {"progresses": progresses, "left": left, "teaching": teaching})
-
-
-PREVIEW_MESSAGE = "This is a preview: nothing is recorded, so the page stays as a new learner sees it."
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Worksheet, portfolio and PDF pages for the enrolled learner.
 
 Every view starts from get_enrollment_or_404(request.user, course_slug): a learner only
-ever reaches their own portfolio, and anything else is a 404.
+ever reaches their own portfolio, and anything else is a 404. The worksheet and portfolio pages
+start from get_learning_or_404 instead, which also lets the course's staff preview them empty.
 """
 
 from django.contrib import messages
@@ -15,8 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.media import stored_file_response, url_prefix
-from courses.services import get_enrollment_or_404, get_learning_or_404
-from courses.views import PREVIEW_MESSAGE
+from courses.services import PREVIEW_MESSAGE, get_enrollment_or_404, get_learning_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
     PortfolioTextForm,
