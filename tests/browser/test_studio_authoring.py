@@ -114,6 +114,8 @@ def test_the_admin_pages_an_instructor_authors_with_pass_axe(page, course, studi
         "worksheet-with-prompts": reverse("admin:portfolios_worksheet_change", args=[studio["worksheet"].pk]),
         "report": reverse("admin:gallery_report_change", args=[studio["report"].pk]),
         "index": reverse("admin:index"),
+        "preview-lesson": Lesson.objects.get(session__course=course, session__number=1, order=1).get_absolute_url(),
+        "preview-worksheet": studio["worksheet"].get_absolute_url(),
     }
     found = {}
     for name, url in pages.items():
