@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_countries",
+    "adminsortable2",  # drag-to-reorder sessions, lessons, outcomes and prompts in the admin
     "core",
     "accounts",
     "courses",

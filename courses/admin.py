@@ -1,9 +1,16 @@
 import csv
 
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableStackedInline, SortableTabularInline
+from django import forms
 from django.contrib import admin
-from django.http import HttpResponse
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
+from core.markdown import render_markdown
 from courses.forms import CourseAdminForm, LessonAdminForm, SessionAdminForm, StaffMemberAdminForm
 from courses.models import (
     Course,
@@ -17,65 +24,217 @@ from courses.models import (
     StaffMember,
 )
 
+# --- shared by the admins of every app: a course's rows for its staff, Markdown with a preview, labels ---
 
-class LearningOutcomeInline(admin.TabularInline):
+
+def courses_of(user):
+    """The courses whose rows a staff account manages in the admin: a superuser's every course, else
+    the ones naming it an instructor (Course.objects.taught_by)."""
+    return Course.objects.all() if user.is_superuser else Course.objects.filter(pk__in=Course.objects.taught_by(user).values("pk"))
+
+
+class CourseScopedAdmin(admin.ModelAdmin):
+    """Only the rows of the courses the user teaches, and only those courses (and their sessions and
+    lessons) to choose from: an instructor manages their own courses, a superuser every one.
+    `course_path` is the lookup from the model to its Course."""
+
+    course_path = "course"
+    # Foreign keys offered only within the user's courses: field name -> lookup from that model to Course.
+    scoped_choices = {"course": "pk", "session": "course", "lesson": "session__course", "offering": "course"}
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(**{f"{self.course_path}__in": courses_of(request.user)})
+
+    def get_list_filter(self, request):
+        # A filter by course, session or offering offers only those of the user's rows.
+        return [
+            (item, admin.RelatedOnlyFieldListFilter) if isinstance(item, str) and item.rsplit("__", 1)[-1] in self.scoped_choices else item
+            for item in super().get_list_filter(request)
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        lookup = self.scoped_choices.get(db_field.name)
+        if lookup and not request.user.is_superuser:
+            queryset = kwargs.get("queryset", db_field.related_model._default_manager.all())
+            kwargs["queryset"] = queryset.filter(**{f"{lookup}__in": courses_of(request.user)})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MarkdownTextarea(forms.Textarea):
+    """A Markdown field with a live preview beside it, rendered by the site's own renderer and
+    sanitiser (core.markdown) through the staff-only endpoint CourseAdmin.markdown_preview."""
+
+    class Media:
+        js = ["js/admin-markdown.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 8, "class": "vLargeTextField markdown-source", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-markdown-preview"] = reverse("admin:courses_markdown_preview")
+        return context
+
+
+class AuthoringAdminMixin:
+    """Markdown fields get MarkdownTextarea; long single-line texts (a prompt's label) a text area."""
+
+    markdown_fields: tuple = ()
+    textarea_fields: tuple = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.markdown_fields:
+            kwargs["widget"] = MarkdownTextarea
+        elif db_field.name in self.textarea_fields:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LabelledInlineFormSet(CustomInlineFormSet):
+    """Every input of an inline row names its column and row, so a screen reader (and axe) knows
+    what it is: a tabular inline shows the column's title only once, in the table head."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f"{self.model._meta.verbose_name} {index + 1}" if index is not None else f"new {self.model._meta.verbose_name}"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else (field.label or name.replace("_", " ").capitalize())
+            field.widget.attrs.setdefault("aria-label", f"{label} ({row})")
+
+
+class SortableInline:
+    """Rows dragged into order (django-admin-sortable2) with labelled inputs."""
+
+    formset = LabelledInlineFormSet
+
+
+class LearningOutcomeInline(SortableInline, AuthoringAdminMixin, SortableTabularInline):
     model = LearningOutcome
     extra = 0
+    ordering = ["order"]
+    textarea_fields = ("text",)
 
 
-class StaffMemberInline(admin.StackedInline):
+class StaffMemberInline(SortableInline, SortableStackedInline):
     model = StaffMember
     form = StaffMemberAdminForm
     extra = 0
     fields = ["order", "name", "role", "bio", "photo", "user"]
-    autocomplete_fields = ["user"]
+    ordering = ["order"]
+    # A plain select (not select2): it is labelled, and an instructor picks among few accounts.
+    raw_id_fields = ["user"]
 
 
 class OfferingInline(admin.TabularInline):
     model = Offering
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ["title", "mode", "starts_on", "enrollment_opens_at", "enrollment_closes_at", "capacity", "is_active"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(SortableInline, SortableTabularInline):
     model = Session
     extra = 0
-    fields = ["number", "title", "estimated_hours", "release_offset_days"]
+    ordering = ["number"]
+    fields = ["title", "estimated_hours", "release_offset_days"]
     show_change_link = True
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(AuthoringAdminMixin, SortableAdminBase, CourseScopedAdmin):
     form = CourseAdminForm
     list_display = ["title", "slug", "is_published", "skill_level", "view_link"]
     list_filter = ["is_published", "skill_level"]
     search_fields = ["title", "subtitle", "description"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LearningOutcomeInline, StaffMemberInline, OfferingInline, SessionInline]
+    course_path = "pk"
+    markdown_fields = ("description", "prerequisites", "community_rules", "additional_info")
     fieldsets = [
-        (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image", "hero_image_alt"]}),
+        (None, {"fields": ["title", "slug", "subtitle", "provider", "is_published", "hero_image", "hero_image_alt", "preview_links"]}),
         ("Course page", {"fields": ["description", "skill_level", "topics", "prerequisites", "community_rules", "additional_info"]}),
         ("Pace and access", {"fields": ["hours_per_session", "target_weeks", "access_days", "reenrollment", "unavailable_countries"]}),
     ]
+    readonly_fields = ["preview_links"]
+
+    def get_urls(self):
+        preview = path("markdown-preview/", self.admin_site.admin_view(self.markdown_preview), name="courses_markdown_preview")
+        return [preview, *super().get_urls()]
+
+    @staticmethod
+    @require_POST
+    def markdown_preview(request):
+        """The HTML a Markdown text becomes on the site (core.markdown: the same renderer and nh3
+        allow-list), for the preview beside every Markdown field of the admin. Staff only (admin_view)."""
+        text = request.POST.get("text", "")
+        if len(text) > 100_000:
+            return JsonResponse({"error": "This text is too long to preview."}, status=400)
+        return JsonResponse({"html": render_markdown(text)})
 
     @admin.display(description="On site")
     def view_link(self, obj):
-        return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
+        return format_html('<a href="{}">View on site</a>', obj.get_absolute_url() if obj.is_published else _outline_url(obj))
+
+    @admin.display(description="Preview as a learner")
+    def preview_links(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the course first."
+        return format_html(
+            '<a href="{}">The outline</a> · <a href="{}">The portfolio</a> — as a new learner sees them; nothing is recorded.',
+            _outline_url(obj), reverse("portfolios:portfolio", args=[obj.slug]),
+        )
+
+    def view_on_site(self, obj):
+        # An unpublished course has no public page yet; its staff preview its outline.
+        return obj.get_absolute_url() if obj.is_published else _outline_url(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # Whoever creates a course teaches it, or it would vanish from their admin at once.
+            StaffMember.objects.create(course=obj, name=request.user.public_name, role=StaffMember.Role.INSTRUCTOR, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Session:
+            _make_room_for_session_numbers(formset)
+        super().save_formset(request, form, formset, change)
 
 
-class LessonInline(admin.StackedInline):
+def _outline_url(course) -> str:
+    return reverse("learn:outline", args=[course.slug])
+
+
+def _make_room_for_session_numbers(formset) -> None:
+    """Sessions dragged into a new order swap numbers, and a course's numbers are unique (checked
+    row by row on PostgreSQL): move the renumbered sessions out of the way first, in the same
+    transaction, then the formset saves each one's new number."""
+    moved = [f.instance.pk for f in formset.initial_forms if "number" in f.changed_data and f.instance.pk]
+    if moved:
+        with transaction.atomic():
+            Session.objects.filter(pk__in=moved).update(number=F("number") + 10000)
+
+
+class LessonInline(SortableInline, SortableStackedInline):
     model = Lesson
     form = LessonAdminForm
     extra = 0
     # Captions, transcript and the document's page are on the lesson's own form ("Change").
-    fields = [("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "video_poster", "document"]
+    fields = [("title", "slug"), ("kind", "estimated_minutes", "is_required"), "body", "video_url", "video_file", "video_poster", "document"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
     show_change_link = True
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = MarkdownTextarea
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AuthoringAdminMixin, SortableAdminBase, CourseScopedAdmin):
     form = SessionAdminForm
     fields = ["course", "number", "title", "summary", "image", "image_alt", "estimated_hours", "release_offset_days"]
     list_display = ["__str__", "course", "number", "estimated_hours", "lesson_count"]
@@ -84,17 +243,19 @@ class SessionAdmin(admin.ModelAdmin):
     ordering = ["course", "number"]
     list_select_related = ["course"]
     inlines = [LessonInline]
+    markdown_fields = ("summary",)
 
     @admin.display(description="Lessons")
     def lesson_count(self, obj):
         return obj.lessons.count()
 
     def view_on_site(self, obj):
-        return obj.course.get_absolute_url() + "#outline-heading"
+        return obj.get_absolute_url()
 
 
 class LessonCaptionInline(admin.TabularInline):
     model = LessonCaption
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ["order", "language", "label", "file"]
     verbose_name = "captions file (WebVTT)"
@@ -102,7 +263,7 @@ class LessonCaptionInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(AuthoringAdminMixin, CourseScopedAdmin):
     form = LessonAdminForm
     list_display = ["title", "session", "order", "kind", "estimated_minutes", "is_required", "caption_languages"]
     list_filter = ["kind", "is_required", "session__course", "session"]
@@ -110,6 +271,8 @@ class LessonAdmin(admin.ModelAdmin):
     ordering = ["session__course", "session__number", "order"]
     list_select_related = ["session", "session__course"]
     prepopulated_fields = {"slug": ["title"]}
+    course_path = "session__course"
+    markdown_fields = ("body", "transcript", "document_text")
     fieldsets = [
         (None, {"fields": ["session", ("order", "title", "slug"), ("kind", "estimated_minutes", "is_required"), "body"]}),
         ("Video", {"fields": ["video_url", "video_file", "video_poster", "transcript"]}),
@@ -126,7 +289,7 @@ class LessonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(CourseScopedAdmin):
     list_display = ["title", "course", "mode", "starts_on", "enrollment_opens_at", "enrollment_closes_at", "is_active"]
     list_filter = ["mode", "is_active", "course"]
     search_fields = ["title", "course__title"]
@@ -137,7 +300,7 @@ class OfferingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(CourseScopedAdmin):
     """The instructors' view of learner progress."""
 
     list_display = ["user", "course", "offering", "status", "progress", "last_activity_at", "access_expires_at"]
@@ -218,7 +381,8 @@ def _iso(value) -> str:
 
 
 @admin.register(LessonCompletion)
-class LessonCompletionAdmin(admin.ModelAdmin):
+class LessonCompletionAdmin(CourseScopedAdmin):
+    course_path = "enrollment__course"
     list_display = ["enrollment", "lesson", "completed_at"]
     list_select_related = ["enrollment__user", "enrollment__course", "lesson"]
     search_fields = ["enrollment__user__email", "lesson__title"]

@@ -78,6 +78,13 @@ class CourseQuerySet(models.QuerySet):
             return self.order_by("title")
         return self.filter(staff__user=user, staff__role="instructor").distinct().order_by("title")
 
+    def previewable_by(self, user):
+        """The courses, published or not, whose learner pages the user may preview: a superuser's every
+        course, a staff account's the ones it teaches (taught_by), nobody else's."""
+        if not user.is_authenticated or not user.is_staff:
+            return self.none()
+        return self.taught_by(user)
+
 
 class Course(models.Model):
     class SkillLevel(models.TextChoices):
@@ -652,6 +659,9 @@ class Enrollment(models.Model):
 
     objects = EnrollmentQuerySet.as_manager()
 
+    # True on the unsaved stand-in that a course's staff preview the learner pages with (preview()).
+    is_preview = False
+
     class Meta:
         ordering = ["-enrolled_at"]
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment_per_course")]
@@ -671,6 +681,16 @@ class Enrollment(models.Model):
             return []
         lessons = Lesson.objects.filter(session__course_id=self.course_id, is_required=True, updated_at__gt=self.completed_at)
         return [lesson for lesson in lessons.select_related("session__course") if lesson.pk not in done_ids]
+
+    @classmethod
+    def preview(cls, user, course: Course) -> "Enrollment":
+        """An enrollment that is never saved, for the course's staff to see its pages as a new learner
+        would: self-paced, started now, nothing done. Its methods read and record nothing."""
+        now = timezone.now()
+        offering = Offering(course=course, title="Preview", mode=Offering.Mode.ADAPTIVE)
+        enrollment = cls(user=user, course=course, offering=offering, enrolled_at=now, started_at=now)
+        enrollment.is_preview = True
+        return enrollment
 
     def has_access_ended(self, now: datetime | None = None) -> bool:
         """Access ran out (the expiry task may not have marked it yet); withdrawing does not end it."""
@@ -712,6 +732,8 @@ class Enrollment(models.Model):
             raise ValueError(f"Lesson {lesson.pk} is not part of course {self.course_id}.")
 
     def completed_lesson_ids(self) -> set[int]:
+        if self.is_preview:
+            return set()
         return set(self.completions.values_list("lesson_id", flat=True))
 
     def remember_lesson(self, lesson: Lesson) -> None:
@@ -721,6 +743,8 @@ class Enrollment(models.Model):
         self.save(update_fields=["last_activity_at", "last_lesson"])
 
     def video_position(self, lesson: Lesson) -> "VideoPosition | None":
+        if self.is_preview:
+            return None
         return VideoPosition.objects.filter(enrollment=self, lesson=lesson).first()
 
     def save_video_position(self, lesson: Lesson, seconds: float) -> float:
@@ -739,7 +763,9 @@ class Enrollment(models.Model):
 
     def view_lesson(self, lesson: Lesson) -> None:
         """A lesson page was shown: remember it, unless this is a reload of the same lesson
-        within ACTIVITY_RESOLUTION."""
+        within ACTIVITY_RESOLUTION. A preview remembers nothing."""
+        if self.is_preview:
+            return
         if (
             self.last_lesson_id != lesson.pk
             or self.last_activity_at is None

@@ -99,6 +99,24 @@ def get_enrollment_or_404(user, course_slug: str, *, include_read_only: bool = T
     return enrollment
 
 
+PREVIEW_MESSAGE = "This is a preview: nothing is recorded, so the page stays as a new learner sees it."
+
+
+def get_learning_or_404(user, course_slug: str) -> Enrollment:
+    """The access check for the learner pages that only show the course (outline, session, lesson and
+    its files, worksheet, portfolio): the user's enrollment as get_enrollment_or_404 finds it, or, for
+    the course's staff who are not enrolled in it (Course.objects.previewable_by), a preview
+    (Enrollment.preview) of the course, published or not. Everything that records goes through
+    get_enrollment_or_404, so a preview can change nothing."""
+    try:
+        return get_enrollment_or_404(user, course_slug)
+    except Http404:
+        course = Course.objects.previewable_by(user).filter(slug=course_slug).first() if user.is_staff else None
+        if course is None:
+            raise
+        return Enrollment.preview(user, course)
+
+
 def get_own_enrollment_or_404(user, course_slug: str) -> Enrollment:
     """The user's enrollment in a published course whatever its status or their country, for what a
     learner does to their own things (withdraw, unpublish their entry, delete their comments):

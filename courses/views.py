@@ -18,7 +18,7 @@ from courses.files import ranged_file_response
 from courses.forms import EnrollForm, VideoPositionForm
 from courses.models import Course, Enrollment, Lesson, LessonCaption
 from courses.progress import CourseProgress, learning_overview, progress_for
-from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
+from courses.services import PREVIEW_MESSAGE, EnrollmentRefused, enrollment_state, get_enrollment_or_404, get_learning_or_404
 from courses.signals import completion_sections
 
 
@@ -66,6 +66,9 @@ def course_detail(request, slug):
         "lesson_count": lesson_count,
         "state": state,
         "enroll_form": EnrollForm(course) if state.needs_country else None,
+        # Staff who teach it and are not enrolled get a link to the learner pages' preview; a learner's page runs no query for it.
+        "can_preview": request.user.is_staff and state.enrollment is None
+        and Course.objects.previewable_by(request.user).filter(pk=course.pk).exists(),
     }
     return render(request, "courses/course_detail.html", context)
 
@@ -126,19 +129,20 @@ def dashboard(request):
 
 @login_required
 def outline(request, course_slug):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
-    return render(request, "courses/enrollment_outline.html", {"progress": progress_for(enrollment)})
+    enrollment = get_learning_or_404(request.user, course_slug)
+    context = {"progress": progress_for(enrollment), "preview": enrollment.is_preview}
+    return render(request, "courses/enrollment_outline.html", context)
 
 
 @login_required
 def session_detail(request, course_slug, number):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
     progress = progress_for(enrollment)
     current = progress.session_progress(number)
     if current is None:
         raise Http404("This course has no such session.")
     previous, following = progress.session_neighbours(current)
-    context = {"progress": progress, "current": current, "previous": previous, "next": following}
+    context = {"progress": progress, "current": current, "previous": previous, "next": following, "preview": enrollment.is_preview}
     return render(request, "courses/session_detail.html", context)
 
 
@@ -153,13 +157,16 @@ def _lesson_or_404(progress: CourseProgress, number: int, lesson_slug: str) -> L
 
 
 def _locked_page(request, progress, lesson):
-    context = {"progress": progress, "current": progress.session_progress(lesson.session.number), "lesson": lesson}
+    context = {
+        "progress": progress, "current": progress.session_progress(lesson.session.number), "lesson": lesson,
+        "preview": progress.enrollment.is_preview,
+    }
     return render(request, "courses/lesson_locked.html", context, status=403)
 
 
 @login_required
 def lesson_detail(request, course_slug, number, lesson_slug):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
     progress = progress_for(enrollment)
     lesson = _lesson_or_404(progress, number, lesson_slug)
     if progress.is_lesson_locked(lesson):
@@ -173,6 +180,7 @@ def lesson_detail(request, course_slug, number, lesson_slug):
         "is_done": progress.is_done(lesson),
         "previous": previous,
         "next": following,
+        "preview": enrollment.is_preview,
     }
     if lesson.has_player:
         context["captions"] = list(lesson.captions.all())
@@ -183,14 +191,14 @@ def lesson_detail(request, course_slug, number, lesson_slug):
 @login_required
 def lesson_page(request, course_slug, number, lesson_slug):
     """The lesson's document as a web page: the same text as its PDF, for reading on screen."""
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
     progress = progress_for(enrollment)
     lesson = _lesson_or_404(progress, number, lesson_slug)
     if progress.is_lesson_locked(lesson):
         return _locked_page(request, progress, lesson)
     if not lesson.document_text:  # deferred in the cached outline: read here, once
         raise Http404("This lesson's document has no page version.")
-    context = {"progress": progress, "current": progress.session_progress(number), "lesson": lesson}
+    context = {"progress": progress, "current": progress.session_progress(number), "lesson": lesson, "preview": enrollment.is_preview}
     return render(request, "courses/lesson_document_page.html", context)
 
 
@@ -204,6 +212,8 @@ def lesson_position(request, course_slug, number, lesson_slug):
     form = VideoPositionForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "The position must be a number of seconds."}, status=400)
+    if enrollment.is_preview:
+        return JsonResponse({"error": PREVIEW_MESSAGE}, status=403)
     if enrollment.is_read_only:
         return JsonResponse({"error": "Your access to this course has ended, so your place is not saved."}, status=403)
     seconds = enrollment.save_video_position(lesson, form.cleaned_data["seconds"])
@@ -211,12 +221,14 @@ def lesson_position(request, course_slug, number, lesson_slug):
 
 
 def _change_completion(request, course_slug, number, lesson_slug, *, complete: bool):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
     progress = progress_for(enrollment)
     lesson = _lesson_or_404(progress, number, lesson_slug)
     if progress.is_lesson_locked(lesson):
         return _locked_page(request, progress, lesson)
-    if enrollment.is_read_only:
+    if enrollment.is_preview:
+        messages.info(request, PREVIEW_MESSAGE)
+    elif enrollment.is_read_only:
         messages.error(request, "Your access to this course has ended, so your progress can no longer change.")
     elif lesson.has_worksheet:
         # Submitting the worksheet is what completes the lesson (portfolios.services.submit_worksheet).
@@ -264,7 +276,7 @@ def lesson_uncomplete(request, course_slug, number, lesson_slug):
 
 
 def _released_lesson_or_404(request, course_slug, number, lesson_slug) -> tuple[Enrollment, Lesson]:
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
     lesson = get_object_or_404(
         Lesson.objects.select_related("session"), session__course=enrollment.course, session__number=number, slug=lesson_slug
     )

@@ -243,6 +243,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the course's staff were told of it (services.notify_staff_of_report claims it once).
+    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -270,6 +272,10 @@ class Report(models.Model):
     def target(self):
         """The reported comment or entry (a comment report also names its entry)."""
         return self.comment or self.entry
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class RulesAcceptance(models.Model):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -19,8 +20,9 @@ from core.emails import send_templated_email
 from core.images import open_image, reencode, square_thumbnail
 from core.markdown import render_markdown
 from core.ratelimit import seconds_to_wait, wait_text
+from courses.models import StaffMember
 from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
-from gallery.models import Comment, Entry, Report, RulesAcceptance
+from gallery.models import Comment, Entry, Report, RulesAcceptance, is_course_staff
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
 from portfolios.services import compile_portfolio, render_pdf, request_pdf
@@ -402,9 +404,60 @@ def report_item(reporter: User, reason: str, *, entry: Entry, comment: Comment |
     check_rate(reporter, "report")
     try:
         with transaction.atomic():
-            return Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason), True
+            report = Report.objects.create(reporter=reporter, entry=entry, comment=comment, reason=reason)
     except IntegrityError:
         return same.get(), False
+    tasks.notify_report.delay_on_commit(report.pk)
+    return report, True
+
+
+def course_staff_users(course) -> list[User]:
+    """The accounts that moderate the course's gallery and hear of its reports: its instructors with
+    a staff account (is_course_staff), not every superuser of the installation."""
+    users = User.objects.filter(
+        staff_roles__course=course, staff_roles__role=StaffMember.Role.INSTRUCTOR, is_active=True, is_staff=True
+    ).distinct()
+    return [user for user in users if is_course_staff(user, course)]
+
+
+def notify_staff_of_report(report_id: int) -> int:
+    """Tell the course's staff of a new report, on site and by email; returns how many were told.
+
+    Idempotent: the report is claimed (staff_notified_at) before anyone is told, so a repeated run
+    of the task tells nobody twice."""
+    if not Report.objects.filter(pk=report_id, staff_notified_at__isnull=True).update(staff_notified_at=timezone.now()):
+        return 0
+    report = Report.objects.select_related("entry__course", "comment__author", "reporter").get(pk=report_id)
+    course = report.entry.course
+    what = f"a comment on “{report.entry.title}”" if report.comment_id else f"the gallery entry “{report.entry.title}”"
+    url = reverse("admin:gallery_report_change", args=[report.pk])
+    staff = course_staff_users(course)
+    for user in staff:
+        notification = notify(user, Notification.Kind.MODERATION, f"A learner reported {what} in {course.title}.", url)
+        context = {"user": user, "report": report, "what": what, "course": course, "report_url": settings.SITE_URL + url}
+        send_templated_email("report_filed", user.email, context)
+        # Emailed now: the gallery digest, which also lists moderation notices, leaves it out.
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return len(staff)
+
+
+def reopen_report(report: Report) -> bool:
+    """Open a resolved report again; False when its reporter has another open report on the same
+    item, which the database allows only once (the constraints on Report)."""
+    if report.is_open:
+        return True
+    others = Report.objects.filter(reporter_id=report.reporter_id, status=Report.Status.OPEN).exclude(pk=report.pk)
+    others = others.filter(comment_id=report.comment_id) if report.comment_id else others.filter(entry_id=report.entry_id, comment=None)
+    if others.exists():
+        return False
+    report.status, report.resolved_by, report.resolved_at = Report.Status.OPEN, None, None
+    try:
+        with transaction.atomic():
+            report.save(update_fields=["status", "resolved_by", "resolved_at"])
+    except IntegrityError:  # the reporter filed a new one at this very moment
+        report.status = Report.Status.RESOLVED
+        return False
+    return True
 
 
 @transaction.atomic

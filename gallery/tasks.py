@@ -24,3 +24,9 @@ def make_cover_thumbnails(entry_id: int) -> bool:
 def send_gallery_emails(user_id: int) -> int:
     """Send one digest email with every gallery notification the user has not been emailed about."""
     return services.send_gallery_digest(user_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def notify_report(report_id: int) -> int:
+    """Tell the course's staff of a new report (idempotent: a claim on the report, services.notify_staff_of_report)."""
+    return services.notify_staff_of_report(report_id)

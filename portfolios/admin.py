@@ -1,39 +1,50 @@
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
+from courses.admin import AuthoringAdminMixin, CourseScopedAdmin, SortableInline
 from portfolios.forms import PromptAdminForm
 from portfolios.models import Portfolio, Prompt, Worksheet
 from portfolios.services import compile_portfolio, request_pdf
 from portfolios.tasks import render_portfolio_pdf
 
 
-class PromptInline(admin.StackedInline):
+class PromptInlineForm(PromptAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choices"].widget.attrs["rows"] = 4  # a few options each: keep the worksheet's page short
+
+
+class PromptInline(SortableInline, AuthoringAdminMixin, SortableStackedInline):
     model = Prompt
-    form = PromptAdminForm
+    form = PromptInlineForm
     extra = 0
+    # A question can run to 300 characters: a box that shows it whole.
+    textarea_fields = ("label", "help_text")
     fields = [
-        ("order", "kind", "required"), "label", "help_text", "choices", ("max_length", "min_value", "max_value"),
+        ("kind", "required"), "label", "help_text", "choices", ("max_length", "min_value", "max_value"),
         ("max_choices", "whole_number"),
     ]
     ordering = ["order"]
 
 
 @admin.register(Worksheet)
-class WorksheetAdmin(admin.ModelAdmin):
+class WorksheetAdmin(AuthoringAdminMixin, SortableAdminBase, CourseScopedAdmin):
     list_display = ["title", "course", "step", "lesson", "view_on_site_link"]
     list_filter = ["course"]
     search_fields = ["title", "intro"]
     list_select_related = ["course", "lesson"]
     inlines = [PromptInline]
+    markdown_fields = ("intro",)
 
     @admin.display(description="Learner page")
     def view_on_site_link(self, obj):
-        return format_html('<a href="{}">Open</a>', obj.get_absolute_url())
+        return format_html('<a href="{}">Preview as a learner</a>', obj.get_absolute_url())
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(CourseScopedAdmin):
     """Read-only for instructors: a learner's compiled answers and their PDF."""
 
     class Media:
@@ -46,6 +57,7 @@ class PortfolioAdmin(admin.ModelAdmin):
     fields = ["learner", "course", "pdf_link", "summary", "critical_evaluation", "compiled_answers", "updated_at"]
     readonly_fields = fields
     actions = ["prepare_pdf"]
+    course_path = "enrollment__course"
 
     def has_add_permission(self, request):
         return False

@@ -146,9 +146,11 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     outline (course_outline).
     """
     enrollment = portfolio.enrollment
-    answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
-               portfolio.answers.values_list("prompt_id", "value", "image", "version")}
-    submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
+    answers, submitted = {}, {}
+    if portfolio.pk is not None:  # an unsaved one is the staff's preview of an empty portfolio
+        answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
+                   portfolio.answers.values_list("prompt_id", "value", "image", "version")}
+        submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
     no_answer = (None, "", 0)
     compiled_worksheets = []
     for worksheet in course_outline(enrollment.course):

@@ -1,7 +1,8 @@
 """Worksheet, portfolio and PDF pages for the enrolled learner.
 
 Every view starts from get_enrollment_or_404(request.user, course_slug): a learner only
-ever reaches their own portfolio, and anything else is a 404.
+ever reaches their own portfolio, and anything else is a 404. The worksheet and portfolio pages
+start from get_learning_or_404 instead, which also lets the course's staff preview them empty.
 """
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.media import stored_file_response, url_prefix
-from courses.services import get_enrollment_or_404
+from courses.services import PREVIEW_MESSAGE, get_enrollment_or_404, get_learning_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
     PortfolioTextForm,
@@ -55,8 +56,14 @@ def _answer_json(course_slug: str, value, version: int, image: str) -> dict:
 @never_cache  # Back must bring the page from the server, with the versions saved since, not a stale copy
 @require_http_methods(["GET", "POST"])
 def worksheet_detail(request, course_slug: str, worksheet_slug: str):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
     worksheet = get_worksheet_or_404(enrollment.course, worksheet_slug)
+    if enrollment.is_preview:
+        return _preview(request, "portfolios/worksheet_detail.html", enrollment, {
+            "worksheet": worksheet,
+            "form": WorksheetForm(worksheet.prompts.all(), {}, autosave_url=lambda prompt_id: "", uploader=request.user),
+            "still_required": missing_required(worksheet, {}),
+        })
     opens_on = enrollment.offering.locked_until(worksheet.lesson.session)
     if opens_on:
         context = {"course": enrollment.course, "worksheet": worksheet, "opens_on": opens_on}
@@ -153,7 +160,15 @@ def autosave_text(request, course_slug: str, field: str):
 @never_cache  # as the worksheet: no stale versions from the browser's cache
 @require_http_methods(["GET", "POST"])
 def portfolio_detail(request, course_slug: str):
-    enrollment = get_enrollment_or_404(request.user, course_slug)
+    enrollment = get_learning_or_404(request.user, course_slug)
+    if enrollment.is_preview:
+        portfolio = Portfolio(enrollment=enrollment)
+        return _preview(request, "portfolios/portfolio_detail.html", enrollment, {
+            "portfolio": portfolio,
+            "compiled": compile_portfolio(portfolio),
+            "media_url": url_prefix("portfolios:answer_image", course_slug),
+            "form": PortfolioTextForm(portfolio),
+        })
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.with_entry())
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, READ_ONLY_MESSAGE)
@@ -177,6 +192,15 @@ def portfolio_detail(request, course_slug: str):
         "entry": entry,
     }
     return render(request, "portfolios/portfolio_detail.html", context, status=400 if form.is_bound else 200)
+
+
+def _preview(request, template: str, enrollment, context: dict):
+    """A worksheet or the portfolio as a new learner sees it, for the course's staff: empty, and a
+    form sent from it saves nothing (get_learning_or_404)."""
+    if request.method == "POST":
+        messages.info(request, PREVIEW_MESSAGE)
+        return redirect(request.path)
+    return render(request, template, {"course": enrollment.course, "preview": True, **context})
 
 
 @login_required

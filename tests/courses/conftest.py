@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from courses.models import Enrollment, Lesson, LessonCompletion
+from courses.models import Enrollment, Lesson, LessonCompletion, StaffMember
 from tests import factories
 
 
@@ -43,3 +43,11 @@ def crowd(db):
         assert LessonCompletion.objects.count() >= completions
 
     return build
+
+
+@pytest.fixture
+def instructor(instructor, course):
+    """The root conftest's instructor, named as this course's instructor: the admin shows an
+    instructor only the courses they teach (courses.admin.CourseScopedAdmin)."""
+    StaffMember.objects.create(course=course, name=instructor.public_name, role=StaffMember.Role.INSTRUCTOR, user=instructor)
+    return instructor

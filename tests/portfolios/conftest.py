@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from courses.models import Lesson
+from courses.models import Lesson, StaffMember
 from portfolios.models import Prompt, Worksheet
 
 PROMPTS = [
@@ -52,3 +52,11 @@ def worksheet(course):
 def prompts(worksheet):
     """The worksheet's prompts by kind."""
     return {p.kind: p for p in worksheet.prompts.all()}
+
+
+@pytest.fixture
+def instructor(instructor, course):
+    """The root conftest's instructor, named as this course's instructor: the admin shows an
+    instructor only the courses they teach (courses.admin.CourseScopedAdmin)."""
+    StaffMember.objects.create(course=course, name=instructor.public_name, role=StaffMember.Role.INSTRUCTOR, user=instructor)
+    return instructor

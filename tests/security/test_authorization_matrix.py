@@ -51,6 +51,10 @@ def roles(anonymous, not_enrolled, owner, other, instructor, admin_) -> dict:
 # Learner pages behind get_enrollment_or_404: the enrolled see their own; everyone else 404.
 LEARNER_GET = roles(LOGIN, 404, 200, 200, 404, 404)
 LEARNER_POST = roles(LOGIN, 404, REDIRECT, REDIRECT, 404, 404)
+# The same pages for the course's staff who are not enrolled in it (its instructor, a superuser): a
+# preview (courses.services.get_learning_or_404) that records nothing; a form sent from it changes nothing.
+PREVIEW_GET = roles(LOGIN, 404, 200, 200, 200, 200)
+PREVIEW_POST = roles(LOGIN, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 # @require_POST outside @login_required: a GET is 405 even before logging in.
 POST_ONLY_OUTER = same(405)
 # @login_required outside @require_POST (portfolios): anonymous goes to log in first.
@@ -145,38 +149,40 @@ MATRIX = [
     Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=[unsubscribe_token(w.a, "pace-reminders")]), "GET",
         same(200), note="where reminders sent before accounts:unsubscribe point"),
     Row("learn:unsubscribe", lambda w: reverse("learn:unsubscribe", args=["forged:token"]), "POST", same(404)),
-    Row("learn:outline", course_url("learn:outline"), "GET", LEARNER_GET),
+    Row("learn:outline", course_url("learn:outline"), "GET", PREVIEW_GET),
     Row("learn:outline", lambda w: reverse("learn:outline", args=[w.other_course.slug]), "GET",
-        roles(LOGIN, 200, 404, 404, 404, 404), note="C's own course"),
+        roles(LOGIN, 200, 404, 404, 404, 200), note="C's own course; the instructor does not teach it, a superuser previews it"),
     # Not complete yet: the enrolled go back to their outline.
     Row("learn:finished", course_url("learn:finished"), "GET", roles(LOGIN, 404, REDIRECT, REDIRECT, 404, 404)),
-    Row("learn:session", lambda w: reverse("learn:session", args=[w.course.slug, 1]), "GET", LEARNER_GET),
+    Row("learn:session", lambda w: reverse("learn:session", args=[w.course.slug, 1]), "GET", PREVIEW_GET),
     Row("learn:session", lambda w: reverse("learn:session", args=[w.course.slug, 99]), "GET", roles(LOGIN, *[404] * 5)),
-    Row("learn:lesson", lesson_url("learn:lesson", "video_lesson"), "GET", LEARNER_GET),
+    Row("learn:lesson", lesson_url("learn:lesson", "video_lesson"), "GET", PREVIEW_GET),
     Row("learn:complete", lesson_url("learn:complete", "video_lesson"), "GET", POST_ONLY_OUTER),
-    Row("learn:complete", lesson_url("learn:complete", "video_lesson"), "POST", LEARNER_POST),
+    Row("learn:complete", lesson_url("learn:complete", "video_lesson"), "POST", PREVIEW_POST),
     Row("learn:uncomplete", lesson_url("learn:uncomplete", "video_lesson"), "GET", POST_ONLY_OUTER),
-    Row("learn:uncomplete", lesson_url("learn:uncomplete", "video_lesson"), "POST", LEARNER_POST),
-    Row("learn:video", lesson_url("learn:video", "video_lesson"), "GET", LEARNER_GET),
+    Row("learn:uncomplete", lesson_url("learn:uncomplete", "video_lesson"), "POST", PREVIEW_POST),
+    Row("learn:video", lesson_url("learn:video", "video_lesson"), "GET", PREVIEW_GET),
     Row("learn:video", lesson_url("learn:video", "document_lesson"), "GET", roles(LOGIN, 404, 404, 404, 404, 404),
         note="a lesson without a video"),
-    Row("learn:document", lesson_url("learn:document", "document_lesson"), "GET", LEARNER_GET),
-    Row("learn:page", lesson_url("learn:page", "document_lesson"), "GET", LEARNER_GET),
+    Row("learn:document", lesson_url("learn:document", "document_lesson"), "GET", PREVIEW_GET),
+    Row("learn:page", lesson_url("learn:page", "document_lesson"), "GET", PREVIEW_GET),
     Row("learn:page", lesson_url("learn:page", "video_lesson"), "GET", roles(LOGIN, 404, 404, 404, 404, 404),
         note="a lesson without a document page"),
-    Row("learn:poster", lesson_url("learn:poster", "video_lesson"), "GET", LEARNER_GET),
-    Row("learn:captions", lambda w: lesson_url("learn:video", "video_lesson")(w) + "captions/en.vtt", "GET", LEARNER_GET),
+    Row("learn:poster", lesson_url("learn:poster", "video_lesson"), "GET", PREVIEW_GET),
+    Row("learn:captions", lambda w: lesson_url("learn:video", "video_lesson")(w) + "captions/en.vtt", "GET", PREVIEW_GET),
     Row("learn:captions", lambda w: lesson_url("learn:video", "video_lesson")(w) + "captions/fr.vtt", "GET",
         roles(LOGIN, 404, 404, 404, 404, 404), note="no French captions"),
     Row("learn:position", lesson_url("learn:position", "video_lesson"), "GET", POST_ONLY_OUTER),
-    Row("learn:position", lesson_url("learn:position", "video_lesson"), "POST", roles(LOGIN, 404, 200, 200, 404, 404),
-        data=lambda w: {"seconds": "12.5"}, note="each learner saves their own place"),
+    Row("learn:position", lesson_url("learn:position", "video_lesson"), "POST", roles(LOGIN, 404, 200, 200, 403, 403),
+        data=lambda w: {"seconds": "12.5"}, note="each learner saves their own place; a preview saves none"),
     # --- portfolios (all keyed by the visitor's own enrollment) ---
-    Row("portfolios:portfolio", course_url("portfolios:portfolio"), "GET", LEARNER_GET),
+    Row("portfolios:portfolio", course_url("portfolios:portfolio"), "GET", PREVIEW_GET),
     Row("portfolios:worksheet", lambda w: reverse("portfolios:worksheet", args=[w.course.slug, w.worksheet.slug]), "GET",
-        LEARNER_GET),
+        PREVIEW_GET),
+    Row("portfolios:worksheet", lambda w: reverse("portfolios:worksheet", args=[w.course.slug, w.worksheet.slug]), "POST",
+        roles(LOGIN, 404, 400, REDIRECT, REDIRECT, REDIRECT), note="staff's preview saves nothing; A sent no version of her answers (400)"),
     Row("portfolios:worksheet", lambda w: reverse("portfolios:worksheet", args=[w.other_course.slug, "audience"]), "GET",
-        roles(LOGIN, 200, 404, 404, 404, 404), note="C's own course's worksheet"),
+        roles(LOGIN, 200, 404, 404, 404, 200), note="C's own course's worksheet; a superuser previews it"),
     Row("portfolios:autosave_answer", lambda w: reverse("portfolios:autosave_answer", args=[w.course.slug, w.prompt_text.pk]),
         "GET", POST_ONLY_INNER),
     Row("portfolios:autosave_answer", lambda w: reverse("portfolios:autosave_answer", args=[w.course.slug, w.prompt_text.pk]),
@@ -424,6 +430,8 @@ ADMIN_SITE_PAGES = {
     "admin:password_change_done": (lambda w: reverse("admin:password_change_done"), 200),
     "admin:autocomplete": (lambda w: reverse("admin:autocomplete"), 403),  # no app/model/field given
     "admin:jsi18n": (lambda w: reverse("admin:jsi18n"), 200),
+    # The Markdown fields' live preview (CourseAdmin.markdown_preview): a POST of the text, staff only.
+    "admin:courses_markdown_preview": (lambda w: reverse("admin:courses_markdown_preview"), 405),
     "admin:view_on_site": (
         lambda w: reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(w.entry).pk, w.entry.pk]), REDIRECT,
     ),
