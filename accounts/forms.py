@@ -98,6 +98,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             "profile_is_public",
             "wants_gallery_emails",
             "wants_pace_reminders",
+            "wants_course_emails",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "avatar": forms.ClearableFileInput}
         help_texts = {

@@ -34,6 +34,9 @@ class User(AbstractUser):
     wants_pace_reminders = models.BooleanField(
         "email me a weekly reminder when I fall behind my recommended schedule", default=True
     )
+    wants_course_emails = models.BooleanField(
+        "email me my instructors' announcements and their feedback on my work", default=True
+    )
     email_token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     # The header's count, kept beside the user row so the page header needs no query of its
     # own: notify() adds one, marking read takes away what it marked, and the notifications
