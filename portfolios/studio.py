@@ -62,7 +62,7 @@ def dashboard_section(sender, course, now, **kwargs):
 
 def export_columns(sender, enrollments, **kwargs):
     """The enrollment CSV's portfolio columns: worksheets submitted, of them waiting for a review and
-    asked to be revised, the portfolio's own review, and its PDF. Three queries."""
+    asked to be revised, the portfolio's own review, and its PDF. Four queries."""
     submitted = dict(
         WorksheetSubmission.objects.filter(portfolio__enrollment__in=enrollments)
         .values("portfolio__enrollment_id").annotate(n=Count("pk")).order_by().values_list("portfolio__enrollment_id", "n")
@@ -78,7 +78,7 @@ def export_columns(sender, enrollments, **kwargs):
             row["revise"] += 1
     pdfs = dict(Portfolio.objects.filter(enrollment__in=enrollments).values_list("enrollment_id", "pdf_status"))
     cells = {}
-    for enrollment_id in set(submitted) | set(reviews) | set(pdfs):
+    for enrollment_id in enrollments.values_list("pk", flat=True):
         review = reviews.get(enrollment_id, {"revise": 0, "portfolio": ""})
         cells[enrollment_id] = [submitted.get(enrollment_id, 0), review["revise"], review["portfolio"], pdfs.get(enrollment_id, "")]
     return ["worksheets_submitted", "worksheets_to_revise", "portfolio_review", "portfolio_pdf"], cells
