@@ -757,9 +757,10 @@ class AnnouncementQuerySet(models.QuerySet):
     def for_enrollment(self, enrollment: Enrollment):
         """What the learner's course pages show: the course's announcements to everyone and those
         to the learner's offering, newest first."""
-        return self.filter(
-            models.Q(offering__isnull=True) | models.Q(offering_id=enrollment.offering_id), course_id=enrollment.course_id
-        ).order_by("-created_at", "-pk")
+        return self.filter(course_id=enrollment.course_id).for_offering(enrollment.offering_id)
+
+    def for_offering(self, offering_id: int):
+        return self.filter(models.Q(offering__isnull=True) | models.Q(offering_id=offering_id)).order_by("-created_at", "-pk")
 
 
 class Announcement(models.Model):

@@ -16,7 +16,7 @@ from django.views.decorators.http import condition, require_POST
 from courses import caching, services
 from courses.files import ranged_file_response
 from courses.forms import EnrollForm, VideoPositionForm
-from courses.models import Announcement, Course, Enrollment, Lesson, LessonCaption
+from courses.models import Course, Enrollment, Lesson, LessonCaption
 from courses.progress import CourseProgress, learning_overview, progress_for
 from courses.services import EnrollmentRefused, enrollment_state, get_enrollment_or_404
 from courses.signals import completion_sections
@@ -113,9 +113,6 @@ def withdraw(request, slug):
     return redirect("learn:dashboard")
 
 
-# The newest announcements on the learner's outline; older ones stay in their email.
-ANNOUNCEMENTS_SHOWN = 3
-
 # --- My learning, outline and session ---------------------------------------------------
 
 
@@ -130,7 +127,7 @@ def dashboard(request):
 @login_required
 def outline(request, course_slug):
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    announcements = list(Announcement.objects.for_enrollment(enrollment)[:ANNOUNCEMENTS_SHOWN])
+    announcements = caching.course_announcements(enrollment.course, enrollment.offering_id)
     return render(request, "courses/enrollment_outline.html", {"progress": progress_for(enrollment), "announcements": announcements})
 
 

@@ -190,13 +190,17 @@ class PortfolioQuerySet(models.QuerySet):
         """The worksheet page's read: `submitted_at` of that worksheet (None until submitted), long texts deferred."""
         submitted = WorksheetSubmission.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)
         return self.defer("summary", "critical_evaluation").annotate(
-            submitted_at=models.Subquery(submitted.values("submitted_at")[:1])
+            submitted_at=models.Subquery(submitted.values("submitted_at")[:1]),
+            is_reviewed=models.Exists(Review.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)),
         )
 
     def with_entry(self):
         """The portfolio page's read: with the learner's gallery entry (`portfolio.entry`, the reverse
-        one-to-one gallery.Entry declares) in the same query, without the entry's texts and snapshot."""
-        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot")
+        one-to-one gallery.Entry declares) in the same query, without the entry's texts and snapshot,
+        and whether an instructor reviewed any of it (`has_reviews`: only then are the reviews read)."""
+        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot").annotate(
+            has_reviews=models.Exists(Review.objects.filter(portfolio=models.OuterRef("pk")))
+        )
 
 
 class Portfolio(WithPdf):

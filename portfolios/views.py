@@ -87,8 +87,8 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         if not missing:
             messages.success(request, f"“{worksheet.title}” is submitted and the lesson is marked complete.")
             return redirect(request.path)
-    # Only a handed-in worksheet can have an instructor's review: no query before that.
-    review = portfolio.reviews.filter(worksheet=worksheet).first() if portfolio.submitted_at else None
+    # The instructor's review, read only when there is one (with_submission says so).
+    review = portfolio.reviews.filter(worksheet=worksheet).select_related("reviewer").first() if portfolio.is_reviewed else None
     context = {
         "course": enrollment.course,
         "worksheet": worksheet,
@@ -181,7 +181,7 @@ def portfolio_detail(request, course_slug: str):
         "pdf_is_current": has_current_pdf(portfolio, compiled),
         "read_only": enrollment.is_read_only,
         "entry": entry,
-        "feedback": review_feedback(portfolio, compiled),
+        "feedback": review_feedback(portfolio, compiled) if portfolio.has_reviews else [],
     }
     return render(request, "portfolios/portfolio_detail.html", context, status=400 if form.is_bound else 200)
 
