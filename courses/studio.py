@@ -106,6 +106,7 @@ def offering_rows(course: Course, offerings: list[Offering], behind: Q, *, now: 
 @dataclass
 class FunnelStep:
     lesson: object
+    position: int  # its place in its session, as the outline counts: "2.1" is session 2's first lesson
     completed: int
     percent: int
     lost: int  # learners who completed the lesson before and not this one
@@ -120,10 +121,10 @@ def lesson_funnel(course: Course, enrollments, total: int) -> list[FunnelStep]:
     )
     steps, previous = [], None
     for session in sessions_with_lessons(course):
-        for lesson in session.lessons.all():
+        for position, lesson in enumerate(session.lessons.all(), start=1):
             done = counts.get(lesson.pk, 0)
             lost = max(previous - done, 0) if previous is not None else max(total - done, 0)
-            steps.append(FunnelStep(lesson, done, round(done * 100 / total) if total else 0, lost))
+            steps.append(FunnelStep(lesson, position, done, round(done * 100 / total) if total else 0, lost))
             previous = done
     return steps
 
