@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -53,7 +54,9 @@ def worksheet_review(request, course_slug: str, submission_id: int):
     submission = get_submission_or_404(course, submission_id)
     portfolio = submission.portfolio
     compiled = compile_portfolio(portfolio)
-    worksheet = next(ws for ws in compiled["worksheets"] if ws["id"] == submission.worksheet_id)
+    worksheet = next((ws for ws in compiled["worksheets"] if ws["id"] == submission.worksheet_id), None)
+    if worksheet is None:  # deleted since the submission was read
+        raise Http404("This worksheet is no longer part of the course.")
     review = Review.objects.filter(portfolio=portfolio, worksheet_id=submission.worksheet_id).first()
     prompts = submission.worksheet.prompts.order_by("order", "pk")
     form = ReviewForm(request.POST or None, prompts=prompts, review=review)
