@@ -4,11 +4,11 @@ and of the enrollment CSV (connected to courses.signals in portfolios/apps.py)."
 from datetime import timedelta
 
 from django import forms
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from portfolios.models import Portfolio, Review, WorksheetSubmission
+from portfolios.models import Portfolio, Review, Worksheet, WorksheetSubmission
 
 WEEK = timedelta(days=7)
 
@@ -23,6 +23,27 @@ def review_queue(course, *, offering_id: int | None = None, session_number: int 
     return rows.select_related(
         "portfolio__enrollment__user", "portfolio__enrollment__offering", "worksheet__lesson__session"
     ).order_by("submitted_at", "pk")
+
+
+def portfolios_awaiting_review(course, *, offering_id: int | None = None):
+    """Portfolios whose every worksheet is handed in and that have no review of the whole portfolio
+    since the last hand-in, the longest waiting first (`last_handed_in`)."""
+    total = Worksheet.objects.filter(course=course).count()
+    if not total:
+        return Portfolio.objects.none()
+    reviewed = Review.objects.filter(portfolio=OuterRef("pk"), worksheet__isnull=True).values("reviewed_at")[:1]
+    rows = Portfolio.objects.filter(enrollment__course=course)
+    if offering_id:
+        rows = rows.filter(enrollment__offering_id=offering_id)
+    return (
+        rows.annotate(handed_in=Count("submissions"), last_handed_in=Max("submissions__submitted_at"), reviewed_at=Subquery(reviewed))
+        .filter(handed_in=total)
+        .filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=F("last_handed_in")))
+        .select_related("enrollment__user", "enrollment__offering")
+        .only("pk", "enrollment__user__email", "enrollment__user__display_name", "enrollment__user__first_name",
+              "enrollment__user__last_name", "enrollment__user__username", "enrollment__offering__title")
+        .order_by("last_handed_in", "pk")
+    )
 
 
 def get_submission_or_404(course, submission_id: int) -> WorksheetSubmission:

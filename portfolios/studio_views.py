@@ -18,9 +18,10 @@ from courses.caching import sessions_with_lessons
 from courses.services import get_taught_course_or_404
 from portfolios.models import Review
 from portfolios.services import compile_portfolio, review_portfolio, review_worksheet
-from portfolios.studio import ReviewForm, get_portfolio_or_404, get_submission_or_404, review_queue
+from portfolios.studio import ReviewForm, get_portfolio_or_404, get_submission_or_404, portfolios_awaiting_review, review_queue
 
 REVIEW_PERMISSION = "portfolios.add_review"
+PORTFOLIOS_SHOWN = 50
 
 
 class QueueFilter(forms.Form):
@@ -43,7 +44,9 @@ def queue(request, course_slug: str):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"course": course, "filters": filters, "page": page, "query": query.urlencode()}
+    # Whole portfolios have no session: the session filter leaves them out.
+    portfolios = [] if chosen.get("session") else list(portfolios_awaiting_review(course, offering_id=chosen.get("offering"))[:PORTFOLIOS_SHOWN])
+    context = {"course": course, "filters": filters, "page": page, "query": query.urlencode(), "portfolios": portfolios}
     return render(request, "portfolios/studio_queue.html", context)
 
 

@@ -142,3 +142,28 @@ def test_another_learners_review_is_never_shown(client, submission, teacher, cou
     client.force_login(peer)
     html = client.get(reverse("portfolios:worksheet", args=[course.slug, worksheet.slug])).content.decode()
     assert "Private to the first learner." not in html
+
+
+def test_a_portfolio_with_every_worksheet_handed_in_waits_for_its_own_review(client, submission, teacher, course, enrollment, worksheet, prompts):
+    from portfolios.studio import portfolios_awaiting_review
+
+    portfolio = submission.portfolio
+    assert list(portfolios_awaiting_review(course)) == [portfolio]  # the course's one worksheet is handed in
+    client.force_login(teacher)
+    html = client.get(reverse("reviews:queue", args=[course.slug])).content.decode()
+    assert "Whole portfolios to review" in html and reverse("reviews:portfolio", args=[course.slug, portfolio.pk]) in html
+    assert "Whole portfolios to review" not in client.get(reverse("reviews:queue", args=[course.slug]) + "?session=1").content.decode()
+    review_portfolio(portfolio, teacher, state=Review.State.REVIEWED)
+    assert list(portfolios_awaiting_review(course)) == []
+    # Handing a worksheet in again after a review of it brings the portfolio back too.
+    review_worksheet(submission, teacher, state=Review.State.REVISE)
+    assert submit_worksheet(enrollment, portfolio, worksheet) == []
+    assert list(portfolios_awaiting_review(course)) == [portfolio]
+
+
+def test_a_portfolio_with_a_worksheet_still_to_hand_in_does_not_wait(course, submission):
+    from portfolios.studio import portfolios_awaiting_review
+    from tests.portfolios.conftest import make_worksheet
+
+    make_worksheet(course, session=2, order=1, slug="second", title="Second step")
+    assert list(portfolios_awaiting_review(course)) == []
