@@ -48,6 +48,8 @@ def test_an_instructor_reviews_follows_and_reaches_learners(page, studio, instru
     page.goto(f"/studio/{course.slug}/reviews/")
     assert page.get_by_role("heading", name="Review queue").is_visible()
     assert page.get_by_text("1 worksheet waiting.").is_visible()
+    # Its only worksheet is in, so the whole portfolio waits too.
+    assert page.get_by_role("link", name=f"Review the portfolio of {learner.public_name}").is_visible()
     screenshot(page, "studio-review-queue")
     assert serious_violations(page) == [], describe(serious_violations(page))
     assert unlabelled_controls(page) == []

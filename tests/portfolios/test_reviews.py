@@ -151,7 +151,8 @@ def test_a_portfolio_with_every_worksheet_handed_in_waits_for_its_own_review(cli
     assert list(portfolios_awaiting_review(course)) == [portfolio]  # the course's one worksheet is handed in
     client.force_login(teacher)
     html = client.get(reverse("reviews:queue", args=[course.slug])).content.decode()
-    assert "Whole portfolios to review" in html and reverse("reviews:portfolio", args=[course.slug, portfolio.pk]) in html
+    assert '<h2 id="portfolios-heading">Whole portfolios to review</h2>' in html
+    assert reverse("reviews:portfolio", args=[course.slug, portfolio.pk]) in html
     assert "Whole portfolios to review" not in client.get(reverse("reviews:queue", args=[course.slug]) + "?session=1").content.decode()
     review_portfolio(portfolio, teacher, state=Review.State.REVIEWED)
     assert list(portfolios_awaiting_review(course)) == []
