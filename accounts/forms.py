@@ -120,6 +120,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             "wants_gallery_emails",
             "wants_pace_reminders",
             "time_zone",
+            "wants_course_emails",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5}),

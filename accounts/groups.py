@@ -19,12 +19,14 @@ INSTRUCTOR_PERMISSIONS = {
         "lessoncaption": ["add", "change", "delete", "view"],
         "enrollment": ["view"],
         "lessoncompletion": ["view"],
+        "announcement": ["add", "change", "view"],
     },
     "portfolios": {
         "worksheet": ["add", "change", "delete", "view"],
         "prompt": ["add", "change", "delete", "view"],
         "portfolio": ["view"],
         "answer": ["view"],
+        "review": ["add", "change", "view"],
     },
     "gallery": {
         "entry": ["change", "view"],

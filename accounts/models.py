@@ -55,6 +55,9 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="Dates and deadlines are shown in this time zone.",
     )
+    wants_course_emails = models.BooleanField(
+        "email me my instructors' announcements and their feedback on my work", default=True
+    )
     email_token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     # The header's count, kept beside the user row so the page header needs no query of its
     # own: notify() adds one, marking read takes away what it marked, and the notifications

@@ -1,4 +1,5 @@
-"""Unsubscribe links for the emails a learner can turn off: pace reminders and gallery digests.
+"""Unsubscribe links for the emails a learner can turn off: pace reminders, gallery digests and
+their instructors' announcements and feedback.
 
 A link carries the user's id signed and timestamped (django.core.signing) with a salt of its own
 per kind of email, and works for LINK_MAX_AGE after the email went out: long enough for an email
@@ -39,6 +40,12 @@ TOPICS = {
         name="gallery emails",
         what="We send them when someone comments on your gallery entry or replies to your comments.",
         salt="accounts.gallery-emails.unsubscribe",
+    ),
+    "course-emails": Topic(
+        field="wants_course_emails",
+        name="emails from your instructors",
+        what="Your instructors send them when they post an announcement to your course or give feedback on your work.",
+        salt="accounts.course-emails.unsubscribe",
     ),
 }
 

@@ -33,6 +33,9 @@ class BadgesConfig(AppConfig):
         # Awards outlive their earner's account, kept verifiable or withdrawn as the learner chose.
         before_account_deletion.connect(receivers.withdraw_awards_if_asked, dispatch_uid="badges-withdraw-on-account-deletion")
         collect_personal_data.connect(receivers.export_badges, dispatch_uid="badges-export-personal-data")
+        from courses.signals import enrollment_export_columns
+
+        enrollment_export_columns.connect(receivers.export_columns, dispatch_uid="badges-export-columns")
         pre_delete.connect(receivers.keep_awards_of_deleted_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="badges-keep-awards-of-deleted-user")
         # The course page lists the course's badges (core/cache.py).
         Course = self.apps.get_model("courses", "Course")

@@ -65,6 +65,7 @@ class Page:
     url_name: str
     args: Callable[["Context"], list] = lambda c: []
     method: str = "GET"
+    as_staff: bool = False  # requested by the course's instructor (Context.staff), not the learner
 
 
 # The key pages of issue 8. A page whose URL name does not resolve (its feature is not merged
@@ -83,6 +84,7 @@ PAGES = [
     Page("gallery entry", "gallery:entry", lambda c: [c.course_slug, c.entry_pk]),
     Page("My badges", "badges:mine"),
     Page("public badge page", "badges:award", lambda c: [c.award_uuid]),
+    Page("course dashboard (staff)", "studio:dashboard", lambda c: [c.course_slug], as_staff=True),
 ]
 BASELINE = PAGES[0].label
 # The issue's bar: at least 10% of the bare view's req/s, and p95 under 100 ms at 16 connections.
@@ -102,6 +104,9 @@ class Context:
     award_uuid: str = ""
     learner = None
     cookie: str = ""
+    # The course's instructor (in the instructors group, not a superuser) for the staff pages.
+    staff = None
+    staff_cookie: str = ""
     csrf: str = ""
     # Autosave: (user, session cookie) of learners without a portfolio; each wrk request saves
     # a different (learner, prompt) answer for the first time, so every save succeeds.
@@ -246,12 +251,36 @@ def build_context() -> Context:
     key = make_session(ctx.learner)
     ctx.session_keys.append(key)
     ctx.cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={ctx.csrf}"
+    ctx.staff = bench_instructor()
+    key = make_session(ctx.staff)
+    ctx.session_keys.append(key)
+    ctx.staff_cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={ctx.csrf}"
     with_portfolio = Portfolio.objects.values("enrollment__user_id")
     for user in bench_learners().exclude(pk__in=with_portfolio).order_by("pk")[:300]:
         key = make_session(user)
         ctx.session_keys.append(key)
         ctx.savers.append((user, f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={ctx.csrf}"))
     return ctx
+
+
+# Not "bench-…": bench/seed.py counts (and --reset deletes) those as learners.
+BENCH_INSTRUCTOR = "studio-bench-instructor"
+
+
+def bench_instructor():
+    """The course's instructor for the staff pages: in the `instructors` group, named on the course."""
+    from accounts.groups import sync_instructors_group
+    from accounts.models import User
+    from courses.models import Course, StaffMember
+
+    user, _ = User.objects.get_or_create(
+        username=BENCH_INSTRUCTOR, defaults={"email": f"{BENCH_INSTRUCTOR}@atelier.test", "is_staff": True, "display_name": "Bench Instructor"}
+    )
+    user.groups.add(sync_instructors_group())
+    StaffMember.objects.get_or_create(
+        course=Course.objects.get(slug=COURSE_SLUG), user=user, defaults={"name": "Bench Instructor", "role": StaffMember.Role.INSTRUCTOR}
+    )
+    return user
 
 
 def autosave_requests(ctx: Context, path: Path) -> int:
@@ -268,13 +297,17 @@ def autosave_requests(ctx: Context, path: Path) -> int:
 
 
 def cleanup(ctx: Context) -> None:
-    """Undo what the run wrote: the savers' portfolios and the sessions."""
+    """Undo what the run wrote: the savers' portfolios, the sessions and the bench instructor."""
     from django.contrib.sessions.models import Session
 
+    from accounts.models import User
+    from courses.models import StaffMember
     from portfolios.models import Portfolio
 
     Portfolio.objects.filter(enrollment__user__in=[u for u, _ in ctx.savers]).delete()
     Session.objects.filter(session_key__in=ctx.session_keys).delete()
+    StaffMember.objects.filter(user__username=BENCH_INSTRUCTOR).delete()  # else the course page would name it
+    User.objects.filter(username=BENCH_INSTRUCTOR).delete()
 
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -290,7 +323,7 @@ def count_queries(page: Page, url: str, ctx: Context) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
             response = client.post(url, {f"prompt_{prompt_id}": "First save.", f"version_{prompt_id}": "0"})
         return response.status_code, len(captured)
-    client.force_login(ctx.learner)
+    client.force_login(ctx.staff if page.as_staff else ctx.learner)
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -311,13 +344,13 @@ def http_status(base: str, url: str, cookie: str) -> int:
         return error.code
 
 
-def run_wrk(base: str, url: str, ctx: Context, requests_file: Path | None, connections: int | None = None) -> dict:
+def run_wrk(base: str, url: str, ctx: Context, requests_file: Path | None, connections: int | None = None, cookie: str = "") -> dict:
     duration = env_int("BENCH_DURATION", 8)
     threads = env_int("BENCH_THREADS", 2)
     connections = connections or env_int("BENCH_CONNECTIONS", 16)
     env = {**os.environ, "BENCH_WRK_THREADS": str(threads), "BENCH_REQUESTS_FILE": str(requests_file or "")}
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-               "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", f"Cookie: {ctx.cookie}", base + url]
+               "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", f"Cookie: {cookie or ctx.cookie}", base + url]
     output = subprocess.run(command, env=env, capture_output=True, text=True, timeout=duration + 60).stdout
     match = re.search(r"^BENCH_JSON (.*)$", output, re.MULTILINE)
     if not match:
@@ -348,11 +381,11 @@ def measure_pages(base: str, ctx: Context, tmp: Path) -> list[Row]:
         if page.method == "POST":
             requests_file = tmp / "autosave.tsv"
             autosave_requests(ctx, requests_file)
-        elif (live := http_status(base, url, ctx.cookie)) != 200:
+        elif (live := http_status(base, url, ctx.staff_cookie if page.as_staff else ctx.cookie)) != 200:
             row.note = f"HTTP {live} under gunicorn (expected 200)"
         if status != 200:
             row.note = (row.note + "; " if row.note else "") + f"HTTP {status} in-process"
-        figures = run_wrk(base, url, ctx, requests_file)
+        figures = run_wrk(base, url, ctx, requests_file, cookie=ctx.staff_cookie if page.as_staff else "")
         row.rps, row.p50, row.p95, row.p99 = figures["rps"], figures["p50"] / 1000, figures["p95"] / 1000, figures["p99"] / 1000
         errors = sum(figures[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
         if errors:

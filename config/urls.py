@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("learn/", include("courses.learn_urls")),
     path("portfolio/", include("portfolios.urls")),
+    # The course's staff: the dashboard (courses) and the reviews of learners' work (portfolios).
+    path("studio/", include("portfolios.studio_urls")),
+    path("studio/", include("courses.studio_urls")),
     path("gallery/", include("gallery.urls")),
     path("badges/", include("badges.urls")),
     path(".well-known/", include("badges.well_known_urls")),

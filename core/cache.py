@@ -18,6 +18,9 @@ Keys (holds; changes when):
   portfolios and badges connect).
 - `course_key(course, "offerings")` (courses/caching.py): the active offerings; the course is
   touched.
+- `course_key(course, "announcements:<offering id>")` (courses/caching.py course_announcements): the
+  newest announcements the learners of one offering see on their outline; the course is touched (an
+  announcement saved or deleted, courses/apps.py).
 - `course_key(course, "worksheets")` (portfolios.services.course_worksheets): the worksheets with
   their lessons and prompts; the course is touched (a worksheet or prompt, portfolios/apps.py).
 - `course_key(course, "outline")` (portfolios.services.course_outline): the same worksheets and

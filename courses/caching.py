@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from core.cache import TIMEOUT, course_key
-from courses.models import Course
+from courses.models import Announcement, Course
 
 
 def sessions_with_lessons(course: Course) -> list:
@@ -57,3 +57,17 @@ def open_offerings(course: Course) -> list:
     now = timezone.now()
     return [offering for offering in course_offerings(course) if offering.is_open(now)]
 
+
+
+# The newest announcements on a learner's outline; older ones stay in their email.
+ANNOUNCEMENTS_SHOWN = 3
+
+
+def course_announcements(course: Course, offering_id: int) -> list:
+    """The newest announcements to the learners of one offering (Announcement.objects.for_enrollment),
+    shared by all of them; an announcement saved or deleted touches the course (courses/apps.py)."""
+    return cache.get_or_set(
+        course_key(course, f"announcements:{offering_id}"),
+        lambda: list(Announcement.objects.filter(course=course).for_offering(offering_id)[:ANNOUNCEMENTS_SHOWN]),
+        TIMEOUT,
+    )

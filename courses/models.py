@@ -872,3 +872,66 @@ def recompute_enrollment_progress(enrollment_id: int) -> Enrollment | None:
             enrollment.reopened_by = enrollment.new_since_finished(done)
         enrollment.save(update_fields=fields)
     return enrollment
+
+
+# --- Announcements ----------------------------------------------------------------------
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def for_enrollment(self, enrollment: Enrollment):
+        """What the learner's course pages show: the course's announcements to everyone and those
+        to the learner's offering, newest first."""
+        return self.filter(course_id=enrollment.course_id).for_offering(enrollment.offering_id)
+
+    def for_offering(self, offering_id: int):
+        return self.filter(models.Q(offering__isnull=True) | models.Q(offering_id=offering_id)).order_by("-created_at", "-pk")
+
+
+class Announcement(models.Model):
+    """A message from the course's staff to its learners, or to one offering's: shown on their course
+    pages and emailed in the background (courses.announcements)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="announcements")
+    offering = models.ForeignKey(
+        Offering, null=True, blank=True, on_delete=models.CASCADE, related_name="announcements",
+        help_text="Leave empty to reach every learner of the course.",
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["course", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.offering_id and self.course_id and self.offering.course_id != self.course_id:
+            raise ValidationError({"offering": "Pick one of this course's offerings, or none to reach every learner."})
+
+    def body_html(self) -> str:
+        return render_markdown(self.body)
+
+    def audience(self):
+        """The enrollments it reaches: the current ones of the course, or of its offering."""
+        enrollments = Enrollment.objects.current().filter(course_id=self.course_id)
+        return enrollments.filter(offering_id=self.offering_id) if self.offering_id else enrollments
+
+
+class AnnouncementDelivery(models.Model):
+    """One learner's email of one announcement: the row is the claim that makes sending idempotent."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="unique_announcement_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} to {self.user_id}"

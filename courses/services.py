@@ -1,7 +1,7 @@
 """Enrollment operations shared by the course page, the learner pages, admin and tasks."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson, LessonCompletion, Offering, SessionCompletion
-from courses.tasks import recompute_progress
+from courses.models import Announcement, Course, Enrollment, Lesson, LessonCompletion, Offering, SessionCompletion
+from courses.tasks import recompute_progress, send_announcement
 
 
 @dataclass
@@ -325,6 +325,83 @@ def _check_reenrollment(enrollment: Enrollment, offering: Offering, moving: bool
             + (": pick one below." if others else "; there is none to join yet, so please check back later."),
             upcoming=others,
         )
+
+
+# --- What staff do for one learner (the Enrollment admin's actions) ---------------------------
+
+
+def extend_access(enrollment: Enrollment, days: int) -> Enrollment:
+    """Give a learner `days` more days of access, counted from when it ends, or from now when it has
+    already ended. A learner whose access had ended gets the course back as it was (active, or
+    completed); completions, portfolio and badges are untouched."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        now = timezone.now()
+        start = enrollment.access_expires_at if enrollment.access_expires_at and enrollment.access_expires_at > now else now
+        enrollment.access_expires_at = start + timedelta(days=days)
+        fields = ["access_expires_at"]
+        if enrollment.status == Enrollment.Status.EXPIRED:
+            enrollment.status = Enrollment.Status.COMPLETED if enrollment.completed_at else Enrollment.Status.ACTIVE
+            fields.append("status")
+        enrollment.save(update_fields=fields)
+    recompute_progress.delay_on_commit(enrollment.pk)
+    return enrollment
+
+
+def move_to_offering(enrollment: Enrollment, offering: Offering) -> Enrollment:
+    """Move a learner to another offering of their course, as enrolling in it does (_rejoin) but
+    decided by staff: the offering need not take enrollments now and the re-enrollment rule does
+    not apply; its capacity does (EnrollmentRefused when it is full). The dates start again with
+    the new offering; completions, portfolio and badges stay."""
+    if offering.course_id != enrollment.course_id:
+        raise EnrollmentRefused(f"{offering.title} is an offering of another course.")
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+        if enrollment.offering_id == offering.pk:
+            return enrollment
+        _check_capacity(offering)
+        enrollment.offering = offering
+        for name, value in _dates(enrollment.course, offering).items():
+            setattr(enrollment, name, value)
+        if enrollment.status in (Enrollment.Status.EXPIRED, Enrollment.Status.WITHDRAWN):
+            enrollment.status = Enrollment.Status.ACTIVE
+            enrollment.withdrawn_at = None
+        enrollment.save(update_fields=["offering", "status", "withdrawn_at", "started_at", "recommended_finish_at", "access_expires_at"])
+    recompute_progress.delay_on_commit(enrollment.pk)
+    return enrollment
+
+
+# --- The studio: pages for a course's staff ------------------------------------------------
+
+
+def get_taught_course_or_404(user, course_slug: str, *, permission: str = "courses.view_enrollment") -> Course:
+    """The one access check of the staff pages (dashboard, review queue, reviews, announcements):
+    a course the user teaches (Course.objects.taught_by: one naming them as an instructor, or any
+    for a superuser), published or not, when they are active staff holding `permission` (the
+    `instructors` group has it). Everyone else gets a 404, learners and other courses' staff alike."""
+    if not (user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)):
+        raise Http404("No such course.")
+    course = Course.objects.taught_by(user).filter(slug=course_slug).first()
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+def post_announcement(course: Course, *, title: str, body: str, author=None, offering: Offering | None = None) -> Announcement:
+    return publish_announcement(Announcement(course=course, offering=offering, title=title, body=body, author=author))
+
+
+def publish_announcement(announcement: Announcement) -> Announcement:
+    """Save a new announcement, shown at once on its learners' course outline, and email it in the
+    background (courses.tasks.send_announcement, after the commit; see courses.announcements).
+    The admin's "add" comes here, as post_announcement does."""
+    if announcement.offering_id and announcement.offering.course_id != announcement.course_id:
+        raise ValueError("The offering belongs to another course.")
+    announcement.save()
+    send_announcement.delay_on_commit(announcement.pk)
+    return announcement
 
 
 def withdraw(enrollment: Enrollment) -> Enrollment:

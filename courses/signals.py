@@ -11,3 +11,15 @@ progress_recomputed = Signal()
 # (template name, context), or None. Badges answers with what was earned, the gallery with the
 # next step; courses knows neither.
 completion_sections = Signal()
+
+
+# Sent by the course dashboard (course, now): each receiver returns a section to show,
+# (template name, context), or None, reading its figures in a constant number of queries.
+# The worksheets' reviews come from portfolios, the gallery's activity from the gallery.
+dashboard_sections = Signal()
+
+
+# Sent by the enrollment CSV export (enrollments: a queryset of the exported enrollments): each
+# receiver returns (column names, {enrollment id: cells}) in a constant number of queries, for
+# what the apps above courses know of a learner (portfolio, gallery, badges).
+enrollment_export_columns = Signal()

@@ -5,7 +5,7 @@ from django.db import InterfaceError, OperationalError
 
 from accounts.models import Notification
 from accounts.services import notify
-from courses import reminders
+from courses import announcements, reminders
 from courses.models import Enrollment, recompute_enrollment_progress
 from courses.signals import progress_recomputed
 
@@ -79,3 +79,19 @@ def send_pace_reminders() -> int:
 def send_pace_reminder(enrollment_id: int) -> bool:
     """One learner's reminder after the weekly run could not send it (idempotent: the same claim)."""
     return reminders.remind(enrollment_id)
+
+
+@shared_task(acks_late=True)
+def send_announcement(announcement_id: int) -> int:
+    """Queue the announcement's emails in batches; returns how many batches. Idempotent: only
+    deliveries not yet emailed are queued (courses.announcements.plan_deliveries)."""
+    batches = announcements.plan_deliveries(announcement_id)
+    for delivery_ids in batches:
+        send_announcement_batch.delay(announcement_id, delivery_ids)
+    return len(batches)
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=6)
+def send_announcement_batch(announcement_id: int, delivery_ids: list[int]) -> int:
+    """Email one batch of an announcement (idempotent: each learner's delivery row is claimed)."""
+    return announcements.email_batch(announcement_id, delivery_ids)

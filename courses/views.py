@@ -130,7 +130,8 @@ def dashboard(request):
 @login_required
 def outline(request, course_slug):
     enrollment = get_learning_or_404(request.user, course_slug)
-    context = {"progress": progress_for(enrollment), "preview": enrollment.is_preview}
+    announcements = caching.course_announcements(enrollment.course, enrollment.offering_id)
+    context = {"progress": progress_for(enrollment), "preview": enrollment.is_preview, "announcements": announcements}
     return render(request, "courses/enrollment_outline.html", context)
 
 

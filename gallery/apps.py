@@ -58,3 +58,9 @@ class GalleryConfig(AppConfig):
 
         completion_sections.connect(_completion_next_step, dispatch_uid="gallery-completion-next-step")
         collect_personal_data.connect(_export_gallery, dispatch_uid="gallery-export-personal-data")
+        # The course dashboard's gallery activity and the enrollment CSV's gallery columns.
+        from courses.signals import dashboard_sections, enrollment_export_columns
+        from gallery import studio
+
+        dashboard_sections.connect(studio.dashboard_section, dispatch_uid="gallery-dashboard-section")
+        enrollment_export_columns.connect(studio.export_columns, dispatch_uid="gallery-export-columns")

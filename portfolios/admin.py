@@ -1,11 +1,12 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 
 from courses.admin import AuthoringAdminMixin, CourseScopedAdmin, SortableInline
 from portfolios.forms import PromptAdminForm
-from portfolios.models import Portfolio, Prompt, Worksheet
+from portfolios.models import Portfolio, Prompt, Review, Worksheet, WorksheetSubmission
 from portfolios.services import compile_portfolio, request_pdf
 from portfolios.tasks import render_portfolio_pdf
 
@@ -95,3 +96,60 @@ class PortfolioAdmin(CourseScopedAdmin):
             request_pdf(portfolio, compile_portfolio(portfolio), render_portfolio_pdf)
         self.message_user(request, "PDFs are being prepared; reload this page in a moment.", messages.SUCCESS)
 
+
+
+# --- Teaching: reviews of learners' work (#17) ------------------------------------------------
+# Kept in one block at the end. Reviews are written on the review pages (portfolios/studio_views.py),
+# which the admin links; here they are listed, and each portfolio links to its review.
+
+
+@admin.register(Review)
+class ReviewAdmin(CourseScopedAdmin):
+    course_path = "portfolio__enrollment__course"
+    list_display = ["reviewed_at", "learner", "what", "state", "reviewer", "review_link"]
+    list_filter = ["state", "portfolio__enrollment__course"]
+    search_fields = ["portfolio__enrollment__user__email", "portfolio__enrollment__user__display_name", "comment"]
+    list_select_related = ["portfolio__enrollment__user", "portfolio__enrollment__course", "worksheet", "reviewer"]
+    date_hierarchy = "reviewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Learner")
+    def learner(self, obj):
+        return obj.portfolio.enrollment.user.public_name
+
+    @admin.display(description="Of")
+    def what(self, obj):
+        return obj.worksheet.title if obj.worksheet_id else "The whole portfolio"
+
+    @admin.display(description="Review page")
+    def review_link(self, obj):
+        course = obj.portfolio.enrollment.course
+        if obj.worksheet_id:
+            submission = WorksheetSubmission.objects.filter(portfolio_id=obj.portfolio_id, worksheet_id=obj.worksheet_id).first()
+            if submission:
+                return format_html('<a href="{}">Open</a>', reverse("reviews:worksheet", args=[course.slug, submission.pk]))
+            return "—"
+        return format_html('<a href="{}">Open</a>', reverse("reviews:portfolio", args=[course.slug, obj.portfolio_id]))
+
+
+class TeachingPortfolioAdmin(PortfolioAdmin):
+    list_display = [*PortfolioAdmin.list_display, "review_link"]
+    fields = ["review_link", *PortfolioAdmin.fields]
+    readonly_fields = fields
+
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        url = reverse("reviews:portfolio", args=[obj.enrollment.course.slug, obj.pk])
+        return format_html('<a href="{}">Review this portfolio</a>', url)
+
+
+admin.site.unregister(Portfolio)
+admin.site.register(Portfolio, TeachingPortfolioAdmin)

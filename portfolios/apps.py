@@ -22,3 +22,9 @@ class PortfoliosConfig(AppConfig):
         from accounts.signals import collect_personal_data
 
         collect_personal_data.connect(_export_portfolios, dispatch_uid="portfolios-export-personal-data")
+        # The course dashboard's reviews and the enrollment CSV's portfolio columns (courses knows no portfolios).
+        from courses.signals import dashboard_sections, enrollment_export_columns
+        from portfolios import studio
+
+        dashboard_sections.connect(studio.dashboard_section, dispatch_uid="portfolios-dashboard-section")
+        enrollment_export_columns.connect(studio.export_columns, dispatch_uid="portfolios-export-columns")

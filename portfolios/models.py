@@ -1,6 +1,7 @@
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -195,13 +196,17 @@ class PortfolioQuerySet(models.QuerySet):
         """The worksheet page's read: `submitted_at` of that worksheet (None until submitted), long texts deferred."""
         submitted = WorksheetSubmission.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)
         return self.defer("summary", "critical_evaluation").annotate(
-            submitted_at=models.Subquery(submitted.values("submitted_at")[:1])
+            submitted_at=models.Subquery(submitted.values("submitted_at")[:1]),
+            is_reviewed=models.Exists(Review.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)),
         )
 
     def with_entry(self):
         """The portfolio page's read: with the learner's gallery entry (`portfolio.entry`, the reverse
-        one-to-one gallery.Entry declares) in the same query, without the entry's texts and snapshot."""
-        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot")
+        one-to-one gallery.Entry declares) in the same query, without the entry's texts and snapshot,
+        and whether an instructor reviewed any of it (`has_reviews`: only then are the reviews read)."""
+        return self.select_related("entry").defer("entry__summary", "entry__critical_evaluation", "entry__snapshot").annotate(
+            has_reviews=models.Exists(Review.objects.filter(portfolio=models.OuterRef("pk")))
+        )
 
 
 class Portfolio(WithPdf):
@@ -256,10 +261,29 @@ class Answer(models.Model):
         return f"{self.portfolio} — {self.prompt}"
 
 
+class WorksheetSubmissionQuerySet(models.QuerySet):
+    def with_review(self):
+        """Each submission with `reviewed_at` and `review_state` of its worksheet's review (None before one)."""
+        review = Review.objects.filter(portfolio=models.OuterRef("portfolio_id"), worksheet=models.OuterRef("worksheet_id"))
+        return self.annotate(
+            reviewed_at=models.Subquery(review.values("reviewed_at")[:1]),
+            review_state=models.Subquery(review.values("state")[:1]),
+        )
+
+    def awaiting_review(self):
+        """Handed in and not reviewed since: never reviewed, or handed in again after the review."""
+        return self.with_review().filter(models.Q(reviewed_at__isnull=True) | models.Q(reviewed_at__lt=models.F("submitted_at")))
+
+    def for_course(self, course):
+        return self.filter(worksheet__course=course)
+
+
 class WorksheetSubmission(models.Model):
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="submissions")
     worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="submissions")
     submitted_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorksheetSubmissionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -268,3 +292,47 @@ class WorksheetSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.portfolio} submitted {self.worksheet}"
+
+
+class Review(models.Model):
+    """An instructor's feedback on one submitted worksheet, or on the whole portfolio (no worksheet).
+
+    Private between the course's staff and the learner: a comment per question, one overall, and a
+    state. One review per worksheet (or portfolio), overwritten when the instructor reviews again;
+    a worksheet handed in again after its review waits in the queue again (WorksheetSubmission
+    .awaiting_review). portfolios.services.review_worksheet and review_portfolio write it.
+    """
+
+    class State(models.TextChoices):
+        REVIEWED = "reviewed", "Reviewed"
+        REVISE = "revise", "Please revise"
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="reviews")
+    worksheet = models.ForeignKey(Worksheet, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=20, choices=State.choices)
+    comment = models.TextField("overall comment", blank=True, max_length=10000)
+    # {prompt id (as text): comment}; only the questions the reviewer wrote about.
+    prompt_comments = models.JSONField(default=dict, blank=True)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "worksheet"], condition=models.Q(worksheet__isnull=False), name="unique_worksheet_review"
+            ),
+            models.UniqueConstraint(fields=["portfolio"], condition=models.Q(worksheet__isnull=True), name="unique_portfolio_review"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.worksheet.title if self.worksheet_id else "portfolio"
+        return f"{self.get_state_display()}: {what} of {self.portfolio_id}"
+
+    @property
+    def asks_for_revision(self) -> bool:
+        return self.state == self.State.REVISE
+
+    def comment_on(self, prompt_id: int) -> str:
+        return self.prompt_comments.get(str(prompt_id), "")

@@ -5,20 +5,27 @@ import hashlib
 import json
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Notification
+from accounts.services import notify
+from accounts.unsubscribe import unsubscribe_headers, unsubscribe_url
 from core.cache import TIMEOUT, course_key
+from core.emails import send_templated_email
 from courses.services import complete_lesson
 from portfolios.models import (
     Answer,
     Portfolio,
     Prompt,
+    Review,
     WithPdf,
     Worksheet,
     WorksheetSubmission,
@@ -287,13 +294,16 @@ def missing_required(worksheet: Worksheet, answers: dict) -> list[Prompt]:
 def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> list[Prompt]:
     """Hand in a worksheet: returns the required prompts still unanswered (nothing is recorded then).
 
-    When complete: record the submission (once), complete the worksheet's lesson and queue
+    When complete: record the submission (once; handing in again after a review dates it anew), complete the worksheet's lesson and queue
     badge evaluation. Submitting again is harmless.
     """
     missing = missing_required(worksheet, portfolio.answers_to(worksheet))
     if missing:
         return missing
-    WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)
+    submission, created = WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)
+    if not created and Review.objects.filter(portfolio=portfolio, worksheet=worksheet, reviewed_at__gte=submission.submitted_at).exists():
+        # Handed in again after the instructor's feedback: it waits in the review queue again.
+        WorksheetSubmission.objects.filter(pk=submission.pk).update(submitted_at=timezone.now())
     complete_lesson(enrollment, worksheet.lesson)
     worksheet_submitted.send(sender=WorksheetSubmission, user_id=enrollment.user_id, course_id=enrollment.course_id)
     return []
@@ -435,3 +445,102 @@ def export_personal_data(user, archive) -> None:
             continue
         if not (has_current_pdf(portfolio, compiled) and archive.write_stored_file(f"{folder}/portfolio.pdf", portfolio.pdf.name)):
             archive.write_bytes(f"{folder}/portfolio.pdf", render_portfolio_pdf_bytes(compiled))
+
+
+# --- instructors' reviews -------------------------------------------------------------------
+
+
+def review_worksheet(submission: WorksheetSubmission, reviewer, *, state: str, comment: str = "", prompt_comments: dict | None = None) -> Review:
+    """Record an instructor's feedback on a submitted worksheet and tell the learner.
+
+    The worksheet's one review is overwritten (reviewing again replaces the feedback); only the
+    comments on the worksheet's own questions are kept. See _record_review for the rest.
+    """
+    prompt_ids = {str(pk) for pk in submission.worksheet.prompts.values_list("pk", flat=True)}
+    comments = {key: text.strip() for key, text in (prompt_comments or {}).items() if key in prompt_ids and text.strip()}
+    return _record_review(submission.portfolio, submission.worksheet, reviewer, state, comment, comments)
+
+
+def review_portfolio(portfolio: Portfolio, reviewer, *, state: str, comment: str = "") -> Review:
+    """Record an instructor's feedback on the whole portfolio and tell the learner (as review_worksheet)."""
+    return _record_review(portfolio, None, reviewer, state, comment, {})
+
+
+def _record_review(portfolio: Portfolio, worksheet: Worksheet | None, reviewer, state: str, comment: str, comments: dict) -> Review:
+    """1. write the review (one per worksheet or portfolio: a unique constraint, update_or_create);
+    2. notify the learner on the site, in the same transaction;
+    3. after the commit, email them (portfolios.tasks.email_review, claimed through emailed_at, which
+       a new review clears, so each review is emailed once)."""
+    from portfolios.tasks import email_review  # tasks import this module
+
+    if state not in Review.State.values:
+        raise ValueError(state)
+    with transaction.atomic():
+        review, _ = Review.objects.update_or_create(
+            portfolio=portfolio,
+            worksheet=worksheet,
+            defaults={
+                "reviewer": reviewer, "state": state, "comment": comment.strip(), "prompt_comments": comments,
+                "reviewed_at": timezone.now(), "emailed_at": None,
+            },
+        )
+        enrollment = portfolio.enrollment
+        course = enrollment.course
+        notify(enrollment.user, Notification.Kind.COURSE, review_headline(review, worksheet, course), review_url(review, course))
+    email_review.delay_on_commit(review.pk)
+    return review
+
+
+def review_headline(review: Review, worksheet: Worksheet | None, course) -> str:
+    what = f"“{worksheet.title}”" if worksheet else f"your portfolio in {course.title}"
+    if review.asks_for_revision:
+        return f"Your instructor has feedback on {what} and asks you to revise it."
+    return f"Your instructor has reviewed {what}."
+
+
+def review_url(review: Review, course) -> str:
+    if review.worksheet_id:
+        return reverse("portfolios:worksheet", args=[course.slug, review.worksheet.slug]) + "#feedback"
+    return reverse("portfolios:portfolio", args=[course.slug]) + "#feedback"
+
+
+def email_review_to_learner(review_id: int) -> bool:
+    """The review email, once per review and only to a learner who wants emails from their
+    instructors (User.wants_course_emails, with its unsubscribe link); True when sent."""
+    review = Review.objects.select_related("portfolio__enrollment__user", "portfolio__enrollment__course", "worksheet").filter(pk=review_id).first()
+    if review is None:
+        return False
+    enrollment = review.portfolio.enrollment
+    user = enrollment.user
+    if not user.wants_course_emails or not user.email:
+        return False
+    if not Review.objects.filter(pk=review.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        return False
+    unsubscribe = unsubscribe_url(user, "course-emails")
+    context = {
+        "user": user,
+        "course": enrollment.course,
+        "review": review,
+        "headline": review_headline(review, review.worksheet, enrollment.course),
+        "review_url": settings.SITE_URL + review_url(review, enrollment.course),
+        "unsubscribe_url": unsubscribe,
+    }
+    try:
+        send_templated_email("review_ready", user.email, context, headers=unsubscribe_headers(unsubscribe))
+    except Exception:
+        Review.objects.filter(pk=review.pk).update(emailed_at=None)  # the task's retry sends it
+        raise
+    return True
+
+
+def review_feedback(portfolio: Portfolio, compiled: dict) -> list[dict]:
+    """The portfolio page's feedback: each review (the portfolio's first, then the worksheets' in course
+    order) with its per-question comments labelled from the compiled portfolio. One query."""
+    labels = {p["id"]: p["label"] for ws in compiled["worksheets"] for p in ws["prompts"]}
+    order = {ws["id"]: (index, ws["title"]) for index, ws in enumerate(compiled["worksheets"], start=1)}
+    feedback = []
+    for review in portfolio.reviews.all():
+        index, title = order.get(review.worksheet_id, (0, ""))
+        comments = [(labels[int(key)], text) for key, text in review.prompt_comments.items() if int(key) in labels]
+        feedback.append({"review": review, "order": index, "title": title, "comments": comments})
+    return sorted(feedback, key=lambda item: item["order"])

@@ -34,6 +34,7 @@ from portfolios.services import (
     has_current_pdf,
     missing_required,
     request_pdf,
+    review_feedback,
     save_answer,
     save_portfolio_text,
     submit_worksheet,
@@ -93,10 +94,15 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         if not missing:
             messages.success(request, f"“{worksheet.title}” is submitted and the lesson is marked complete.")
             return redirect(request.path)
+    # The instructor's review, read only when there is one (with_submission says so).
+    review = portfolio.reviews.filter(worksheet=worksheet).select_related("reviewer").first() if portfolio.is_reviewed else None
     context = {
         "course": enrollment.course,
         "worksheet": worksheet,
         "form": form,
+        "review": review,
+        "review_comments": [(prompt.label, review.comment_on(prompt.pk)) for prompt in worksheet.prompts.all() if review.comment_on(prompt.pk)]
+        if review else [],
         "missing": missing,
         "submitted_at": portfolio.submitted_at,
         "still_required": [] if missing else missing_required(worksheet, answers),
@@ -190,6 +196,7 @@ def portfolio_detail(request, course_slug: str):
         "pdf_is_current": has_current_pdf(portfolio, compiled),
         "read_only": enrollment.is_read_only,
         "entry": entry,
+        "feedback": review_feedback(portfolio, compiled) if portfolio.has_reviews else [],
     }
     return render(request, "portfolios/portfolio_detail.html", context, status=400 if form.is_bound else 200)
 

@@ -51,7 +51,7 @@ def test_a_reminder_link_from_fifty_nine_days_ago_still_works(client, learner):
     assert learner.wants_pace_reminders is False
 
 
-@pytest.mark.parametrize("topic", ["pace-reminders", "gallery"])
+@pytest.mark.parametrize("topic", ["pace-reminders", "gallery", "course-emails"])
 def test_the_unsubscribe_pages_do_not_print_the_email_or_the_name(client, learner, topic):
     url = reverse("accounts:unsubscribe", args=[topic, unsubscribe_token(learner, topic)])
     expired = reverse("accounts:unsubscribe", args=[topic, token_signed_ago(learner, topic, timedelta(days=90))])
@@ -94,3 +94,22 @@ def test_a_link_for_one_kind_of_email_does_not_stop_another(client, learner):
     assert response.status_code == 404
     learner.refresh_from_db()
     assert learner.wants_gallery_emails is True
+
+
+def test_an_announcements_one_click_link_stops_the_instructors_emails_and_no_others(learner, course, enrollment):
+    from courses.announcements import email_batch, plan_deliveries
+    from courses.models import Announcement
+
+    announcement = Announcement.objects.create(course=course, title="Welcome", body="Hello.")
+    [batch] = plan_deliveries(announcement.pk)
+    assert email_batch(announcement.pk, batch) == 1
+    message = mail.outbox[0]
+    url = reverse("accounts:unsubscribe", args=["course-emails", unsubscribe_token(learner, "course-emails")])
+    assert url in message.body and url in message.alternatives[0][0]
+    assert message.extra_headers["List-Unsubscribe"].endswith(url + ">")
+    assert Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    learner.refresh_from_db()
+    assert learner.wants_course_emails is False
+    assert learner.wants_gallery_emails is True and learner.wants_pace_reminders is True
+    later = Announcement.objects.create(course=course, title="Next week", body="Session 2 opens.")
+    assert plan_deliveries(later.pk) == []

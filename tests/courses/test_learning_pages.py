@@ -318,7 +318,10 @@ def test_learning_pages_run_a_constant_number_of_queries(
     # completions
     with django_assert_num_queries(4):
         assert enrolled_client.get(reverse("learn:dashboard")).status_code == 200
-    # session, user (+unread count), enrollment (+course, offering), completions
+    # session, user (+unread count), enrollment (+course, offering), completions, and the first time
+    # the offering's announcements (then cached for every learner of it, courses.caching)
+    with django_assert_num_queries(5):
+        assert enrolled_client.get(reverse("learn:outline", args=[course.slug])).status_code == 200
     with django_assert_num_queries(4):
         assert enrolled_client.get(reverse("learn:outline", args=[course.slug])).status_code == 200
     # the same as the outline

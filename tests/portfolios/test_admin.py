@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from courses.models import StaffMember
 from portfolios.forms import PromptAdminForm
 from portfolios.models import Answer, Portfolio
 
@@ -45,6 +46,9 @@ def test_instructor_sees_a_learners_portfolio_read_only_with_answers_and_pdf(
         enrolled_client.post(reverse("portfolios:pdf_request", args=[course.slug]))
     portfolio = Portfolio.objects.get(enrollment=enrollment)
     client.force_login(instructor)
+    # An instructor sees only the portfolios of the courses they teach (#17).
+    assert "learner@example.com" not in client.get(reverse("admin:portfolios_portfolio_changelist")).content.decode()
+    StaffMember.objects.create(course=course, name="Ines Instructor", role=StaffMember.Role.INSTRUCTOR, user=instructor)
     listing = client.get(reverse("admin:portfolios_portfolio_changelist")).content.decode()
     assert "learner@example.com" in listing
     response = client.get(reverse("admin:portfolios_portfolio_change", args=[portfolio.pk]))

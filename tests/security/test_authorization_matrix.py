@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.unsubscribe import unsubscribe_token
+from portfolios.models import WorksheetSubmission
 from tests.security.world import World, build_world
 
 ROLES = ["anonymous", "not_enrolled", "enrolled_owner", "other_enrolled", "instructor", "admin"]
@@ -65,6 +66,24 @@ GALLERY_GET = roles(LOGIN, 404, 200, 200, 200, 200)
 GALLERY_POST = roles(LOGIN, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
 # A's own object (comment, award, entry to unpublish): another learner gets 404, as do staff.
 OWNER_ONLY_POST = roles(LOGIN, 404, REDIRECT, 404, 404, 404)
+
+
+# The studio (dashboard, reviews): the course's staff; learners, enrolled or not, get 404.
+STAFF_GET = roles(LOGIN, 404, 404, 404, 200, 200)
+STAFF_POST = roles(LOGIN, 404, 404, 404, REDIRECT, REDIRECT)
+# A course the instructor does not teach: only the superuser.
+OTHER_COURSE_STAFF_GET = roles(LOGIN, 404, 404, 404, 404, 200)
+
+
+def submission_url(course_attr: str = "course"):
+    def build(w: World) -> str:
+        submission = WorksheetSubmission.objects.get(portfolio=w.portfolio_a, worksheet=w.worksheet)
+        return reverse("reviews:worksheet", args=[getattr(w, course_attr).slug, submission.pk])
+    return build
+
+
+def portfolio_review_url(course_attr: str = "course"):
+    return lambda w: reverse("reviews:portfolio", args=[getattr(w, course_attr).slug, w.portfolio_a.pk])
 
 
 def _snapshot_image(w: World) -> str:
@@ -254,6 +273,25 @@ MATRIX = [
     Row("badges:baked", award_url("badges:baked", "revoked_award"), "GET", same(410)),
     Row("badges:visibility", award_url("badges:visibility"), "GET", POST_ONLY_OUTER),
     Row("badges:visibility", award_url("badges:visibility"), "POST", OWNER_ONLY_POST, data=lambda w: {"is_public": "0"}),
+    # --- the studio: a course's staff only (its instructors, superusers); learners and other courses' staff get 404 ---
+    Row("studio:dashboard", course_url("studio:dashboard"), "GET", STAFF_GET),
+    Row("studio:dashboard", course_url("studio:dashboard"), "POST", roles(LOGIN, *[405] * 5), note="a page to read: GET only"),
+    Row("studio:dashboard", lambda w: reverse("studio:dashboard", args=[w.other_course.slug]), "GET", OTHER_COURSE_STAFF_GET,
+        note="the instructor does not teach the other course"),
+    Row("reviews:queue", course_url("reviews:queue"), "GET", STAFF_GET),
+    Row("reviews:queue", lambda w: reverse("reviews:queue", args=[w.other_course.slug]), "GET", OTHER_COURSE_STAFF_GET),
+    Row("reviews:worksheet", submission_url(), "GET", STAFF_GET, note="A's submitted worksheet"),
+    Row("reviews:worksheet", submission_url(), "POST", STAFF_POST, data=lambda w: {"state": "revise", "comment": "Say more."}),
+    Row("reviews:worksheet", submission_url(), "POST", roles(LOGIN, 404, 404, 404, 400, 400), data=lambda w: {"comment": "No state"},
+        note="a review without its decision is refused, with what was typed"),
+    Row("reviews:worksheet", submission_url("other_course"), "GET", roles(LOGIN, 404, 404, 404, 404, 404),
+        note="A's submission through another course's URL"),
+    Row("reviews:worksheet", submission_url("other_course"), "POST", roles(LOGIN, 404, 404, 404, 404, 404),
+        data=lambda w: {"state": "reviewed"}),
+    Row("reviews:portfolio", portfolio_review_url(), "GET", STAFF_GET),
+    Row("reviews:portfolio", portfolio_review_url(), "POST", STAFF_POST, data=lambda w: {"state": "reviewed", "comment": "Well argued."}),
+    Row("reviews:portfolio", portfolio_review_url("other_course"), "GET", roles(LOGIN, 404, 404, 404, 404, 404),
+        note="A's portfolio through another course's URL"),
     # --- uploaded media: public ones by capability URL (random names), sandboxed, checked in
     # test_media_is_sandboxed; learners' uploads only through their views above (staff: the admin) ---
     Row("media", lambda w: w.badge.image.url, "GET", same(200)),
