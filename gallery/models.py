@@ -94,6 +94,14 @@ class Entry(WithPdf):
         help_text="Who last hid or restored it.",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # --- #16.11: the cover's description (its alt text), a middle size for srcset and its shape ---
+    cover_alt = models.CharField(max_length=250, blank=True)
+    cover_medium = models.ImageField(upload_to=cover_path, blank=True)
+    cover_width = models.PositiveIntegerField(null=True, blank=True)
+    cover_height = models.PositiveIntegerField(null=True, blank=True)
+    # --- #16.9: a copy of the portfolio's own file (portfolios.Portfolio.attachment) as published ---
+    attachment = models.FileField(upload_to=cover_path, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
 
     objects = EntryQuerySet.as_manager()
 

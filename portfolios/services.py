@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -11,11 +12,13 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from core.cache import TIMEOUT, course_key
 from courses.services import complete_lesson
 from portfolios.models import (
+    ANSWER_IMAGE_SMALL,
     Answer,
     Portfolio,
     Prompt,
@@ -45,6 +48,20 @@ def course_worksheets(course) -> list[Worksheet]:
     return cache.get_or_set(
         course_key(course, "worksheets"), lambda: list(Worksheet.objects.filter(course=course).with_prompts()), TIMEOUT
     )
+
+
+def portfolio_texts_worksheet(course) -> Worksheet | None:
+    """#16.10: the worksheet where the course asks for the summary and critical evaluation (Step #6),
+    or None: then the portfolio page asks for them (course_worksheets, cached)."""
+    return next((worksheet for worksheet in course_worksheets(course) if worksheet.asks_portfolio_texts), None)
+
+
+def portfolio_texts_url(course) -> str:
+    """Where the learner writes the summary and critical evaluation: that worksheet's texts, else the portfolio page's."""
+    worksheet = portfolio_texts_worksheet(course)
+    if worksheet is None:
+        return reverse("portfolios:portfolio", args=[course.slug]) + "#reflection-heading"
+    return reverse("portfolios:worksheet", args=[course.slug, worksheet.slug]) + "#portfolio-texts"
 
 
 def get_worksheet_or_404(course, slug: str) -> Worksheet:
@@ -137,6 +154,18 @@ def course_outline(course) -> list[dict]:
     return cache.get_or_set(course_key(course, "outline"), build, TIMEOUT)
 
 
+def _compiled_image(answer: dict) -> dict:
+    """#16.11: what the compiled portfolio shows of an answer image beside its name: its description
+    (the alt text), its size and its smaller copy (srcset)."""
+    return {
+        "image_alt": answer["image_alt"] or "",
+        "image_small": answer["image_small"] or "",
+        "image_width": answer["image_width"],
+        "image_height": answer["image_height"],
+        "image_small_width": ANSWER_IMAGE_SMALL if answer["image_small"] else 0,
+    }
+
+
 def compile_portfolio(portfolio: Portfolio) -> dict:
     """All worksheets' answers in course order, as JSON-ready data.
 
@@ -146,18 +175,17 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     outline (course_outline).
     """
     enrollment = portfolio.enrollment
-    answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
-               portfolio.answers.values_list("prompt_id", "value", "image", "version")}
+    answers = {row["prompt_id"]: row for row in portfolio.answers.values("prompt_id", "value", "version", *IMAGE_FIELDS)}
     submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
-    no_answer = (None, "", 0)
+    no_answer = {"value": None, "image": "", "version": 0}
     compiled_worksheets = []
     for worksheet in course_outline(enrollment.course):
         prompts = []
         answered = 0
         missing = []
         for prompt_id, kind, label, required in worksheet["prompts"]:
-            value, image, version = answers.get(prompt_id, no_answer)
-            image = image or ""
+            answer = answers.get(prompt_id, no_answer)
+            value, version, image = answer["value"], answer["version"], answer["image"] or ""
             text = _display_text(kind, value, image)
             has_answer = bool(text) or bool(image)
             answered += has_answer
@@ -172,6 +200,7 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
                     "display": text,
                     "image": image,
                     "version": version,
+                    **(_compiled_image(answer) if image else {}),
                 }
             )
         submitted_at = submitted.get(worksheet["id"])
@@ -200,6 +229,25 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     }
 
 
+# --- #16.9: the learner's own portfolio file ------------------------------------------------
+
+
+def attach_portfolio_file(portfolio: Portfolio, uploaded, kind: str) -> None:
+    """Store the learner's file (checked by core.files.validate_portfolio_file: `kind` is pdf, pptx
+    or odp) as the portfolio's attachment; django-cleanup deletes the one it replaces after the commit."""
+    stem = os.path.splitext(os.path.basename(uploaded.name or ""))[0][:150] or "portfolio"
+    portfolio.attachment.save(f"upload.{kind}", uploaded, save=False)
+    portfolio.attachment_name = f"{stem}.{kind}"
+    portfolio.save(update_fields=["attachment", "attachment_name", "updated_at"])
+
+
+def detach_portfolio_file(portfolio: Portfolio) -> None:
+    if portfolio.attachment:
+        portfolio.attachment = ""
+        portfolio.attachment_name = ""
+        portfolio.save(update_fields=["attachment", "attachment_name", "updated_at"])
+
+
 # --- saving answers and texts (optimistic concurrency) ----------------------------------
 
 
@@ -213,42 +261,64 @@ class VersionConflict(Exception):
         self.image = image
 
 
-def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version: int, image=None) -> Answer:
+IMAGE_FIELDS = ("image", "image_small", "image_width", "image_height", "image_alt")
+
+
+def _store_answer_image(image) -> dict:
+    """#16.11: store a sized image (core.images.SizedImage) and its smaller copy; the Answer fields they fill."""
+    if image is None:
+        return {}
+    full = default_storage.save(answer_image_path(None, image.full.name), image.full)
+    small = default_storage.save(answer_image_path(None, image.small.name), image.small) if image.small else ""
+    return {"image": full, "image_small": small, "image_width": image.width, "image_height": image.height}
+
+
+def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version: int, image=None, image_alt: str | None = None) -> Answer:
     """Save one answer if the learner edited the copy the server still has; otherwise raise VersionConflict.
 
-    1. store an uploaded (already re-encoded) image first, so the row update stays one statement;
+    1. store an uploaded (already re-encoded, core.images.SizedImage) image and its smaller copy
+       first, so the row update stays one statement; `image_alt` (None: unchanged) is its description;
     2. version 0 means "there was no answer": create it with version 1 (a concurrent create hits
        the unique constraint and becomes a conflict);
     3. otherwise a conditional UPDATE ... WHERE version = expected bumps the version; zero rows
        updated means someone saved in between: a conflict, nothing overwritten. The answer returned
        is what this request wrote (version expected + 1), so its acknowledgement is never another
-       tab's newer text. The image it replaces (the one the row held at that version) is deleted
+       tab's newer text. The images it replaces (those the row held at that version) are deleted
        after the commit.
     """
-    image_name = default_storage.save(answer_image_path(None, "upload.png"), image) if image is not None else ""
+    stored = _store_answer_image(image)
+    described = {} if image_alt is None else {"image_alt": image_alt}
     now = timezone.now()
     if expected_version == 0:
         try:
             # One INSERT: in autocommit a conflict fails only that statement. Inside a caller's
             # transaction a savepoint keeps the transaction usable after the conflict.
             with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-                return Answer.objects.create(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=1)
+                return Answer.objects.create(portfolio=portfolio, prompt=prompt, value=value, version=1, **stored, **described)
         except IntegrityError:
             pass
     else:
-        changes = {"value": value, "version": F("version") + 1, "updated_at": now}
+        changes = {"value": value, "version": F("version") + 1, "updated_at": now, **stored, **described}
         seen = Answer.objects.filter(portfolio=portfolio, prompt=prompt, version=expected_version)
-        replaced = ""
-        if image_name:
-            changes["image"] = image_name
-            replaced = seen.values_list("image", flat=True).first() or ""
+        replaced = ()
+        if stored:
+            replaced = seen.values_list("image", "image_small").first() or ()
         if seen.update(**changes):
-            if replaced:
-                transaction.on_commit(lambda: default_storage.delete(replaced))
+            if any(replaced):
+                transaction.on_commit(lambda: [default_storage.delete(name) for name in replaced if name])
             # Answer with what this request wrote, never a re-read: another tab may have saved since.
-            return Answer(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=expected_version + 1, updated_at=now)
-    if image_name:
-        default_storage.delete(image_name)
+            answer = Answer(portfolio=portfolio, prompt=prompt, value=value, version=expected_version + 1, updated_at=now)
+            if prompt.kind == Prompt.Kind.IMAGE and not (stored and described):
+                # A new description of the kept image (or an image without one): the page shows the image.
+                current = Answer.objects.filter(portfolio=portfolio, prompt=prompt).values(*IMAGE_FIELDS).first() or {}
+                for field, current_value in current.items():
+                    setattr(answer, field, current_value)
+            for field, new_value in {**stored, **described}.items():
+                setattr(answer, field, new_value)
+            return answer
+    for name in stored.values():
+        if isinstance(name, str) and name:
+            default_storage.delete(name)
     current = Answer.objects.filter(portfolio=portfolio, prompt=prompt).first()
     if current is None:
         raise VersionConflict(None, 0)

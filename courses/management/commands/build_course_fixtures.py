@@ -229,7 +229,8 @@ class Command(BaseCommand):
             objects.append(
                 {"model": "portfolios.worksheet", "pk": worksheet_pk,
                  "fields": {"course": course_pk, "lesson": lesson_pks[sheet["lesson"]], "slug": sheet["slug"],
-                            "title": sheet["title"], "step": sheet["step"], "intro": sheet["intro"]}}
+                            "title": sheet["title"], "step": sheet["step"], "intro": sheet["intro"],
+                            "asks_portfolio_texts": sheet.get("asks_portfolio_texts", False)}}
             )
             for order, prompt in enumerate(sheet["prompts"], start=1):
                 prompt_pk += 1
@@ -240,7 +241,8 @@ class Command(BaseCommand):
                                 "choices": prompt.get("choices") or [], "required": prompt["required"],
                                 "max_length": prompt.get("max_length"),
                                 "min_value": _decimal(prompt.get("min_value")),
-                                "max_value": _decimal(prompt.get("max_value"))}}
+                                "max_value": _decimal(prompt.get("max_value")),
+                                "section": prompt.get("section", ""), "key": prompt.get("key", "")}}
                 )
         return objects
 
