@@ -14,6 +14,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from core.cache import TIMEOUT, course_key
 from courses.services import complete_lesson
@@ -468,7 +469,8 @@ def _exported_portfolio(compiled: dict, files: dict[str, str]) -> dict:
                 "session": worksheet["session"],
                 "submitted_at": worksheet["submitted_at"],
                 "answers": [
-                    {"question": p["label"], "kind": p["kind"], "answer": p["value"], "file": files.get(p["image"], "")}
+                    {"question": p["label"], "kind": p["kind"], "answer": p["value"], "file": files.get(p["image"], ""),
+                     **({"description": p.get("image_alt", "")} if p["image"] else {})}
                     for p in worksheet["prompts"]
                 ],
             }
@@ -480,7 +482,7 @@ def _exported_portfolio(compiled: dict, files: dict[str, str]) -> dict:
 def export_personal_data(user, archive) -> None:
     """The learner's portfolios in their data export (accounts.signals.collect_personal_data,
     portfolios/apps.py), one folder per course, portfolios/<course>/:
-    1. uploads/: every answer image they uploaded;
+    1. uploads/: every answer image they uploaded (and own-file/: their own portfolio file);
     2. answers.json: every worksheet's questions with their answers, the summary and the critical
        evaluation (_exported_portfolio);
     3. portfolio.pdf: the stored PDF when it shows these answers, else rendered now (a portfolio with
@@ -499,6 +501,8 @@ def export_personal_data(user, archive) -> None:
                 if name and archive.write_stored_file(f"{folder}/{path}", name):
                     files[name] = path
         archive.write_json(f"{folder}/answers.json", _exported_portfolio(compiled, files))
+        if portfolio.attachment:  # #16.9: their own portfolio file, under the name they gave it
+            archive.write_stored_file(f"{folder}/own-file/{get_valid_filename(portfolio.attachment_name or 'portfolio')}", portfolio.attachment.name)
         if not (compiled["summary"] or compiled["critical_evaluation"] or any(w["answered"] for w in compiled["worksheets"])):
             continue
         if not (has_current_pdf(portfolio, compiled) and archive.write_stored_file(f"{folder}/portfolio.pdf", portfolio.pdf.name)):

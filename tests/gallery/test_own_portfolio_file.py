@@ -1,6 +1,7 @@
 """#16.9: a learner attaches their own portfolio file (a PDF or a slide deck) to the portfolio and the entry."""
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -114,3 +115,22 @@ def test_the_file_is_published_with_the_entry_when_included(author_client, peer_
     entry.refresh_from_db()
     assert not entry.attachment
     assert peer_client.get(url).status_code == 404
+
+
+def test_the_data_export_holds_the_own_file_and_the_image_descriptions(author_client, course, portfolio, learner):
+    from accounts.exports import ExportArchive
+    from portfolios.models import Answer
+    from portfolios.services import export_personal_data
+
+    deck = deck_bytes()
+    attach(author_client, course, "My deck.pptx", deck)
+    Answer.objects.filter(portfolio=portfolio).exclude(image="").update(image_alt="A mood board of blue glazes")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zip_file:
+        export_personal_data(learner, ExportArchive(zip_file))
+    archive = zipfile.ZipFile(buffer)
+    folder = f"portfolios/{course.slug}"
+    assert archive.read(f"{folder}/own-file/My_deck.pptx") == deck
+    answers = json.loads(archive.read(f"{folder}/answers.json"))
+    board = next(a for w in answers["worksheets"] for a in w["answers"] if a["question"] == "Your mood board")
+    assert board["description"] == "A mood board of blue glazes"
