@@ -12,7 +12,7 @@ class PromptInline(admin.StackedInline):
     model = Prompt
     form = PromptAdminForm
     extra = 0
-    fields = [("order", "kind", "required"), "label", "help_text", "choices", ("max_length", "min_value", "max_value")]
+    fields = [("order", "kind", "required"), "label", "help_text", ("section", "key"), "choices", ("max_length", "min_value", "max_value")]
     ordering = ["order"]
 
 

@@ -428,7 +428,7 @@ class PromptAdminForm(forms.ModelForm):
 
     class Meta:
         model = Prompt
-        fields = ["order", "kind", "required", "label", "help_text", "choices", "max_length", "min_value", "max_value"]
+        fields = ["order", "kind", "required", "label", "help_text", "section", "key", "choices", "max_length", "min_value", "max_value"]
 
     def clean(self):
         data = super().clean()
