@@ -69,7 +69,7 @@ class PublishForm(forms.Form):
                 noun = "summary" if name == "summary" else "critical evaluation"
                 self.add_error(None, forms.ValidationError(
                     f"Your {noun} is {len(text)} characters; a {noun} of at least {minimum} characters {why}. "
-                    "Please add to it (the link below takes you there), then publish.",
+                    "Please add to it where you write it (the link just above), then publish.",
                     code=f"short_{name}",
                 ))
         if data.get("cover") is not None and not data.get("cover_alt", "").strip():

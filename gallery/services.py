@@ -20,7 +20,7 @@ from core.images import open_image, reencode, square_thumbnail
 from core.markdown import render_markdown
 from core.ratelimit import seconds_to_wait, wait_text
 from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
-from gallery.models import Comment, Entry, Report, RulesAcceptance
+from gallery.models import COVER_MEDIUM_SIDE, Comment, Entry, Report, RulesAcceptance
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
 from portfolios.services import compile_portfolio, render_pdf, request_pdf
@@ -28,7 +28,6 @@ from portfolios.services import compile_portfolio, render_pdf, request_pdf
 COVER_SIDE = 2000  # longest side of the cover as stored; the sizes below are made from it
 COVER_SMALL_SIDE = 480  # square, for the gallery grid
 COVER_LARGE_SIDE = 1400  # longest side, for the entry page
-COVER_MEDIUM_SIDE = 700  # longest side, the entry page's smaller srcset choice
 SNAPSHOT_IMAGE_PREFIX = "gallery/snapshots/"
 
 # What one person may do in the gallery, per action: (window in seconds, how many) pairs, a burst a

@@ -30,7 +30,17 @@ def test_the_entry_page_serves_the_cover_in_sizes_with_its_description(author_cl
     assert entry.cover_medium and (entry.cover_width, entry.cover_height) == (1400, 788)
     html = peer_client.get(entry.get_absolute_url()).content.decode()
     medium = reverse("gallery:entry_file", args=[course.slug, entry.pk, entry.cover_medium.name])
-    assert f'srcset="{medium} 700w, ' in html
+    large = reverse("gallery:entry_file", args=[course.slug, entry.pk, entry.cover_large.name])
+    assert f'srcset="{medium} 700w, {large} 1400w"' in html
     assert 'width="1400" height="788"' in html
     assert 'alt="Three sketchbooks open on a desk"' in html
     assert peer_client.get(medium).status_code == 200
+
+
+def test_a_small_cover_names_its_real_widths_in_srcset(author_client, peer_client, course, portfolio, django_capture_on_commit_callbacks):
+    cover = SimpleUploadedFile("cover.png", png_bytes(size=(720, 480)), content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(author_client, course, cover=cover, cover_alt="A small cover")
+    entry = Entry.objects.get()
+    html = peer_client.get(entry.get_absolute_url()).content.decode()
+    assert " 700w, " in html and " 720w\"" in html and 'width="720" height="480"' in html
