@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -343,13 +344,28 @@ def save_portfolio_text(portfolio: Portfolio, field: str, text: str, *, expected
     return expected_version + 1
 
 
-def missing_required(worksheet: Worksheet, answers: dict) -> list[Prompt]:
-    """Required prompts of the worksheet without an answer (answers: prompt id -> Answer)."""
+@dataclass(frozen=True)
+class MissingText:
+    """#16.10: a portfolio text the worksheet asks for, still empty; named like a prompt (`pk` is its
+    field's name, so the page's link finds it: #field-summary)."""
+
+    pk: str
+    label: str
+
+
+PORTFOLIO_TEXT_LABELS = {"summary": "Summary", "critical_evaluation": "Critical evaluation"}
+
+
+def missing_required(worksheet: Worksheet, answers: dict, portfolio: Portfolio | None = None) -> list:
+    """Required prompts of the worksheet without an answer (answers: prompt id -> Answer), and, on the
+    worksheet that asks for them, the portfolio's empty summary or critical evaluation."""
     missing = []
     for prompt in worksheet.prompts.all():
         answer = answers.get(prompt.pk)
         if prompt.required and not (display_value(prompt, answer) or (answer and answer.image)):
             missing.append(prompt)
+    if worksheet.asks_portfolio_texts and portfolio is not None:
+        missing += [MissingText(name, label) for name, label in PORTFOLIO_TEXT_LABELS.items() if not getattr(portfolio, name).strip()]
     return missing
 
 
@@ -359,7 +375,7 @@ def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> 
     When complete: record the submission (once), complete the worksheet's lesson and queue
     badge evaluation. Submitting again is harmless.
     """
-    missing = missing_required(worksheet, portfolio.answers_to(worksheet))
+    missing = missing_required(worksheet, portfolio.answers_to(worksheet), portfolio)
     if missing:
         return missing
     WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)

@@ -100,7 +100,7 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         "form": form,
         "missing": missing,
         "submitted_at": portfolio.submitted_at,
-        "still_required": [] if missing else missing_required(worksheet, answers),
+        "still_required": [] if missing else missing_required(worksheet, answers, portfolio),
         "read_only": enrollment.is_read_only,
         "texts_form": texts,
     }

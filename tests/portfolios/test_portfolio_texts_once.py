@@ -96,3 +96,16 @@ def test_the_migration_gives_an_empty_portfolio_the_texts_its_entry_published(co
     run_migration("gallery.migrations.0009_content_entry_texts_into_portfolio", "copy_entry_texts")
     portfolio.refresh_from_db()
     assert (portfolio.summary, portfolio.critical_evaluation) == ("Published summary.", "Published evaluation.")
+
+
+def test_step6_is_submitted_only_with_both_texts_written(enrolled_client, course, enrollment):
+    """The draft prompt this replaces was required: the texts are, on the page that asks for them."""
+    worksheet = step6(course)
+    data = {"summary": "", "summary_version": "0", "critical_evaluation": "", "critical_evaluation_version": "0", "action": "submit"}
+    response = enrolled_client.post(worksheet.get_absolute_url(), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#field-summary"' in html and 'href="#field-critical_evaluation"' in html
+    data.update(summary="Who I am.", critical_evaluation="What held up.")
+    assert enrolled_client.post(worksheet.get_absolute_url(), data).status_code == 302
+    assert Portfolio.objects.get(enrollment=enrollment).submissions.filter(worksheet=worksheet).exists()
