@@ -128,7 +128,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
         }
         help_texts = {
             "avatar": (
-                "JPEG, PNG, GIF or WebP, up to 5 MB (a PNG, GIF or WebP up to 16 megapixels). "
+                "JPEG, PNG, GIF or WebP, up to 25 MB (a PNG, GIF or WebP up to 16 megapixels). "
                 "We re-encode it and remove its metadata."
             ),
             "bio": "A few sentences about your creative practice (up to 2,000 characters).",

@@ -325,7 +325,11 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
     AWS_QUERYSTRING_AUTH = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# A phone photo is often 5–15 MB: it is taken and shrunk (core/images.py), not refused; the pixel
+# limit below is what guards decoding.
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+# A learner's own portfolio file (a PDF or a slide deck) attached to their portfolio (portfolios/files.py).
+MAX_PORTFOLIO_FILE_BYTES = 20 * 1024 * 1024
 # The most pixels an upload may decode to (core/images.py): four times the largest image we keep
 # (a 2000-pixel cover), so a PNG of 4000×4000 fits; a JPEG decodes at a reduced scale, so photos fit.
 MAX_IMAGE_PIXELS = 16_000_000

@@ -1,8 +1,9 @@
 """Uploaded images: decode with Pillow, enforce limits, re-encode, strip metadata.
 
 Whatever arrives (a renamed HTML file, an SVG, a decompression bomb, a 40 MB photo)
-either becomes a fresh PNG/JPEG that holds only pixels, or a ValidationError whose
-message a person understands.
+either becomes a fresh PNG/JPEG/WebP that holds only pixels, or a ValidationError whose
+message a person understands. A photo stays a photo: `fmt="keep"` writes a JPEG or WebP upload
+back as JPEG or WebP (a PNG of a photo is four times its size) and anything else as PNG.
 
 An upload is decoded no bigger than its use needs (`max_side`, the longest side we keep): a
 JPEG at a reduced scale (Pillow's `draft`, which decodes at 1/2, 1/4 or 1/8), any format then
@@ -12,6 +13,7 @@ decoded, so a photo of any size fits, while a PNG, GIF or WebP, which decode who
 
 import io
 import warnings
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,7 +52,14 @@ def _read(uploaded, max_bytes: int) -> bytes:
 
 
 def open_image(uploaded, *, max_side: int | None = None, max_bytes: int | None = None, max_pixels: int | None = None) -> Image.Image:
-    """Decode an upload and return its first frame, upright, its longer side at most `max_side`
+    """The first frame of an upload, decoded as `decode_image` does."""
+    return decode_image(uploaded, max_side=max_side, max_bytes=max_bytes, max_pixels=max_pixels)[0]
+
+
+def decode_image(
+    uploaded, *, max_side: int | None = None, max_bytes: int | None = None, max_pixels: int | None = None
+) -> tuple[Image.Image, str]:
+    """(image, the upload's format) — decode an upload and return its first frame, upright, its longer side at most `max_side`
     (when given), or raise ValidationError.
 
     1. Refuse a file over MAX_IMAGE_BYTES, or in a format we do not take, or broken (verify).
@@ -69,6 +78,7 @@ def open_image(uploaded, *, max_side: int | None = None, max_bytes: int | None =
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
                 raise ValidationError("Please upload a JPEG, PNG, GIF or WebP image.", code="format")
+            source_format = probe.format
             probe.verify()
             image = Image.open(io.BytesIO(data))
             if max_side:
@@ -98,7 +108,16 @@ def open_image(uploaded, *, max_side: int | None = None, max_bytes: int | None =
             image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
         # In place: reduce() by the whole factor that stays within twice the target, then LANCZOS.
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    return ImageOps.exif_transpose(image)
+    return ImageOps.exif_transpose(image), source_format
+
+
+# What `fmt="keep"` writes for each upload format: photos stay lossy, drawings and screenshots PNG.
+KEPT_FORMATS = {"JPEG": "JPEG", "WEBP": "WEBP"}
+EXTENSIONS = {"JPEG": "jpg", "WEBP": "webp", "PNG": "png"}
+
+
+def kept_format(source_format: str) -> str:
+    return KEPT_FORMATS.get(source_format, "PNG")
 
 
 def reencode(image: Image.Image, *, max_side: int | None = None, fmt: str = "PNG") -> ContentFile:
@@ -116,16 +135,53 @@ def reencode(image: Image.Image, *, max_side: int | None = None, fmt: str = "PNG
     clean.paste(image)
     buffer = io.BytesIO()
     if fmt == "JPEG":
-        clean.save(buffer, "JPEG", quality=85, optimize=True)
+        clean.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        clean.save(buffer, "WEBP", quality=82, method=4)
     else:
         clean.save(buffer, "PNG", optimize=True)
-    ext = "jpg" if fmt == "JPEG" else "png"
-    return ContentFile(buffer.getvalue(), name=f"image.{ext}")
+    return ContentFile(buffer.getvalue(), name=f"image.{EXTENSIONS[fmt]}")
 
 
 def clean_uploaded_image(uploaded, *, max_side: int = 2000, fmt: str = "PNG") -> ContentFile:
-    """Validate and re-encode an upload in one step (forms call this in clean_<field>)."""
-    return reencode(open_image(uploaded, max_side=max_side), fmt=fmt)
+    """Validate and re-encode an upload in one step (forms call this in clean_<field>); `fmt="keep"`
+    keeps a JPEG or WebP photo in its format (kept_format)."""
+    image, source_format = decode_image(uploaded, max_side=max_side)
+    return reencode(image, fmt=kept_format(source_format) if fmt == "keep" else fmt)
+
+
+@dataclass
+class SizedImage:
+    """An upload re-encoded at its kept size and at a smaller width, for `srcset`."""
+
+    full: ContentFile
+    small: ContentFile | None  # None when the image is no wider than the small size
+    width: int
+    height: int
+    small_width: int = 0
+
+    @property
+    def ext(self) -> str:
+        return self.full.name.rsplit(".", 1)[-1]
+
+
+def sized_image(uploaded, *, max_side: int, small_width: int) -> SizedImage:
+    """Validate an upload and make its two sizes, in the format it came in (kept_format).
+
+    A large phone photo is shrunk (the JPEG decoder's draft, then resampling), never refused for
+    its size: only the byte and pixel limits of decode_image apply."""
+    image, source_format = decode_image(uploaded, max_side=max_side)
+    fmt = kept_format(source_format)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+    width, height = image.size
+    small = None
+    narrow = 0
+    if width > small_width:
+        narrow = small_width
+        copy = image.resize((small_width, max(1, round(height * small_width / width))), Image.Resampling.LANCZOS)
+        small = reencode(copy, fmt=fmt)
+    return SizedImage(full=reencode(image, fmt=fmt), small=small, width=width, height=height, small_width=narrow)
 
 
 def square_thumbnail(image: Image.Image, side: int, fmt: str = "PNG") -> ContentFile:

@@ -28,9 +28,9 @@ PRIVATE_PREFIXES = ("portfolios/", "answers/", "gallery/", "badges/pdf/", "lesso
 OWNER_ONLY_PREFIXES = ("exports/",)
 
 
-def stored_file_response(name: str) -> FileResponse:
+def stored_file_response(name: str, *, filename: str = "") -> FileResponse:
     """The stored file `name` (a name from our own rows, never a path from the request), sandboxed;
-    404 when it is gone."""
+    404 when it is gone. `filename`: the name a download is saved under (the stored one's by default)."""
     try:
         if not default_storage.exists(name):
             raise Http404("No such file.")
@@ -44,7 +44,7 @@ def stored_file_response(name: str) -> FileResponse:
         handle,
         content_type=content_type if inline or content_type == "application/pdf" else "application/octet-stream",
         as_attachment=not inline,
-        filename=posixpath.basename(name),
+        filename=filename or posixpath.basename(name),
     )
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["X-Content-Type-Options"] = "nosniff"

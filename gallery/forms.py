@@ -9,39 +9,30 @@ EVALUATION_MIN = 300
 COMMENT_MAX = 5000
 
 
-def _min_length(value: str, minimum: int, why: str) -> str:
-    value = value.strip()
-    if len(value) < minimum:
-        raise forms.ValidationError(f"{why} It is {len(value)} characters now; please add {minimum - len(value)} more.")
-    return value
-
-
 class PublishForm(forms.Form):
-    """Title, summary, critical evaluation, optional cover; the rules box only before a first post."""
+    """Title, optional cover with its description, the learner's own file; the rules box only before
+    a first post. The summary and critical evaluation are the portfolio's (#16.10: written once, where
+    the course asks for them): this form shows them and checks they are long enough to publish."""
 
     title = forms.CharField(max_length=150, help_text="A short name peers will see in the gallery.")
-    summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=3000,
-        help_text=f"What your strategy is and who it is for, in at least {SUMMARY_MIN} characters.",
-    )
-    critical_evaluation = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=10000,
-        help_text=(
-            f"What worked, what did not and what you would change, in at least {EVALUATION_MIN} characters."
-        ),
-    )
     cover = forms.FileField(
         required=False,
         label="Cover image (optional)",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
         help_text=(
-            "JPEG, PNG, GIF or WebP, up to 5 MB (a PNG, GIF or WebP up to 16 megapixels). "
-            "We re-encode it and remove its metadata."
+            "JPEG, PNG, GIF or WebP, up to 25 MB: a large photo is made smaller for you (a PNG, GIF or WebP "
+            "may be up to 16 megapixels). We remove its metadata."
         ),
     )
+    cover_alt = forms.CharField(
+        required=False,
+        max_length=250,
+        label="Describe the cover image in a few words",
+        help_text="Read out instead of the image to people who cannot see it, e.g. “Three sketchbooks open on a desk”.",
+        error_messages={"max_length": "Please keep the description to %(limit_value)d characters (it has %(show_value)d)."},
+    )
     remove_cover = forms.BooleanField(required=False, label="Remove the current cover image")
+    include_attachment = forms.BooleanField(required=False, initial=True, label="Include my own portfolio file")
     accept_rules = forms.BooleanField(
         required=True,
         label="I have read the community rules above and agree to follow them.",
@@ -49,33 +40,41 @@ class PublishForm(forms.Form):
     )
 
     def __init__(self, *args, portfolio, entry, author, needs_rules: bool, **kwargs):
-        """Filled in from the portfolio's texts, or the entry's when the portfolio has none."""
+        """Filled in from the entry when there is one."""
         kwargs.setdefault("initial", {
             "title": entry.title if entry else f"{author.public_name}’s micro-influence portfolio",
-            "summary": portfolio.summary or (entry.summary if entry else ""),
-            "critical_evaluation": portfolio.critical_evaluation or (entry.critical_evaluation if entry else ""),
+            "cover_alt": entry.cover_alt if entry else "",
+            "include_attachment": bool(entry.attachment) if entry and entry.pk and entry.is_published else True,
         })
         super().__init__(*args, **kwargs)
         self.author = author
+        self.portfolio = portfolio
         if not needs_rules:
             del self.fields["accept_rules"]
         if not (entry and entry.cover):
             del self.fields["remove_cover"]
+        if portfolio.attachment:
+            self.fields["include_attachment"].help_text = f"“{portfolio.attachment_name}”, as it is attached to your portfolio now."
+        else:
+            del self.fields["include_attachment"]
 
-    def clean_summary(self):
-        return _min_length(
-            self.cleaned_data["summary"],
-            SUMMARY_MIN,
-            f"A summary of at least {SUMMARY_MIN} characters helps peers understand your portfolio.",
-        )
-
-    def clean_critical_evaluation(self):
-        return _min_length(
-            self.cleaned_data["critical_evaluation"],
-            EVALUATION_MIN,
-            f"A critical evaluation of at least {EVALUATION_MIN} characters shows peers what you learned "
-            "and gives them something to discuss.",
-        )
+    def clean(self):
+        data = super().clean()
+        for name, minimum, why in (
+            ("summary", SUMMARY_MIN, "helps peers understand your portfolio"),
+            ("critical_evaluation", EVALUATION_MIN, "shows peers what you learned and gives them something to discuss"),
+        ):
+            text = getattr(self.portfolio, name).strip()
+            if len(text) < minimum:
+                noun = "summary" if name == "summary" else "critical evaluation"
+                self.add_error(None, forms.ValidationError(
+                    f"Your {noun} is {len(text)} characters; a {noun} of at least {minimum} characters {why}. "
+                    "Please add to it where you write it (the link just above), then publish.",
+                    code=f"short_{name}",
+                ))
+        if data.get("cover") is not None and not data.get("cover_alt", "").strip():
+            self.add_error("cover_alt", "Please describe the cover image in a few words, then choose the image again.")
+        return data
 
     def clean_cover(self):
         """Decode the upload now (no bigger than the cover is kept), so a bad file is an error on the

@@ -16,6 +16,8 @@ def cover_path(instance, filename: str) -> str:
     return f"gallery/{uuid.uuid4().hex}.{ext}"
 
 
+COVER_MEDIUM_SIDE = 700  # longest side of the entry page's smaller cover (services.store_cover_thumbnails)
+
 # The gallery's sort orders (?sort=), each a full order so pages never overlap.
 SORTS = {"newest": ("-published_at", "-pk"), "discussed": ("-comment_count", "-published_at", "-pk")}
 
@@ -94,6 +96,14 @@ class Entry(WithPdf):
         help_text="Who last hid or restored it.",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # --- #16.11: the cover's description (its alt text), a middle size for srcset and its shape ---
+    cover_alt = models.CharField(max_length=250, blank=True)
+    cover_medium = models.ImageField(upload_to=cover_path, blank=True)
+    cover_width = models.PositiveIntegerField(null=True, blank=True)
+    cover_height = models.PositiveIntegerField(null=True, blank=True)
+    # --- #16.9: a copy of the portfolio's own file (portfolios.Portfolio.attachment) as published ---
+    attachment = models.FileField(upload_to=cover_path, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
 
     objects = EntryQuerySet.as_manager()
 
@@ -122,6 +132,13 @@ class Entry(WithPdf):
 
     def get_absolute_url(self) -> str:
         return reverse("gallery:entry", args=[self.course.slug, self.pk])
+
+    @property
+    def cover_medium_width(self) -> int:
+        """#16.11: the width of the middle cover size (its longer side at most COVER_MEDIUM_SIDE), for srcset."""
+        if not self.cover_width or not self.cover_height:
+            return 0
+        return max(1, round(self.cover_width * min(1.0, COVER_MEDIUM_SIDE / max(self.cover_width, self.cover_height))))
 
     @property
     def is_visible_to_peers(self) -> bool:

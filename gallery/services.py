@@ -22,7 +22,7 @@ from core.markdown import render_markdown
 from core.ratelimit import seconds_to_wait, wait_text
 from courses.models import StaffMember
 from gallery import tasks  # the module, not its names: gallery.tasks imports this module too
-from gallery.models import Comment, Entry, Report, RulesAcceptance, is_course_staff
+from gallery.models import COVER_MEDIUM_SIDE, Comment, Entry, Report, RulesAcceptance, is_course_staff
 from gallery.signals import comment_posted, entry_published
 from portfolios.models import Portfolio
 from portfolios.services import compile_portfolio, render_pdf, request_pdf
@@ -67,25 +67,31 @@ def _freeze_snapshot_images(compiled: dict) -> dict:
                 prompt["image"] = ""
                 continue
             ext = name.rsplit(".", 1)[-1].lower() if "." in name else "png"
-            with default_storage.open(name, "rb") as source:
-                prompt["image"] = default_storage.save(
-                    f"{SNAPSHOT_IMAGE_PREFIX}{uuid.uuid4().hex}.{ext}", ContentFile(source.read())
-                )
+            prompt["image"] = _copy_file(name, SNAPSHOT_IMAGE_PREFIX, ext)
+            small = prompt.get("image_small")
+            if small:
+                prompt["image_small"] = _copy_file(small, SNAPSHOT_IMAGE_PREFIX, small.rsplit(".", 1)[-1]) if default_storage.exists(small) else ""
     return compiled
+
+
+def _copy_file(name: str, prefix: str, ext: str) -> str:
+    with default_storage.open(name, "rb") as source:
+        return default_storage.save(f"{prefix}{uuid.uuid4().hex}.{ext}", ContentFile(source.read()))
 
 
 def _snapshot_images(snapshot: dict) -> list[str]:
     return [
-        prompt["image"]
+        name
         for worksheet in snapshot.get("worksheets", [])
         for prompt in worksheet.get("prompts", [])
-        if prompt.get("image", "").startswith(SNAPSHOT_IMAGE_PREFIX)
+        for name in (prompt.get("image", ""), prompt.get("image_small", ""))
+        if name and name.startswith(SNAPSHOT_IMAGE_PREFIX)
     ]
 
 
 def entry_images(entry: Entry) -> set[str]:
     """The stored names of the entry's images: its cover in each size and its snapshot's copies."""
-    covers = {entry.cover.name, entry.cover_small.name, entry.cover_large.name}
+    covers = {entry.cover.name, entry.cover_small.name, entry.cover_medium.name, entry.cover_large.name, entry.attachment.name}
     return {name for name in covers if name} | set(_snapshot_images(entry.snapshot))
 
 
@@ -106,6 +112,7 @@ def _delete_files(names: list[str]) -> None:
 PUBLISHED_FIELDS = [
     "title", "summary", "critical_evaluation", "snapshot", "is_published", "published_at",
     "cover", "cover_small", "cover_large", "updated_at",
+    "cover_alt", "cover_medium", "cover_width", "cover_height", "attachment", "attachment_name",
 ]
 
 
@@ -119,6 +126,8 @@ def publish_entry(
     cover: Image.Image | None = None,  # decoded by PublishForm, at most COVER_SIDE
     remove_cover: bool = False,
     accept_rules: bool = False,
+    cover_alt: str | None = None,
+    include_attachment: bool = False,
 ) -> Entry:
     """Publish (or re-publish) a portfolio to its course gallery, in one transaction.
 
@@ -130,6 +139,8 @@ def publish_entry(
        keeps its comments and first_published_at.
     4. After commit: make the cover's smaller sizes (a task), render the snapshot PDF,
        evaluate badges, delete replaced files.
+    `cover_alt` (None: unchanged) describes the cover; `include_attachment` publishes a copy of the
+    portfolio's own file (the entry keeps it until the next publish, like the snapshot).
     """
     enrollment = portfolio.enrollment
     if accept_rules:
@@ -149,10 +160,17 @@ def publish_entry(
     entry.is_published = True
     entry.published_at = now
     if cover is not None or remove_cover:
-        old_files += [entry.cover.name, entry.cover_small.name, entry.cover_large.name]
-        entry.cover = entry.cover_small = entry.cover_large = ""
+        old_files += [entry.cover.name, entry.cover_small.name, entry.cover_medium.name, entry.cover_large.name]
+        entry.cover = entry.cover_small = entry.cover_medium = entry.cover_large = ""
+        entry.cover_width = entry.cover_height = None
     if cover is not None:
         entry.cover.save("cover.jpg", reencode(cover, max_side=COVER_SIDE, fmt="JPEG"), save=False)
+        entry.cover_width, entry.cover_height = cover.size
+    if cover_alt is not None:
+        entry.cover_alt = cover_alt.strip()
+    if remove_cover and cover is None:
+        entry.cover_alt = ""
+    old_files += _publish_attachment(entry, portfolio, include_attachment)
     if entry.pk is None:
         entry.save()
     else:
@@ -166,6 +184,17 @@ def publish_entry(
     return entry
 
 
+def _publish_attachment(entry: Entry, portfolio: Portfolio, include: bool) -> list[str]:
+    """#16.9: give the entry a copy of the portfolio's own file (or none); returns the replaced file's name."""
+    replaced = [entry.attachment.name] if entry.attachment else []
+    entry.attachment, entry.attachment_name = "", ""
+    source = portfolio.attachment.name
+    if include and source and default_storage.exists(source):
+        entry.attachment = _copy_file(source, "gallery/files/", source.rsplit(".", 1)[-1])
+        entry.attachment_name = portfolio.attachment_name
+    return replaced
+
+
 def store_cover_thumbnails(entry: Entry) -> bool:
     """Make the grid's and the entry page's sizes of the entry's stored cover; True when it has them.
 
@@ -176,18 +205,23 @@ def store_cover_thumbnails(entry: Entry) -> bool:
     """
     if not entry.cover:
         return False
-    if entry.cover_small and entry.cover_large:
+    if entry.cover_small and entry.cover_large and entry.cover_medium:
         return True
+    previous = [name for name in (entry.cover_small.name, entry.cover_large.name) if name]
     with entry.cover.open("rb") as stored:
         image = open_image(stored, max_side=COVER_LARGE_SIDE)
     entry.cover_large.save("large.jpg", reencode(image, fmt="JPEG"), save=False)
+    entry.cover_medium.save("medium.jpg", reencode(image, max_side=COVER_MEDIUM_SIDE, fmt="JPEG"), save=False)
     entry.cover_small.save("small.jpg", square_thumbnail(image, COVER_SMALL_SIDE, fmt="JPEG"), save=False)
-    made = [entry.cover_large.name, entry.cover_small.name]
-    recorded = Entry.objects.filter(pk=entry.pk, cover=entry.cover.name, cover_small="", cover_large="").update(
-        cover_large=made[0], cover_small=made[1], updated_at=timezone.now()
+    made = [entry.cover_large.name, entry.cover_small.name, entry.cover_medium.name]
+    # The large size's shape is the page's width and height (an entry made before these had none).
+    recorded = Entry.objects.filter(pk=entry.pk, cover=entry.cover.name).filter(
+        models.Q(cover_small="") | models.Q(cover_medium="")
+    ).update(
+        cover_large=made[0], cover_small=made[1], cover_medium=made[2], cover_width=image.width, cover_height=image.height,
+        updated_at=timezone.now(),
     )
-    if not recorded:
-        _delete_files(made)
+    _delete_files(previous if recorded else made)
     return bool(recorded)
 
 

@@ -16,7 +16,7 @@ from gallery import services
 from gallery.forms import CommentForm, PublishForm, ReplyForm, ReportForm
 from gallery.models import SORTS, Comment, Entry, is_course_staff
 from gallery.tasks import render_entry_pdf
-from portfolios.services import get_or_create_portfolio, request_pdf
+from portfolios.services import get_or_create_portfolio, portfolio_texts_url, request_pdf
 
 PAGE_SIZE = 24
 THREADS_PER_PAGE = 50  # top-level comments per page of a discussion, each with its replies
@@ -160,7 +160,8 @@ def entry_file(request, course_slug, pk, name):
     entry = _get_entry(request, course, pk, staff=staff)
     if name not in services.entry_images(entry):
         raise Http404("No such image.")
-    return stored_file_response(name)
+    # The learner's own portfolio file downloads under the name they gave it.
+    return stored_file_response(name, filename=entry.attachment_name if name == entry.attachment.name else "")
 
 
 @login_required
@@ -178,12 +179,17 @@ def publish(request, course_slug):
     elif request.method == "POST" and form.is_valid():
         data, was_published = form.cleaned_data, bool(entry and entry.is_published)
         entry = services.publish_entry(
-            portfolio, title=data["title"], summary=data["summary"], critical_evaluation=data["critical_evaluation"],
+            portfolio, title=data["title"], summary=portfolio.summary.strip(), critical_evaluation=portfolio.critical_evaluation.strip(),
             cover=data["cover"], remove_cover=data.get("remove_cover", False), accept_rules=needs_rules,
+            cover_alt=data["cover_alt"], include_attachment=data.get("include_attachment", False),
         )
         messages.success(request, "Your entry is updated in the gallery." if was_published else "Your portfolio is published in the gallery.")
         return redirect(entry)
-    context = {"course": enrollment.course, "form": form, "entry": entry, "portfolio": portfolio, "needs_rules": needs_rules}
+    context = {
+        "course": enrollment.course, "form": form, "entry": entry, "portfolio": portfolio, "needs_rules": needs_rules,
+        # #16.10: the texts are the portfolio's, edited where the course asks for them
+        "texts_url": portfolio_texts_url(enrollment.course),
+    }
     return render(request, "gallery/entry_publish.html", context)
 
 

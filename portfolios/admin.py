@@ -24,7 +24,7 @@ class PromptInline(SortableInline, AuthoringAdminMixin, SortableStackedInline):
     # A question can run to 300 characters: a box that shows it whole.
     textarea_fields = ("label", "help_text")
     fields = [
-        ("kind", "required"), "label", "help_text", "choices", ("max_length", "min_value", "max_value"),
+        ("kind", "required"), "label", "help_text", ("section", "key"), "choices", ("max_length", "min_value", "max_value"),
         ("max_choices", "whole_number"),
     ]
     ordering = ["order"]

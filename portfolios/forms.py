@@ -7,11 +7,13 @@ validate through `answer_field(prompt)`, so a value is judged the same way howev
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from core.images import clean_uploaded_image
+from core.files import PORTFOLIO_FILE_HELP, validate_portfolio_file
+from core.images import sized_image
 from core.ratelimit import check_upload_rate
-from portfolios.models import Portfolio, Prompt, display_text
+from portfolios.models import ANSWER_IMAGE_SIDE, ANSWER_IMAGE_SMALL, Portfolio, Prompt, display_text
 from portfolios.services import VersionConflict, save_answer, save_portfolio_text
 
 DEFAULT_MAX_LENGTH = {Prompt.Kind.SHORT_TEXT: 300, Prompt.Kind.LONG_TEXT: 10000}
@@ -25,6 +27,49 @@ def field_name(prompt: Prompt) -> str:
 
 def version_name(prompt: Prompt) -> str:
     return f"version_{prompt.pk}"
+
+
+# --- #16.11: every image upload comes with a short description, its alt text ---------------
+
+IMAGE_ALT_MAX = 250
+IMAGE_ALT_MISSING = (
+    "Please describe this image in a few words, so that people who cannot see it know what it shows. "
+    "Then choose the image again: it has not been saved."
+)
+
+
+# The autosave keeps the chosen file in the page, and sends it again with the description.
+IMAGE_ALT_MISSING_AUTOSAVE = (
+    "Please describe this image in a few words in the box above, so that people who cannot see it know what "
+    "it shows. It is saved as soon as the description is there."
+)
+
+
+def alt_name(prompt: Prompt) -> str:
+    return f"alt_{prompt.pk}"
+
+
+def image_alt_field() -> forms.CharField:
+    return forms.CharField(
+        label="Describe the image in a few words",
+        help_text="Read out instead of the image to people who cannot see it, e.g. “A blue glazed bowl on an oak table”.",
+        max_length=IMAGE_ALT_MAX,
+        required=False,
+        error_messages={"max_length": "Please keep the description to %(limit_value)d characters (it has %(show_value)d)."},
+    )
+
+
+def clean_image_alt(prompt: Prompt, data, image) -> str | None:
+    """The description posted with an image prompt (the autosave endpoint): None when none was sent
+    (nothing to change); an error when a new image comes without one."""
+    if alt_name(prompt) not in data:
+        if image is not None:
+            raise ValidationError(IMAGE_ALT_MISSING_AUTOSAVE, code="alt_missing")
+        return None
+    alt = image_alt_field().clean(data.get(alt_name(prompt), "")).strip()
+    if image is not None and not alt:
+        raise ValidationError(IMAGE_ALT_MISSING_AUTOSAVE, code="alt_missing")
+    return alt
 
 
 class AnswerImageField(forms.FileField):
@@ -41,7 +86,8 @@ class AnswerImageField(forms.FileField):
             return None
         if self.uploader is not None:
             check_upload_rate(self.uploader)
-        return clean_uploaded_image(uploaded, max_side=1600)
+        # A photo stays a JPEG or WebP, shrunk to the kept size, with a smaller copy for srcset.
+        return sized_image(uploaded, max_side=ANSWER_IMAGE_SIDE, small_width=ANSWER_IMAGE_SMALL)
 
 
 def answer_field(prompt: Prompt, *, uploader=None) -> forms.Field:
@@ -187,6 +233,29 @@ class WorksheetForm(forms.Form):
         for prompt in self.prompts:
             self.fields[field_name(prompt)] = answer_field(prompt, uploader=uploader)
             self.fields[version_name(prompt)] = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+        self._add_image_descriptions()
+
+    def _add_image_descriptions(self) -> None:
+        """#16.11: a description field beside each image prompt, filled with the saved one."""
+        for prompt in self.prompts:
+            if prompt.kind == Prompt.Kind.IMAGE:
+                answer = self.answers.get(prompt.pk)
+                self.fields[alt_name(prompt)] = image_alt_field()
+                self.fields[alt_name(prompt)].widget.attrs["data-image-alt"] = ""
+                self.initial[alt_name(prompt)] = answer.image_alt if answer else ""
+
+    def _image_change(self, prompt: Prompt, cleaned, answer) -> str | None:
+        """#16.11: the description to save with an image prompt's answer, or None when there is
+        nothing to save (no new image and the same description, or a new image without one: an error)."""
+        if alt_name(prompt) in self.errors:
+            return None
+        alt = (self.cleaned_data.get(alt_name(prompt)) or "").strip()
+        if cleaned is not None and not alt:
+            self.add_error(alt_name(prompt), IMAGE_ALT_MISSING)
+            return None
+        if cleaned is not None or (answer is not None and answer.image and alt != answer.image_alt):
+            return alt
+        return None
 
     def save(self, portfolio: Portfolio) -> bool:
         """Validate, then save every valid field that changed, each with its own version check.
@@ -206,13 +275,18 @@ class WorksheetForm(forms.Form):
             expected = self.cleaned_data.get(version_name(prompt)) or 0
             answer = self.answers.get(prompt.pk)
             value = to_json_value(prompt, cleaned)
+            image_alt = None
             if prompt.kind == Prompt.Kind.IMAGE:
-                if cleaned is None:
+                image_alt = self._image_change(prompt, cleaned, answer)
+                if image_alt is None:
                     continue
             elif value == (answer.value if answer else None) or (answer is None and value in ("", [], None)):
                 continue  # unchanged: saving it would only bump the version and confuse other tabs
             try:
-                answer = save_answer(portfolio, prompt, value, expected_version=expected, image=cleaned if prompt.kind == Prompt.Kind.IMAGE else None)
+                answer = save_answer(
+                    portfolio, prompt, value, expected_version=expected,
+                    image=cleaned if prompt.kind == Prompt.Kind.IMAGE else None, image_alt=image_alt,
+                )
                 self.answers[prompt.pk] = answer
                 data[version_name(prompt)] = str(answer.version)
             except VersionConflict as conflict:
@@ -240,6 +314,7 @@ class WorksheetForm(forms.Form):
                     "answer": self.answers.get(prompt.pk),
                     "is_group": prompt.kind in CHOICE_KINDS,
                     "is_image": prompt.kind == Prompt.Kind.IMAGE,
+                    "alt": self[alt_name(prompt)] if prompt.kind == Prompt.Kind.IMAGE else None,
                     "conflict": conflict,
                     "conflict_display": display_text(conflict.value) if conflict else "",
                     "mine_display": display_text(field.value()) if conflict else "",
@@ -262,7 +337,7 @@ def clean_single_answer(prompt: Prompt, data, files, *, uploader=None):
         version = int(data.get(version_name(prompt), ""))
     except ValueError:
         raise ValidationError("This page is out of date; please reload it.") from None
-    if prompt.kind == Prompt.Kind.IMAGE and cleaned is None:
+    if prompt.kind == Prompt.Kind.IMAGE and cleaned is None and alt_name(prompt) not in data:
         raise ValidationError("Please choose an image to upload.")
     return to_json_value(prompt, cleaned), cleaned if prompt.kind == Prompt.Kind.IMAGE else None, version
 
@@ -335,6 +410,35 @@ def portfolio_text_field(name: str) -> forms.Field:
     return PortfolioTextForm.base_fields[name]
 
 
+# --- #16.9: the learner's own portfolio file ------------------------------------------------
+
+
+class PortfolioFileForm(forms.Form):
+    """A PDF or slide deck of the learner's own, judged by its content (core.files), counted
+    against the uploader's upload limit."""
+
+    file = forms.FileField(
+        label="Your own portfolio file",
+        help_text=f"{PORTFOLIO_FILE_HELP}, up to {settings.MAX_PORTFOLIO_FILE_BYTES // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".pdf,.pptx,.odp,application/pdf,application/vnd.openxmlformats-officedocument.presentationml.presentation,"
+                      "application/vnd.oasis.opendocument.presentation",
+        }),
+        error_messages={"required": "Please choose a PDF or slide deck to attach."},
+    )
+
+    def __init__(self, *args, uploader=None, **kwargs):
+        self.uploader = uploader
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if self.uploader is not None:
+            check_upload_rate(self.uploader)
+        self.cleaned_data["kind"] = validate_portfolio_file(uploaded, settings.MAX_PORTFOLIO_FILE_BYTES)
+        return uploaded
+
+
 # --- admin ------------------------------------------------------------------------------
 
 
@@ -363,8 +467,8 @@ class PromptAdminForm(forms.ModelForm):
     class Meta:
         model = Prompt
         fields = [
-            "order", "kind", "required", "label", "help_text", "choices", "max_length", "min_value", "max_value",
-            "max_choices", "whole_number",
+            "order", "kind", "required", "label", "help_text", "section", "key", "choices", "max_length", "min_value",
+            "max_value", "max_choices", "whole_number",
         ]
 
     def clean(self):

@@ -11,7 +11,15 @@ from courses.models import Course, Enrollment, Lesson
 
 
 def answer_image_path(instance, filename: str) -> str:
-    return f"answers/{uuid.uuid4().hex}.png"
+    """`answers/<random>.<ext>`, the extension of the re-encoded file (jpg, webp or png)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"answers/{uuid.uuid4().hex}.{ext if ext in ('jpg', 'webp', 'png') else 'png'}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    """`portfolios/files/<random>.<ext>`: private (core.media), served only by the access-checked views."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
+    return f"{instance._meta.app_label}/files/{uuid.uuid4().hex}.{ext}"
 
 
 def pdf_path(instance, filename: str) -> str:
@@ -42,6 +50,11 @@ class Worksheet(models.Model):
     title = models.CharField(max_length=200)
     step = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Strategy Step number, if any.")
     intro = models.TextField(blank=True, help_text="Markdown.")
+    # --- #16.10: where the portfolio's summary and critical evaluation are written ---
+    asks_portfolio_texts = models.BooleanField(
+        default=False,
+        help_text="Show the portfolio's summary and critical evaluation on this worksheet (the one place learners write them).",
+    )
 
     objects = WorksheetQuerySet.as_manager()
 
@@ -87,6 +100,14 @@ class Prompt(models.Model):
         null=True, blank=True, help_text="Multiple choice: the most options a learner may tick (blank: any number)."
     )
     whole_number = models.BooleanField(default=False, help_text="Number: only whole numbers (a count of people or posts).")
+    # --- #16.9: the parts of a worksheet, and a stable name for adding prompts to existing courses ---
+    section = models.CharField(
+        max_length=120, blank=True, help_text="A heading shown above this prompt when it differs from the previous prompt's."
+    )
+    key = models.SlugField(
+        max_length=80, blank=True,
+        help_text="A stable name within its worksheet, used by `manage.py add_worksheet_prompts` to add new prompts once.",
+    )
 
     class Meta:
         ordering = ["worksheet", "order", "pk"]
@@ -195,7 +216,8 @@ class PortfolioQuerySet(models.QuerySet):
     def with_submission(self, worksheet: Worksheet):
         """The worksheet page's read: `submitted_at` of that worksheet (None until submitted), long texts deferred."""
         submitted = WorksheetSubmission.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)
-        return self.defer("summary", "critical_evaluation").annotate(
+        rows = self if worksheet.asks_portfolio_texts else self.defer("summary", "critical_evaluation")
+        return rows.annotate(
             submitted_at=models.Subquery(submitted.values("submitted_at")[:1]),
             is_reviewed=models.Exists(Review.objects.filter(portfolio=models.OuterRef("pk"), worksheet=worksheet)),
         )
@@ -219,6 +241,9 @@ class Portfolio(WithPdf):
     critical_evaluation_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # --- #16.9: the learner's own portfolio file (a PDF or slide deck), checked by portfolios.files ---
+    attachment = models.FileField(upload_to=attachment_path, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True, help_text="The file's name as the learner uploaded it.")
 
     objects = PortfolioQuerySet.as_manager()
 
@@ -244,6 +269,10 @@ class Portfolio(WithPdf):
         return {answer.prompt_id: answer for answer in self.answers.filter(prompt__worksheet=worksheet)}
 
 
+ANSWER_IMAGE_SIDE = 1600  # the longest side an answer image is kept at
+ANSWER_IMAGE_SMALL = 640  # the width of its smaller copy, for srcset
+
+
 class Answer(models.Model):
     """A learner's answer to one prompt. `version` increases on every save (optimistic locking)."""
 
@@ -253,6 +282,11 @@ class Answer(models.Model):
     image = models.ImageField(upload_to=answer_image_path, blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    # --- #16.11: the image's description (its alt text), its size and a smaller copy for srcset ---
+    image_alt = models.CharField(max_length=250, blank=True)
+    image_small = models.ImageField(upload_to=answer_image_path, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["portfolio", "prompt"], name="unique_answer_per_prompt")]

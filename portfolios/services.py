@@ -4,6 +4,8 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +16,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from accounts.models import Notification
 from accounts.services import notify
@@ -22,6 +25,7 @@ from core.cache import TIMEOUT, course_key
 from core.emails import send_templated_email
 from courses.services import complete_lesson
 from portfolios.models import (
+    ANSWER_IMAGE_SMALL,
     Answer,
     Portfolio,
     Prompt,
@@ -52,6 +56,20 @@ def course_worksheets(course) -> list[Worksheet]:
     return cache.get_or_set(
         course_key(course, "worksheets"), lambda: list(Worksheet.objects.filter(course=course).with_prompts()), TIMEOUT
     )
+
+
+def portfolio_texts_worksheet(course) -> Worksheet | None:
+    """#16.10: the worksheet where the course asks for the summary and critical evaluation (Step #6),
+    or None: then the portfolio page asks for them (course_worksheets, cached)."""
+    return next((worksheet for worksheet in course_worksheets(course) if worksheet.asks_portfolio_texts), None)
+
+
+def portfolio_texts_url(course) -> str:
+    """Where the learner writes the summary and critical evaluation: that worksheet's texts, else the portfolio page's."""
+    worksheet = portfolio_texts_worksheet(course)
+    if worksheet is None:
+        return reverse("portfolios:portfolio", args=[course.slug]) + "#reflection-heading"
+    return reverse("portfolios:worksheet", args=[course.slug, worksheet.slug]) + "#portfolio-texts"
 
 
 def get_worksheet_or_404(course, slug: str) -> Worksheet:
@@ -144,6 +162,18 @@ def course_outline(course) -> list[dict]:
     return cache.get_or_set(course_key(course, "outline"), build, TIMEOUT)
 
 
+def _compiled_image(answer: dict) -> dict:
+    """#16.11: what the compiled portfolio shows of an answer image beside its name: its description
+    (the alt text), its size and its smaller copy (srcset)."""
+    return {
+        "image_alt": answer["image_alt"] or "",
+        "image_small": answer["image_small"] or "",
+        "image_width": answer["image_width"],
+        "image_height": answer["image_height"],
+        "image_small_width": ANSWER_IMAGE_SMALL if answer["image_small"] else 0,
+    }
+
+
 def compile_portfolio(portfolio: Portfolio) -> dict:
     """All worksheets' answers in course order, as JSON-ready data.
 
@@ -155,18 +185,17 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     enrollment = portfolio.enrollment
     answers, submitted = {}, {}
     if portfolio.pk is not None:  # an unsaved one is the staff's preview of an empty portfolio
-        answers = {prompt_id: (value, image, version) for prompt_id, value, image, version in
-                   portfolio.answers.values_list("prompt_id", "value", "image", "version")}
+        answers = {row["prompt_id"]: row for row in portfolio.answers.values("prompt_id", "value", "version", *IMAGE_FIELDS)}
         submitted = dict(portfolio.submissions.values_list("worksheet_id", "submitted_at"))
-    no_answer = (None, "", 0)
+    no_answer = {"value": None, "image": "", "version": 0}
     compiled_worksheets = []
     for worksheet in course_outline(enrollment.course):
         prompts = []
         answered = 0
         missing = []
         for prompt_id, kind, label, required in worksheet["prompts"]:
-            value, image, version = answers.get(prompt_id, no_answer)
-            image = image or ""
+            answer = answers.get(prompt_id, no_answer)
+            value, version, image = answer["value"], answer["version"], answer["image"] or ""
             text = _display_text(kind, value, image)
             has_answer = bool(text) or bool(image)
             answered += has_answer
@@ -181,6 +210,7 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
                     "display": text,
                     "image": image,
                     "version": version,
+                    **(_compiled_image(answer) if image else {}),
                 }
             )
         submitted_at = submitted.get(worksheet["id"])
@@ -209,6 +239,25 @@ def compile_portfolio(portfolio: Portfolio) -> dict:
     }
 
 
+# --- #16.9: the learner's own portfolio file ------------------------------------------------
+
+
+def attach_portfolio_file(portfolio: Portfolio, uploaded, kind: str) -> None:
+    """Store the learner's file (checked by core.files.validate_portfolio_file: `kind` is pdf, pptx
+    or odp) as the portfolio's attachment; django-cleanup deletes the one it replaces after the commit."""
+    stem = os.path.splitext(os.path.basename(uploaded.name or ""))[0][:150] or "portfolio"
+    portfolio.attachment.save(f"upload.{kind}", uploaded, save=False)
+    portfolio.attachment_name = f"{stem}.{kind}"
+    portfolio.save(update_fields=["attachment", "attachment_name", "updated_at"])
+
+
+def detach_portfolio_file(portfolio: Portfolio) -> None:
+    if portfolio.attachment:
+        portfolio.attachment = ""
+        portfolio.attachment_name = ""
+        portfolio.save(update_fields=["attachment", "attachment_name", "updated_at"])
+
+
 # --- saving answers and texts (optimistic concurrency) ----------------------------------
 
 
@@ -222,42 +271,64 @@ class VersionConflict(Exception):
         self.image = image
 
 
-def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version: int, image=None) -> Answer:
+IMAGE_FIELDS = ("image", "image_small", "image_width", "image_height", "image_alt")
+
+
+def _store_answer_image(image) -> dict:
+    """#16.11: store a sized image (core.images.SizedImage) and its smaller copy; the Answer fields they fill."""
+    if image is None:
+        return {}
+    full = default_storage.save(answer_image_path(None, image.full.name), image.full)
+    small = default_storage.save(answer_image_path(None, image.small.name), image.small) if image.small else ""
+    return {"image": full, "image_small": small, "image_width": image.width, "image_height": image.height}
+
+
+def save_answer(portfolio: Portfolio, prompt: Prompt, value, *, expected_version: int, image=None, image_alt: str | None = None) -> Answer:
     """Save one answer if the learner edited the copy the server still has; otherwise raise VersionConflict.
 
-    1. store an uploaded (already re-encoded) image first, so the row update stays one statement;
+    1. store an uploaded (already re-encoded, core.images.SizedImage) image and its smaller copy
+       first, so the row update stays one statement; `image_alt` (None: unchanged) is its description;
     2. version 0 means "there was no answer": create it with version 1 (a concurrent create hits
        the unique constraint and becomes a conflict);
     3. otherwise a conditional UPDATE ... WHERE version = expected bumps the version; zero rows
        updated means someone saved in between: a conflict, nothing overwritten. The answer returned
        is what this request wrote (version expected + 1), so its acknowledgement is never another
-       tab's newer text. The image it replaces (the one the row held at that version) is deleted
+       tab's newer text. The images it replaces (those the row held at that version) are deleted
        after the commit.
     """
-    image_name = default_storage.save(answer_image_path(None, "upload.png"), image) if image is not None else ""
+    stored = _store_answer_image(image)
+    described = {} if image_alt is None else {"image_alt": image_alt}
     now = timezone.now()
     if expected_version == 0:
         try:
             # One INSERT: in autocommit a conflict fails only that statement. Inside a caller's
             # transaction a savepoint keeps the transaction usable after the conflict.
             with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-                return Answer.objects.create(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=1)
+                return Answer.objects.create(portfolio=portfolio, prompt=prompt, value=value, version=1, **stored, **described)
         except IntegrityError:
             pass
     else:
-        changes = {"value": value, "version": F("version") + 1, "updated_at": now}
+        changes = {"value": value, "version": F("version") + 1, "updated_at": now, **stored, **described}
         seen = Answer.objects.filter(portfolio=portfolio, prompt=prompt, version=expected_version)
-        replaced = ""
-        if image_name:
-            changes["image"] = image_name
-            replaced = seen.values_list("image", flat=True).first() or ""
+        replaced = ()
+        if stored:
+            replaced = seen.values_list("image", "image_small").first() or ()
         if seen.update(**changes):
-            if replaced:
-                transaction.on_commit(lambda: default_storage.delete(replaced))
+            if any(replaced):
+                transaction.on_commit(lambda: [default_storage.delete(name) for name in replaced if name])
             # Answer with what this request wrote, never a re-read: another tab may have saved since.
-            return Answer(portfolio=portfolio, prompt=prompt, value=value, image=image_name, version=expected_version + 1, updated_at=now)
-    if image_name:
-        default_storage.delete(image_name)
+            answer = Answer(portfolio=portfolio, prompt=prompt, value=value, version=expected_version + 1, updated_at=now)
+            if prompt.kind == Prompt.Kind.IMAGE and not (stored and described):
+                # A new description of the kept image (or an image without one): the page shows the image.
+                current = Answer.objects.filter(portfolio=portfolio, prompt=prompt).values(*IMAGE_FIELDS).first() or {}
+                for field, current_value in current.items():
+                    setattr(answer, field, current_value)
+            for field, new_value in {**stored, **described}.items():
+                setattr(answer, field, new_value)
+            return answer
+    for name in stored.values():
+        if isinstance(name, str) and name:
+            default_storage.delete(name)
     current = Answer.objects.filter(portfolio=portfolio, prompt=prompt).first()
     if current is None:
         raise VersionConflict(None, 0)
@@ -281,13 +352,28 @@ def save_portfolio_text(portfolio: Portfolio, field: str, text: str, *, expected
     return expected_version + 1
 
 
-def missing_required(worksheet: Worksheet, answers: dict) -> list[Prompt]:
-    """Required prompts of the worksheet without an answer (answers: prompt id -> Answer)."""
+@dataclass(frozen=True)
+class MissingText:
+    """#16.10: a portfolio text the worksheet asks for, still empty; named like a prompt (`pk` is its
+    field's name, so the page's link finds it: #field-summary)."""
+
+    pk: str
+    label: str
+
+
+PORTFOLIO_TEXT_LABELS = {"summary": "Summary", "critical_evaluation": "Critical evaluation"}
+
+
+def missing_required(worksheet: Worksheet, answers: dict, portfolio: Portfolio | None = None) -> list:
+    """Required prompts of the worksheet without an answer (answers: prompt id -> Answer), and, on the
+    worksheet that asks for them, the portfolio's empty summary or critical evaluation."""
     missing = []
     for prompt in worksheet.prompts.all():
         answer = answers.get(prompt.pk)
         if prompt.required and not (display_value(prompt, answer) or (answer and answer.image)):
             missing.append(prompt)
+    if worksheet.asks_portfolio_texts and portfolio is not None:
+        missing += [MissingText(name, label) for name, label in PORTFOLIO_TEXT_LABELS.items() if not getattr(portfolio, name).strip()]
     return missing
 
 
@@ -297,7 +383,7 @@ def submit_worksheet(enrollment, portfolio: Portfolio, worksheet: Worksheet) -> 
     When complete: record the submission (once; handing in again after a review dates it anew), complete the worksheet's lesson and queue
     badge evaluation. Submitting again is harmless.
     """
-    missing = missing_required(worksheet, portfolio.answers_to(worksheet))
+    missing = missing_required(worksheet, portfolio.answers_to(worksheet), portfolio)
     if missing:
         return missing
     submission, created = WorksheetSubmission.objects.get_or_create(portfolio=portfolio, worksheet=worksheet)
@@ -410,7 +496,8 @@ def _exported_portfolio(compiled: dict, files: dict[str, str]) -> dict:
                 "session": worksheet["session"],
                 "submitted_at": worksheet["submitted_at"],
                 "answers": [
-                    {"question": p["label"], "kind": p["kind"], "answer": p["value"], "file": files.get(p["image"], "")}
+                    {"question": p["label"], "kind": p["kind"], "answer": p["value"], "file": files.get(p["image"], ""),
+                     **({"description": p.get("image_alt", "")} if p["image"] else {})}
                     for p in worksheet["prompts"]
                 ],
             }
@@ -422,7 +509,7 @@ def _exported_portfolio(compiled: dict, files: dict[str, str]) -> dict:
 def export_personal_data(user, archive) -> None:
     """The learner's portfolios in their data export (accounts.signals.collect_personal_data,
     portfolios/apps.py), one folder per course, portfolios/<course>/:
-    1. uploads/: every answer image they uploaded;
+    1. uploads/: every answer image they uploaded (and own-file/: their own portfolio file);
     2. answers.json: every worksheet's questions with their answers, the summary and the critical
        evaluation (_exported_portfolio);
     3. portfolio.pdf: the stored PDF when it shows these answers, else rendered now (a portfolio with
@@ -441,6 +528,8 @@ def export_personal_data(user, archive) -> None:
                 if name and archive.write_stored_file(f"{folder}/{path}", name):
                     files[name] = path
         archive.write_json(f"{folder}/answers.json", _exported_portfolio(compiled, files))
+        if portfolio.attachment:  # #16.9: their own portfolio file, under the name they gave it
+            archive.write_stored_file(f"{folder}/own-file/{get_valid_filename(portfolio.attachment_name or 'portfolio')}", portfolio.attachment.name)
         if not (compiled["summary"] or compiled["critical_evaluation"] or any(w["answered"] for w in compiled["worksheets"])):
             continue
         if not (has_current_pdf(portfolio, compiled) and archive.write_stored_file(f"{folder}/portfolio.pdf", portfolio.pdf.name)):

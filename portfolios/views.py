@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,20 +20,25 @@ from core.media import stored_file_response, url_prefix
 from courses.services import PREVIEW_MESSAGE, get_enrollment_or_404, get_learning_or_404
 from portfolios.forms import (
     PORTFOLIO_TEXT_FIELDS,
+    PortfolioFileForm,
     PortfolioTextForm,
     WorksheetForm,
+    clean_image_alt,
     clean_single_answer,
     portfolio_text_field,
 )
-from portfolios.models import Answer, Portfolio, display_text
+from portfolios.models import Answer, Portfolio, Prompt, display_text
 from portfolios.services import (
     VersionConflict,
+    attach_portfolio_file,
     compile_portfolio,
+    detach_portfolio_file,
     get_or_create_portfolio,
     get_prompt_or_404,
     get_worksheet_or_404,
     has_current_pdf,
     missing_required,
+    portfolio_texts_worksheet,
     request_pdf,
     review_feedback,
     save_answer,
@@ -48,9 +54,10 @@ def _locked_message(worksheet, opens_on) -> str:
     return f"“{worksheet.title}” belongs to session {worksheet.lesson.session.number}, which opens on {opens_on:%-d %B %Y}."
 
 
-def _answer_json(course_slug: str, value, version: int, image: str) -> dict:
+def _answer_json(course_slug: str, value, version: int, image: str, image_alt: str = "") -> dict:
     image_url = reverse("portfolios:answer_image", args=[course_slug, image]) if image else ""
-    return {"value": value, "version": version, "display": display_text(value), "image_url": image_url}
+    body = {"value": value, "version": version, "display": display_text(value), "image_url": image_url}
+    return {**body, "image_alt": image_alt} if image else body
 
 
 @login_required
@@ -85,8 +92,9 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         autosave_url=lambda prompt_id: f"{autosave_base}{prompt_id}/",
         uploader=request.user,
     )
+    texts = _texts_form(worksheet, portfolio, request.POST if posted else None)
     missing = []
-    if form.is_bound and form.save(portfolio):
+    if form.is_bound and all([form.save(portfolio), _texts_saved(texts)]):  # both, so neither is lost
         if request.POST.get("action") != "submit":
             messages.success(request, "Your answers are saved.")
             return redirect(request.path)
@@ -105,10 +113,27 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         if review else [],
         "missing": missing,
         "submitted_at": portfolio.submitted_at,
-        "still_required": [] if missing else missing_required(worksheet, answers),
+        "still_required": [] if missing else missing_required(worksheet, answers, portfolio),
         "read_only": enrollment.is_read_only,
+        "texts_form": texts,
     }
     return render(request, "portfolios/worksheet_detail.html", context, status=400 if form.is_bound else 200)
+
+
+# --- #16.10: the summary and critical evaluation are written on one worksheet (asks_portfolio_texts) ---
+
+
+def _texts_form(worksheet, portfolio, data) -> PortfolioTextForm | None:
+    """The portfolio's texts on the worksheet that asks for them (the only place they are written
+    when the course has one); None on every other worksheet."""
+    return PortfolioTextForm(portfolio, data) if worksheet.asks_portfolio_texts else None
+
+
+def _texts_saved(texts: PortfolioTextForm | None) -> bool:
+    """Save the worksheet page's texts with its answers (no JavaScript); True when saved or absent."""
+    if texts is None:
+        return True
+    return texts.is_valid() and not texts.save_texts()
 
 
 @login_required
@@ -126,15 +151,16 @@ def autosave_answer(request, course_slug: str, prompt_id: int):
     portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment"))
     try:
         value, image, version = clean_single_answer(prompt, request.POST, request.FILES, uploader=request.user)
+        image_alt = clean_image_alt(prompt, request.POST, image) if prompt.kind == Prompt.Kind.IMAGE else None
     except ValidationError as error:
         limited = any(e.code == "rate_limited" for e in error.error_list)
         return JsonResponse({"ok": False, "errors": error.messages}, status=429 if limited else 400)
     try:
-        answer = save_answer(portfolio, prompt, value, expected_version=version, image=image)
+        answer = save_answer(portfolio, prompt, value, expected_version=version, image=image, image_alt=image_alt)
     except VersionConflict as conflict:
         body = _answer_json(course_slug, conflict.value, conflict.version, conflict.image)
         return JsonResponse({"ok": False, "conflict": True, **body}, status=409)
-    return JsonResponse({"ok": True, **_answer_json(course_slug, answer.value, answer.version, answer.image.name)})
+    return JsonResponse({"ok": True, **_answer_json(course_slug, answer.value, answer.version, answer.image.name, answer.image_alt)})
 
 
 @login_required
@@ -179,7 +205,9 @@ def portfolio_detail(request, course_slug: str):
     if request.method == "POST" and enrollment.is_read_only:
         messages.error(request, READ_ONLY_MESSAGE)
         return redirect(request.path)
-    form = PortfolioTextForm(portfolio, request.POST if request.method == "POST" else None)
+    texts_worksheet = portfolio_texts_worksheet(enrollment.course)
+    # With a worksheet that asks for them, the texts are written there and only shown here.
+    form = PortfolioTextForm(portfolio, request.POST if request.method == "POST" and texts_worksheet is None else None)
     if form.is_bound and form.is_valid() and not form.save_texts():
         messages.success(request, "Your summary and critical evaluation are saved.")
         return redirect(request.path)
@@ -197,6 +225,8 @@ def portfolio_detail(request, course_slug: str):
         "read_only": enrollment.is_read_only,
         "entry": entry,
         "feedback": review_feedback(portfolio, compiled) if portfolio.has_reviews else [],
+        "texts_worksheet": texts_worksheet,
+        "file_form": PortfolioFileForm(),
     }
     return render(request, "portfolios/portfolio_detail.html", context, status=400 if form.is_bound else 200)
 
@@ -252,6 +282,44 @@ def pdf_download(request, course_slug: str):
 def answer_image(request, course_slug: str, name: str):
     """One of the learner's own answer images; a replaced one, or anyone else's, is a 404."""
     enrollment = get_enrollment_or_404(request.user, course_slug)
-    if not name or not Answer.objects.filter(portfolio__enrollment=enrollment, image=name).exists():
+    mine = Answer.objects.filter(portfolio__enrollment=enrollment)
+    if not name or not mine.filter(Q(image=name) | Q(image_small=name)).exists():
         raise Http404("No such image.")
     return stored_file_response(name)
+
+
+# --- #16.9: the learner's own portfolio file (a PDF or slide deck) ---------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request, course_slug: str):
+    """Attach (or replace, or with `remove` take off) the learner's own portfolio file."""
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    back = reverse("portfolios:portfolio", args=[course_slug]) + "#own-file"
+    if enrollment.is_read_only:
+        messages.error(request, READ_ONLY_MESSAGE)
+        return redirect(back)
+    portfolio = get_or_create_portfolio(enrollment)
+    if request.POST.get("remove"):
+        detach_portfolio_file(portfolio)
+        messages.success(request, "Your portfolio file is removed.")
+        return redirect(back)
+    form = PortfolioFileForm(request.POST, request.FILES, uploader=request.user)
+    if form.is_valid():
+        attach_portfolio_file(portfolio, form.cleaned_data["file"], form.cleaned_data["kind"])
+        messages.success(request, f"“{portfolio.attachment_name}” is attached to your portfolio.")
+    else:
+        messages.error(request, " ".join(form.errors.get("file", ["Please choose a file to attach."])))
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def attachment_download(request, course_slug: str):
+    """The learner's own portfolio file, to its owner only."""
+    enrollment = get_enrollment_or_404(request.user, course_slug)
+    portfolio = get_or_create_portfolio(enrollment, Portfolio.objects.only("enrollment", "attachment", "attachment_name"))
+    if not portfolio.attachment:
+        raise Http404("No file is attached to your portfolio.")
+    return stored_file_response(portfolio.attachment.name, filename=portfolio.attachment_name)

@@ -73,6 +73,9 @@
       this.inflight = false;
       this.again = false;
       this.saved = this.serialize();
+      // An image prompt's description (#16.11) is sent with the image, or alone to describe a saved one.
+      this.altInput = el.querySelector("[data-image-alt]");
+      this.savedAlt = this.altInput ? this.altInput.value : "";
     }
 
     Field.prototype.inputs = function () {
@@ -95,7 +98,10 @@
       return JSON.stringify(this.values());
     };
     Field.prototype.isDirty = function () {
-      if (this.isImage()) return !!(this.inputs()[0] && this.inputs()[0].files.length);
+      if (this.isImage()) {
+        var chosen = !!(this.inputs()[0] && this.inputs()[0].files.length);
+        return chosen || (!!this.altInput && this.altInput.value !== this.savedAlt);
+      }
       return this.serialize() !== this.saved;
     };
     Field.prototype.version = function () { return parseInt(this.versionInput.value || "0", 10); };
@@ -173,7 +179,8 @@
       var self = this;
       var body = new FormData();
       if (this.isImage()) {
-        body.append(this.name, this.inputs()[0].files[0]);
+        if (this.inputs()[0].files.length) body.append(this.name, this.inputs()[0].files[0]);
+        if (this.altInput) { this.sentAlt = this.altInput.value; body.append(this.altInput.name, this.sentAlt); }
       } else {
         var values = this.values();
         (Array.isArray(values) ? values : [values]).forEach(function (v) { body.append(self.name, v); });
@@ -219,9 +226,15 @@
         this.removeConflict();
         if (this.isImage()) {
           this.inputs()[0].value = "";
+          if (this.altInput) this.savedAlt = this.sentAlt;
           var holder = this.el.querySelector(".current-image");
           if (holder && data.image_url) {
             holder.querySelector("img").src = data.image_url;
+            var shown = holder.querySelector("img");
+            if (data.image_alt) shown.alt = data.image_alt;
+            shown.removeAttribute("srcset");
+            shown.removeAttribute("width");
+            shown.removeAttribute("height");
             holder.hidden = false;
           }
         }

@@ -18,7 +18,11 @@ def test_load_course_loads_the_real_course_once_and_keeps_changes(db, settings, 
     assert Lesson.objects.filter(session__course=course).count() == 34
     assert course.outcomes.count() == 7
     assert course.worksheets.count() == 8
-    assert all(4 <= w.prompts.count() <= 14 for w in course.worksheets.all())
+    assert all(4 <= w.prompts.count() <= 14 for w in course.worksheets.exclude(slug="portfolio-setup"))
+    # #16.9: the set-up worksheet carries the six parts the course promises, under their headings.
+    setup_sections = set(course.worksheets.get(slug="portfolio-setup").prompts.values_list("section", flat=True))
+    assert {"Beliefs", "Skills", "Networks", "Content", "Endorsements", "Experiences"} <= setup_sections
+    assert course.worksheets.filter(asks_portfolio_texts=True).get().slug == "continuous-improvement"
     assert [c.code for c in course.unavailable_countries] == ["IN"]
     assert course.offerings.filter(mode=Offering.Mode.ADAPTIVE).get().is_open()
     cohort = course.offerings.get(title="2024 cohort")

@@ -37,9 +37,11 @@ def test_learners_publish_comment_reply_and_an_instructor_hides_a_reported_comme
     assert page.locator("text=Community rules").first.is_visible()
     page.fill("input[name=title]", "Lee’s illustrator network")
     page.set_input_files("input[name=cover]", str(cover))
+    page.fill("input[name=cover_alt]", "A purple cover")
     page.click("button:has-text('Publish to the gallery')")
     assert "Please accept the community rules" in page.content()
-    assert page.input_value("textarea[name=summary]").startswith("My strategy connects")  # text kept
+    assert page.input_value("input[name=cover_alt]") == "A purple cover"  # text kept
+    assert "My strategy connects" in page.content()  # the portfolio's summary, shown
     page.set_input_files("input[name=cover]", str(cover))
     page.check("input[name=accept_rules]")
     page.click("button:has-text('Publish to the gallery')")

@@ -17,7 +17,8 @@ from tests.gallery.conftest import EVALUATION, SUMMARY, png_bytes
 
 
 def post_cover(client, course, upload):
-    data = {"title": "My portfolio", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on", "cover": upload}
+    data = {"title": "My portfolio", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on",
+            "cover": upload, "cover_alt": "A sketchbook"}
     return client.post(reverse("gallery:publish", args=[course.slug]), data)
 
 
@@ -52,10 +53,10 @@ def test_cover_upload_rejects_files_that_are_not_safe_images(author_client, cour
     assert "My strategy connects illustrators" in html
 
 
-def test_cover_upload_over_5_mb_is_refused_with_the_limit(author_client, course, portfolio):
-    big = png_bytes() + b"\0" * (5 * 1024 * 1024)  # a real PNG with 5 MB of trailing bytes
+def test_cover_upload_over_25_mb_is_refused_with_the_limit(author_client, course, portfolio):
+    big = png_bytes() + b"\0" * (25 * 1024 * 1024)  # a real PNG with 25 MB of trailing bytes
     response = post_cover(author_client, course, SimpleUploadedFile("big.png", big, content_type="image/png"))
-    assert "the limit is 5 MB" in response.content.decode()
+    assert "the limit is 25 MB" in response.content.decode()
     assert not Entry.objects.exists()
 
 

@@ -13,7 +13,8 @@ from tests.gallery.conftest import EVALUATION, SUMMARY, client_for, png_bytes
 
 def publish_with_cover(client, course, color=(200, 80, 120)):
     upload = SimpleUploadedFile("cover.png", png_bytes(size=(900, 600), color=color), content_type="image/png")
-    data = {"title": "My portfolio", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on", "cover": upload}
+    data = {"title": "My portfolio", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on",
+            "cover": upload, "cover_alt": "A sketchbook"}
     assert client.post(reverse("gallery:publish", args=[course.slug]), data).status_code == 302
     return Entry.objects.get(portfolio__enrollment__course=course, author__email="learner@example.com")
 
@@ -35,7 +36,7 @@ def images(entry):
 
 
 def test_every_image_of_a_published_entry_reaches_its_peers_sandboxed(covered, peer_client):
-    assert len(images(covered)) == 4  # three cover sizes and the snapshot's mood board
+    assert len(images(covered)) == 5  # four cover sizes (#16.11: a middle one for srcset) and the snapshot's mood board
     for name in images(covered):
         response = peer_client.get(file_url(covered, name))
         assert response.status_code == 200, name

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.images import SizedImage
 from gallery import services as gallery_services
 from gallery.models import Entry
 from portfolios.models import Answer, Portfolio
@@ -34,7 +35,7 @@ def image_prompt(portfolio, worksheets):
 
 def autosave_image(client, course, prompt, version, color):
     url = reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk])
-    return client.post(url, {f"prompt_{prompt.pk}": upload(color), f"version_{prompt.pk}": str(version)})
+    return client.post(url, {f"prompt_{prompt.pk}": upload(color), f"alt_{prompt.pk}": "A mood board", f"version_{prompt.pk}": str(version)})
 
 
 def test_a_replaced_answer_image_is_deleted(author_client, course, image_prompt, django_capture_on_commit_callbacks):
@@ -55,7 +56,7 @@ def test_a_refused_replacement_deletes_only_its_own_upload(portfolio, image_prom
     kept = answer.image.name
     folder_before = set(default_storage.listdir("answers")[1])
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(VersionConflict):
-        save_answer(portfolio, image_prompt, None, expected_version=answer.version + 5, image=ContentFile(png(), "x.png"))
+        save_answer(portfolio, image_prompt, None, expected_version=answer.version + 5, image=SizedImage(ContentFile(png(), "x.png"), None, 64, 48))
     assert default_storage.exists(kept)
     assert set(default_storage.listdir("answers")[1]) == folder_before
 
@@ -70,13 +71,14 @@ def test_a_deleted_portfolio_takes_its_answer_images_and_pdf(portfolio, django_c
 
 
 def test_a_deleted_entry_takes_its_covers_snapshot_images_and_pdf(author_client, course, portfolio, django_capture_on_commit_callbacks):
-    data = {"title": "T", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on", "cover": upload()}
+    data = {"title": "T", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on",
+            "cover": upload(), "cover_alt": "A sketchbook"}
     with django_capture_on_commit_callbacks(execute=True):
         author_client.post(reverse("gallery:publish", args=[course.slug]), data)
     entry = Entry.objects.get()
     entry.pdf.save("entry.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     names = [*gallery_services.entry_images(entry), entry.pdf.name]
-    assert len(names) == 5 and all(default_storage.exists(name) for name in names)
+    assert len(names) == 6 and all(default_storage.exists(name) for name in names)  # four cover sizes, a snapshot image, the PDF
     with django_capture_on_commit_callbacks(execute=True):
         entry.delete()
     assert not any(default_storage.exists(name) for name in names)

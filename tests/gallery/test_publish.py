@@ -16,7 +16,7 @@ def publish_url(course):
 
 
 def form_data(**overrides):
-    data = {"title": "My portfolio", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on"}
+    data = {"title": "My portfolio", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on", "cover_alt": "A sketchbook"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -55,20 +55,37 @@ def test_rules_are_not_asked_again_after_they_were_accepted(author_client, cours
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("summary", "Too short.", "A summary of at least 150 characters helps peers understand your portfolio."),
-        ("critical_evaluation", "Short.", "A critical evaluation of at least 300 characters shows peers what you learned"),
-        ("summary", "", "This field is required."),
-        ("title", "", "This field is required."),
+        ("summary", "Too short.", "Your summary is 10 characters; a summary of at least 150 characters helps peers"),
+        ("critical_evaluation", "Short.", "Your critical evaluation is 6 characters; a critical evaluation of at least 300 characters"),
+        ("summary", "", "Your summary is 0 characters"),
     ],
 )
-def test_summary_and_evaluation_have_minimum_lengths_that_say_why(author_client, course, portfolio, field, value, message):
-    response = author_client.post(publish_url(course), form_data(**{field: value}))
+def test_the_portfolios_summary_and_evaluation_must_be_long_enough_to_publish(author_client, course, portfolio, field, value, message):
+    """#16.10: the texts are the portfolio's; a short one is named, with the way to where it is written."""
+    setattr(portfolio, field, value)
+    portfolio.save(update_fields=[field])
+    response = author_client.post(publish_url(course), form_data(title="Typed title"))
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
     assert not Entry.objects.exists()
-    # What was typed elsewhere is kept.
-    assert "My portfolio" in html or field == "title"
+    # What was typed on the form is kept, and the link leads to where the texts are written.
+    assert 'value="Typed title"' in html
+    assert reverse("portfolios:portfolio", args=[course.slug]) + "#reflection-heading" in html
+
+
+def test_the_title_is_required(author_client, course, portfolio):
+    response = author_client.post(publish_url(course), form_data(title=""))
+    assert "This field is required." in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_the_publish_form_no_longer_asks_for_the_texts_and_publishes_the_portfolios(author_client, course, portfolio):
+    """#16.10: one source of truth. Posting other texts (an old form) does not change what is published."""
+    html = author_client.get(publish_url(course)).content.decode()
+    assert 'name="summary"' not in html and 'name="critical_evaluation"' not in html
+    author_client.post(publish_url(course), form_data(summary="Something else typed in an old tab." * 10))
+    assert Entry.objects.get().summary == SUMMARY
 
 
 def test_snapshot_keeps_the_published_answers_when_the_portfolio_changes_later(portfolio, entry, worksheets):

@@ -40,7 +40,7 @@ def board(portfolio, worksheets):
 def autosave(client, course, prompt):
     version = Answer.objects.get(prompt=prompt).version
     url = reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk])
-    return client.post(url, {f"prompt_{prompt.pk}": upload(), f"version_{prompt.pk}": str(version)})
+    return client.post(url, {f"prompt_{prompt.pk}": upload(), f"alt_{prompt.pk}": "A mood board", f"version_{prompt.pk}": str(version)})
 
 
 def stored_answers() -> set:
@@ -90,7 +90,8 @@ def test_the_limit_is_per_person_and_counts_every_kind_of_upload(author_client, 
 def test_a_refused_cover_keeps_the_texts_and_publishes_nothing(author_client, course, board, clock):
     for _ in range(10):
         autosave(author_client, course, board)
-    data = {"title": "Typed title", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on", "cover": upload()}
+    data = {"title": "Typed title", "summary": SUMMARY, "critical_evaluation": EVALUATION, "accept_rules": "on",
+            "cover": upload(), "cover_alt": "A sketchbook"}
     response = author_client.post(reverse("gallery:publish", args=[course.slug]), data)
     html = response.content.decode()
     assert MESSAGE in html
@@ -108,6 +109,7 @@ def test_a_refused_image_on_the_worksheet_page_still_saves_the_other_answers(aut
         f"prompt_{channels.pk}": ["Facebook"],
         f"version_{channels.pk}": "1",
         f"prompt_{board.pk}": upload(),
+        f"alt_{board.pk}": "A mood board",
         f"version_{board.pk}": str(image_version),
     }
     response = author_client.post(reverse("portfolios:worksheet", args=[course.slug, board.worksheet.slug]), data)

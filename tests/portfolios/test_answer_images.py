@@ -10,7 +10,7 @@ from tests.portfolios.conftest import png_upload
 
 def upload(client, course, prompt, version=0):
     url = reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk])
-    return client.post(url, {f"prompt_{prompt.pk}": png_upload(), f"version_{prompt.pk}": str(version)})
+    return client.post(url, {f"prompt_{prompt.pk}": png_upload(), f"alt_{prompt.pk}": "A studio shelf", f"version_{prompt.pk}": str(version)})
 
 
 def image_url(course, name):

@@ -10,6 +10,8 @@ from tests.portfolios.conftest import png_upload
 
 def autosave(client, course, prompt, value, version=0, **extra):
     data = {f"prompt_{prompt.pk}": value, f"version_{prompt.pk}": version, **extra}
+    if hasattr(value, "read"):  # an image goes with its description
+        data.setdefault(f"alt_{prompt.pk}", "A stoneware bowl")
     return client.post(reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk]), data)
 
 
@@ -171,6 +173,7 @@ def test_normal_submit_saves_every_field(enrolled_client, course, worksheet, pro
     data = form_data(prompts, short_text="Ceramics for cooks", long_text="Post weekly", single_choice="Weekly",
                      multiple_choice=["LinkedIn"], url="https://example.com", number="4")
     data[f"prompt_{prompts['image'].pk}"] = png_upload()
+    data[f"alt_{prompts['image'].pk}"] = "A stoneware bowl"
     response = enrolled_client.post(worksheet.get_absolute_url(), data)
     assert response.status_code == 302
     saved = {a.prompt.kind: a for a in Answer.objects.select_related("prompt")}

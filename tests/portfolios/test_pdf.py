@@ -22,7 +22,8 @@ from tests.portfolios.conftest import png_upload
 def save(client, course, prompt, value, version=0):
     response = client.post(
         reverse("portfolios:autosave_answer", args=[course.slug, prompt.pk]),
-        {f"prompt_{prompt.pk}": value, f"version_{prompt.pk}": version},
+        {f"prompt_{prompt.pk}": value, f"version_{prompt.pk}": version,
+         **({f"alt_{prompt.pk}": "A stoneware bowl"} if hasattr(value, "read") else {})},
     )
     assert response.status_code == 200, response.content
     return response.json()

@@ -226,6 +226,11 @@ MATRIX = [
         note="only A has a PDF; B's URL never reaches A's file"),
     Row("portfolios:answer_image", lambda w: reverse("portfolios:answer_image", args=[w.course.slug, w.answer_image.image.name]),
         "GET", roles(LOGIN, 404, 200, 404, 404, 404), note="A's answer image: B's URL never reaches it"),
+    Row("portfolios:attachment", course_url("portfolios:attachment"), "GET", roles(LOGIN, 404, 200, 404, 404, 404),
+        note="A's own portfolio file; B's URL is B's portfolio, which has none"),
+    Row("portfolios:attachment_upload", course_url("portfolios:attachment_upload"), "GET", POST_ONLY_INNER),
+    Row("portfolios:attachment_upload", course_url("portfolios:attachment_upload"), "POST", LEARNER_POST,
+        data=lambda w: {"remove": "1"}, note="each learner acts on their own portfolio only"),
     # --- gallery (A's entry and A's comment) ---
     Row("gallery:list", course_url("gallery:list"), "GET", GALLERY_GET),
     Row("gallery:publish", course_url("gallery:publish"), "GET", LEARNER_GET),

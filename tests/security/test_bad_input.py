@@ -229,7 +229,7 @@ ATTACKS = {
     "polyglot gif/js": ("poly.gif", b"GIF89a/*\x01\x00\x01\x00\x00\xff\x00*/=1;alert(1);//" + b"\x00" * 20, NOT_AN_IMAGE),
     "decompression bomb": ("bomb.png", None, ("megapixels", "too large to open safely")),
     "truncated jpeg": ("cut.jpg", None, NOT_AN_IMAGE),
-    "6 MB file": ("big.png", png_bytes()[:100] + os.urandom(6 * 1024 * 1024), ("the limit is 5 MB", "Please upload a smaller file")),
+    "26 MB file": ("big.png", png_bytes()[:100] + os.urandom(26 * 1024 * 1024), ("the limit is 25 MB", "Please upload a smaller file")),
 }
 
 
@@ -252,11 +252,11 @@ def _upload(world, field, filename, content):
         pid = world.prompt_image.pk
         answer_version = world.answer_image.version
         return _post(_client(world.a), reverse("portfolios:autosave_answer", args=[world.course.slug, pid]),
-                     {f"prompt_{pid}": upload, f"version_{pid}": str(answer_version)})
+                     {f"prompt_{pid}": upload, f"alt_{pid}": "A bowl", f"version_{pid}": str(answer_version)})
     if field == "gallery cover":
         return _post(_client(world.a), reverse("gallery:publish", args=[world.course.slug]),
                      {"title": "T", "summary": world.entry.summary, "critical_evaluation": world.entry.critical_evaluation,
-                      "cover": upload})
+                      "cover": upload, "cover_alt": "A bowl"})
     if field == "badge image":
         return _post(_client(world.admin), reverse("admin:badges_badgeclass_add"),
                      {"course": world.course.pk, "name": "New", "slug": "new-badge", "description": "d", "criteria": "c",
@@ -306,11 +306,12 @@ def _upload_committed(world, field, filename, content):
     if field == "answer image":
         pid = world.prompt_image.pk
         return _client(world.a).post(reverse("portfolios:autosave_answer", args=[world.course.slug, pid]),
-                                     {f"prompt_{pid}": upload, f"version_{pid}": str(Answer.objects.get(pk=world.answer_image.pk).version)})
+                                     {f"prompt_{pid}": upload, f"alt_{pid}": "A bowl",
+                                      f"version_{pid}": str(Answer.objects.get(pk=world.answer_image.pk).version)})
     if field == "gallery cover":
         return _client(world.a).post(reverse("gallery:publish", args=[world.course.slug]),
                                      {"title": "T", "summary": world.entry.summary,
-                                      "critical_evaluation": world.entry.critical_evaluation, "cover": upload})
+                                      "critical_evaluation": world.entry.critical_evaluation, "cover": upload, "cover_alt": "A bowl"})
     return _client(world.admin).post(reverse("admin:badges_badgeclass_add"),
                                      {"course": world.course.pk, "name": "New", "slug": "new-badge", "description": "d",
                                       "criteria": "c", "order": 5, "is_active": "on", "rule": BadgeClass.Rule.MANUAL,

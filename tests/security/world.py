@@ -113,6 +113,8 @@ def build_world() -> World:
     portfolio_a.summary = SUMMARY
     portfolio_a.critical_evaluation = EVALUATION
     portfolio_a.pdf.save("a.pdf", ContentFile(PDF_BYTES), save=False)
+    portfolio_a.attachment.save("own.pdf", ContentFile(PDF_BYTES), save=False)  # #16.9: A's own portfolio file
+    portfolio_a.attachment_name = "own.pdf"
     portfolio_a.pdf_status = Portfolio.PdfStatus.READY
     portfolio_a.save()
     Answer.objects.create(portfolio=portfolio_a, prompt=prompt_text, value="Illustrators in Melbourne.", version=1)

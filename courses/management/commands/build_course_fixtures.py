@@ -248,7 +248,8 @@ class Command(BaseCommand):
             objects.append(
                 {"model": "portfolios.worksheet", "pk": worksheet_pk,
                  "fields": {"course": course_pk, "lesson": lesson_pks[sheet["lesson"]], "slug": sheet["slug"],
-                            "title": sheet["title"], "step": sheet["step"], "intro": sheet["intro"]}}
+                            "title": sheet["title"], "step": sheet["step"], "intro": sheet["intro"],
+                            "asks_portfolio_texts": sheet.get("asks_portfolio_texts", False)}}
             )
             for order, prompt in enumerate(sheet["prompts"], start=1):
                 prompt_pk += 1
@@ -261,7 +262,8 @@ class Command(BaseCommand):
                                 "min_value": _decimal(prompt.get("min_value")),
                                 "max_value": _decimal(prompt.get("max_value")),
                                 "max_choices": prompt.get("max_choices"),
-                                "whole_number": prompt.get("whole_number", False)}}
+                                "whole_number": prompt.get("whole_number", False),
+                                "section": prompt.get("section", ""), "key": prompt.get("key", "")}}
                 )
         return objects
 
