@@ -103,6 +103,9 @@ def test_the_admin_index_counts_the_open_reports_of_the_courses_taught(entry, le
     assert 'id="teaching-desk"' in html
     assert "1</span> open report to settle" in html
     assert entry.course.title in html
+    # The course's dashboard and review queue are one click from the admin's front page.
+    assert reverse("studio:dashboard", args=[entry.course.slug]) in html
+    assert reverse("reviews:queue", args=[entry.course.slug]) in html
 
 
 def test_a_learner_reaches_no_report_page(entry, learner, peer):
