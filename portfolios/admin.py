@@ -44,8 +44,21 @@ class WorksheetAdmin(AuthoringAdminMixin, SortableAdminBase, CourseScopedAdmin):
         return format_html('<a href="{}">Preview as a learner</a>', obj.get_absolute_url())
 
 
+class ReadOnlyAdmin(CourseScopedAdmin):
+    """Learners' work and instructors' reviews are written on the site, through its services: the admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Portfolio)
-class PortfolioAdmin(CourseScopedAdmin):
+class PortfolioAdmin(ReadOnlyAdmin):
     """Read-only for instructors: a learner's compiled answers and their PDF."""
 
     class Media:
@@ -59,15 +72,6 @@ class PortfolioAdmin(CourseScopedAdmin):
     readonly_fields = fields
     actions = ["prepare_pdf"]
     course_path = "enrollment__course"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Learner", ordering="enrollment__user__email")
     def learner(self, obj):
@@ -104,22 +108,13 @@ class PortfolioAdmin(CourseScopedAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(CourseScopedAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     course_path = "portfolio__enrollment__course"
     list_display = ["reviewed_at", "learner", "what", "state", "reviewer", "review_link"]
     list_filter = ["state", "portfolio__enrollment__course"]
     search_fields = ["portfolio__enrollment__user__email", "portfolio__enrollment__user__display_name", "comment"]
     list_select_related = ["portfolio__enrollment__user", "portfolio__enrollment__course", "worksheet", "reviewer"]
     date_hierarchy = "reviewed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Learner")
     def learner(self, obj):
