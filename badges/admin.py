@@ -10,6 +10,7 @@ from PIL import Image, ImageOps
 from badges.models import Award, BadgeClass, Certificate
 from badges.services import award_badge, revoke_award, revoke_certificate
 from core.images import open_image, reencode
+from courses.admin import CourseScopedAdmin
 
 BADGE_MIN_SIDE = 400
 BADGE_MAX_SIDE = 1024
@@ -64,7 +65,8 @@ class BadgeClassForm(forms.ModelForm):
 
 
 @admin.register(BadgeClass)
-class BadgeClassAdmin(admin.ModelAdmin):
+class BadgeClassAdmin(CourseScopedAdmin):
+    # An instructor manages their courses' badges; a badge of no course (manual, site-wide) is the superusers'.
     form = BadgeClassForm
     list_display = ["thumbnail", "name", "course", "rule", "rule_param", "order", "is_active", "award_count"]
     list_display_links = ["thumbnail", "name"]
@@ -138,7 +140,9 @@ class AwardChangeForm(forms.ModelForm):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(CourseScopedAdmin):
+    course_path = "badge__course"
+    scoped_choices = {**CourseScopedAdmin.scoped_choices, "badge": "course"}
     list_display = ["badge", "recipient", "awarded_at", "awarded_by", "is_public", "is_revoked", "view_on_site_link"]
     list_filter = ["is_revoked", "is_public", "badge__course", "badge"]
     search_fields = ["recipient__email", "recipient__username", "badge__name", "uuid"]

@@ -117,3 +117,26 @@ def test_staff_revoke_an_award_with_a_reason(client, admin_user, learner, sessio
     award.refresh_from_db()
     assert award.is_revoked and award.revoked_by == admin_user and award.revocation_reason == "Plagiarised work."
     assert client.get(f"/badges/assertions/{award.uuid}.json").status_code == 410
+
+
+def test_an_instructor_sees_only_the_badges_and_awards_of_the_courses_they_teach(client, course, make_badge, learner):
+    from courses.models import StaffMember
+    from tests import factories
+
+    teacher = factories.make_instructor(email="teacher@example.com", display_name="Tess Teacher")
+    StaffMember.objects.create(course=course, name="Tess Teacher", role=StaffMember.Role.INSTRUCTOR, user=teacher)
+    other = factories.make_course(slug="another-course", title="Another course")
+    mine, theirs = make_badge(course=course, name="Mine badge", slug="mine"), make_badge(course=other, name="Theirs badge", slug="theirs")
+    Award.objects.create(badge=mine, recipient=learner)
+    Award.objects.create(badge=theirs, recipient=learner)
+    client.force_login(teacher)
+
+    badges = client.get("/admin/badges/badgeclass/").content.decode()
+    awards = client.get("/admin/badges/award/").content.decode()
+
+    assert "Mine badge" in badges and "Theirs badge" not in badges
+    assert "Mine badge" in awards and "Theirs badge" not in awards
+    # The other course's badge cannot be opened, nor picked when awarding one by hand.
+    assert client.get(f"/admin/badges/badgeclass/{theirs.pk}/change/").status_code == 302
+    add_form = client.get("/admin/badges/award/add/").content.decode()
+    assert "Theirs badge" not in add_form
