@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench bench-pdf audit prod-local fixtures icons clean
+.PHONY: run test lint lint-imports bench bench-pdf audit prod-local fixtures icons messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ fixtures: $(STAMP)
 ## make icons: redraw the wordmark SVGs and the PNG icons from static/img/favicon.svg (Chromium via Playwright)
 icons: $(STAMP)
 	$(PY) bin/build-icons
+
+## make messages: compile locale/ (our wording over allauth's); the .mo is committed, so nothing else needs gettext
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles

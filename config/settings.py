@@ -162,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-au"
 TIME_ZONE = env_str("TIME_ZONE", "Australia/Sydney")
 USE_I18N = True
+# Our wording over allauth's where the two would differ ("Log in", not "Sign In"): locale/en.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -49,3 +49,11 @@ def test_pages_name_the_favicon(client, db):
     for url in ["/accounts/login/", "/no-such-page/"]:
         assert 'rel="icon" href="/static/img/favicon.svg"' in client.get(url).content.decode(), url
     assert client.get("/static/img/favicon.svg").status_code == 200
+
+
+def test_the_account_pages_say_log_in_as_the_header_does(client, db):
+    login = client.get("/accounts/login/").content.decode()
+    signup = client.get("/accounts/signup/").content.decode()
+    assert "Sign In" not in login and "Sign In" not in signup
+    assert "<title> Log in · Atelier</title>" in " ".join(login.split())
+    assert "Sign Up" not in signup and "log in" in signup

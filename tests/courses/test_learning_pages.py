@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -407,3 +408,12 @@ def test_a_learners_my_learning_asks_nothing_about_teaching(enrolled_client, dja
     enrolled_client.get(reverse("learn:dashboard"))
     with django_assert_num_queries(4):  # session, user, enrollments, completions
         enrolled_client.get(reverse("learn:dashboard"))
+
+
+def test_the_course_page_and_the_outline_have_titles_of_their_own(enrolled_client, course):
+    def title(url):
+        return " ".join(re.search(r"<title>(.*?)</title>", enrolled_client.get(url).content.decode(), re.S).group(1).split())
+
+    course_page, outline = title(reverse("courses:detail", args=[course.slug])), title(reverse("learn:outline", args=[course.slug]))
+    assert course_page != outline
+    assert outline == f"Your outline · {course.title} · Atelier"
