@@ -5,6 +5,7 @@ learners; axe-core finds no serious or critical violation on the review queue an
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from courses.models import StaffMember
 from tests.browser.test_accessibility import AXE, describe, serious_violations, unlabelled_controls
@@ -46,10 +47,10 @@ def test_an_instructor_reviews_follows_and_reaches_learners(page, studio, instru
 
     # 1. The review queue: the learner's worksheet waits; review it and ask for a revision.
     page.goto(f"/studio/{course.slug}/reviews/")
-    assert page.get_by_role("heading", name="Review queue").is_visible()
-    assert page.get_by_text("1 worksheet waiting.").is_visible()
+    expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    expect(page.get_by_text("1 worksheet waiting.")).to_be_visible()
     # Its only worksheet is in, so the whole portfolio waits too.
-    assert page.get_by_role("link", name=f"Review the portfolio of {learner.public_name}").is_visible()
+    expect(page.get_by_role("link", name=f"Review the portfolio of {learner.public_name}")).to_be_visible()
     screenshot(page, "studio-review-queue")
     assert serious_violations(page) == [], describe(serious_violations(page))
     assert unlabelled_controls(page) == []
@@ -60,15 +61,15 @@ def test_an_instructor_reviews_follows_and_reaches_learners(page, studio, instru
     screenshot(page, "studio-review-worksheet")
     assert serious_violations(page) == [], describe(serious_violations(page))
     page.get_by_role("button", name="Send the review to the learner").click()
-    assert page.get_by_text(f"Your review of “{worksheet.title}” is sent to {learner.public_name}.").is_visible()
-    assert page.get_by_text("0 worksheets waiting.").is_visible()
+    expect(page.get_by_text(f"Your review of “{worksheet.title}” is sent to {learner.public_name}.")).to_be_visible()
+    expect(page.get_by_text("0 worksheets waiting.")).to_be_visible()
     assert [m.to for m in mail.outbox] == [[learner.email]] and "revise" in mail.outbox[0].subject
 
     # 2. The learner is notified and sees the feedback on the worksheet.
     learner_page = as_learner(_playwright_browser, live_server, learner.email)
     learner_page.goto("/notifications/")
     notice = learner_page.get_by_text(f"Your instructor has feedback on “{worksheet.title}” and asks you to revise it.")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     screenshot(learner_page, "studio-learner-notification")
     learner_page.goto(f"/portfolio/{course.slug}/worksheets/{worksheet.slug}/")
     feedback = learner_page.locator("#feedback")
@@ -78,7 +79,7 @@ def test_an_instructor_reviews_follows_and_reaches_learners(page, studio, instru
 
     # 3. The dashboard: the funnel and the stuck learners.
     page.goto(f"/studio/{course.slug}/")
-    assert page.get_by_role("heading", name="Where learners stop").is_visible()
+    expect(page.get_by_role("heading", name="Where learners stop")).to_be_visible()
     assert page.locator("table.funnel tbody tr").count() == 12
     stuck_table = page.locator("section[aria-labelledby=stuck-heading]")
     for enrollment in studio["stuck"]:
@@ -95,7 +96,7 @@ def test_an_instructor_reviews_follows_and_reaches_learners(page, studio, instru
     page.get_by_label("Body").fill("Bring **one** post you are unsure about; we will look at it together.")
     screenshot(page, "studio-announcement-admin")
     page.locator("input[name=_save]").click()
-    assert page.get_by_text("The announcement is on the learners' course page").is_visible()
+    expect(page.get_by_text("The announcement is on the learners' course page")).to_be_visible()
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert learner.email in recipients and len(recipients) == 8  # every current learner of the course
     assert all("Live critique on Friday" in m.subject for m in mail.outbox)
