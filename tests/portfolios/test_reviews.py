@@ -127,8 +127,11 @@ def test_the_whole_portfolio_is_reviewed_and_shown_to_its_learner(client, submis
     assert "Post weekly with two peers." in page and "A coherent plan." in page
 
 
-def test_an_instructor_of_another_course_cannot_see_or_review(client, submission, course, instructor):
-    client.force_login(instructor)  # in the instructors group, but not one of this course's instructors
+def test_an_instructor_of_another_course_cannot_see_or_review(client, submission, course):
+    stranger = factories.make_instructor(email="stranger@example.com", display_name="Other Teacher")
+    other = factories.make_course(slug="another-course")
+    StaffMember.objects.create(course=other, name="Other Teacher", role=StaffMember.Role.INSTRUCTOR, user=stranger)
+    client.force_login(stranger)  # in the instructors group, teaching a course, but not this one
     assert client.get(reverse("reviews:queue", args=[course.slug])).status_code == 404
     url = reverse("reviews:worksheet", args=[course.slug, submission.pk])
     assert client.post(url, {"state": "reviewed"}).status_code == 404
