@@ -6,6 +6,14 @@ from tests import factories
 
 
 @pytest.fixture
+def teacher(course):
+    """An instructor (in the instructors group, not a superuser) who teaches this course and no other."""
+    user = factories.make_instructor(email="teacher@example.com", display_name="Tess Teacher")
+    StaffMember.objects.create(course=course, name="Tess Teacher", role=StaffMember.Role.INSTRUCTOR, user=user)
+    return user
+
+
+@pytest.fixture
 def first_lesson(course):
     return Lesson.objects.select_related("session").get(session__course=course, session__number=1, order=1)
 

@@ -11,13 +11,6 @@ from tests.portfolios.conftest import make_worksheet
 
 
 @pytest.fixture
-def teacher(course):
-    user = factories.make_instructor(email="teacher@example.com", display_name="Tess Teacher")
-    StaffMember.objects.create(course=course, name="Tess Teacher", role=StaffMember.Role.INSTRUCTOR, user=user)
-    return user
-
-
-@pytest.fixture
 def teacher_client(client, teacher):
     client.force_login(teacher)
     return client

@@ -12,13 +12,6 @@ from tests.portfolios.conftest import make_worksheet
 
 
 @pytest.fixture
-def teacher(course):
-    user = factories.make_instructor(email="teacher@example.com", display_name="Tess Teacher")
-    StaffMember.objects.create(course=course, name="Tess Teacher", role=StaffMember.Role.INSTRUCTOR, user=user)
-    return user
-
-
-@pytest.fixture
 def other_course(db):
     other = factories.make_course(slug="other-course", title="Another Studio Course", sessions=1)
     factories.make_offering(other)
