@@ -135,32 +135,8 @@ def award_credential(award: Award, evidence: list[dict]) -> dict:
     }
     if aligned := alignments(course):
         achievement["alignment"] = aligned
-    credential = {
-        "@context": [vc.VC_CONTEXT, vc.OB_CONTEXT],
-        "id": credential_url(award),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": badge.name,
-        "issuer": issuer_profile(),
-        "validFrom": timestamp(award.awarded_at),
-        "awardedDate": timestamp(award.awarded_at),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": award.recipient_identity,
-                    "salt": award.salt,
-                }
-            ],
-            "achievement": achievement,
-        },
-        "credentialStatus": status_entry("awards", award.pk),
-    }
-    if evidence:
-        credential["evidence"] = evidence
-    return credential
+    subject = {"identifier": [_email_identity(award)], "achievement": achievement}
+    return _open_badge_credential(credential_url(award), badge.name, award.awarded_at, subject, status_entry("awards", award.pk), evidence)
 
 
 def certificate_url(certificate: Certificate) -> str:
@@ -186,31 +162,42 @@ def certificate_credential(certificate: Certificate, evidence: list[dict]) -> di
         achievement["alignment"] = aligned
     started = enrollment.started_at or enrollment.enrolled_at
     finished = enrollment.completed_at or certificate.issued_at
+    subject = {
+        "identifier": [
+            _email_identity(certificate),
+            {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": certificate.recipient_name},
+        ],
+        "activityStartDate": timestamp(started),
+        "activityEndDate": timestamp(finished),
+        "achievement": achievement,
+    }
+    status = status_entry("certificates", certificate.pk)
+    return _open_badge_credential(certificate_url(certificate), achievement["name"], certificate.issued_at, subject, status, evidence)
+
+
+def _email_identity(holder) -> dict:
+    """The recipient as the credential names them: the salted hash of their email, never the address."""
+    return {
+        "type": "IdentityObject",
+        "identityType": "emailAddress",
+        "hashed": True,
+        "identityHash": holder.recipient_identity,
+        "salt": holder.salt,
+    }
+
+
+def _open_badge_credential(url: str, name: str, issued_at, subject: dict, status: dict, evidence: list[dict]) -> dict:
+    """The OB 3.0 envelope that an award's and a certificate's credentials share, around their subject."""
     credential = {
         "@context": [vc.VC_CONTEXT, vc.OB_CONTEXT],
-        "id": certificate_url(certificate),
+        "id": url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": achievement["name"],
+        "name": name,
         "issuer": issuer_profile(),
-        "validFrom": timestamp(certificate.issued_at),
-        "awardedDate": timestamp(certificate.issued_at),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": certificate.recipient_identity,
-                    "salt": certificate.salt,
-                },
-                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": certificate.recipient_name},
-            ],
-            "activityStartDate": timestamp(started),
-            "activityEndDate": timestamp(finished),
-            "achievement": achievement,
-        },
-        "credentialStatus": status_entry("certificates", certificate.pk),
+        "validFrom": timestamp(issued_at),
+        "awardedDate": timestamp(issued_at),
+        "credentialSubject": {"type": ["AchievementSubject"], **subject},
+        "credentialStatus": status,
     }
     if evidence:
         credential["evidence"] = evidence
