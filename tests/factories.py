@@ -1,10 +1,13 @@
 """Small builders for test data: plain functions, explicit arguments, no magic."""
 
+import io
 import itertools
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from accounts.groups import sync_instructors_group
 from accounts.models import User
@@ -116,3 +119,14 @@ def cache_keys() -> list[str]:
         return list(cache._cache)
     client = cache._cache.get_client()
     return [key.decode() for key in client.scan_iter(match=f"{cache.key_prefix}:*")]
+
+
+def png(color=(200, 80, 120), size=(64, 48)) -> bytes:
+    """A small, valid PNG of one colour: a picture upload the image checks accept."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(color=(200, 80, 120)) -> SimpleUploadedFile:
+    return SimpleUploadedFile("picture.png", png(color), content_type="image/png")

@@ -1,22 +1,10 @@
 """A replaced, cleared or orphaned avatar is deleted after the commit, so its address stops answering."""
 
-import io
-
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
-
-def png(color=(200, 80, 120), size=(64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def upload(color=(200, 80, 120)) -> SimpleUploadedFile:
-    return SimpleUploadedFile("picture.png", png(color), content_type="image/png")
+from tests.factories import png, upload
 
 
 def post_avatar(client, avatar=None, clear=False):

@@ -1,31 +1,19 @@
 """A stored file goes when it is replaced or when its row goes: replaced answer images, and the covers, snapshot
 images and PDFs of deleted entries and portfolios, are deleted after the commit (avatars: tests/accounts)."""
 
-import io
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from core.images import SizedImage
 from gallery import services as gallery_services
 from gallery.models import Entry
 from portfolios.models import Answer, Portfolio
 from portfolios.services import VersionConflict, save_answer
+from tests.factories import png, upload
 from tests.gallery.conftest import EVALUATION, SUMMARY
-
-
-def png(color=(200, 80, 120), size=(64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def upload(color=(200, 80, 120)) -> SimpleUploadedFile:
-    return SimpleUploadedFile("picture.png", png(color), content_type="image/png")
 
 
 @pytest.fixture
