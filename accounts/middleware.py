@@ -2,28 +2,38 @@
 
 import zoneinfo
 
+from django.contrib.auth.middleware import get_user
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 
 class TimeZoneMiddleware:
     """Show dates and times in the learner's own time zone (User.time_zone, detected by their browser).
 
-    Activated per request and reset afterwards, so a worker thread never carries one person's zone
-    into the next request; anonymous visitors and people whose zone is not known yet see the server's.
+    The zone is activated when the request first loads its user, not up front: a response that never
+    looks at the user (a health check, a static-like view) then costs no session or user query. Every
+    page that shows a date for a person has loaded them by then (login_required, the header).
+    Reset afterwards, so a worker thread never carries one person's zone into the next request;
+    anonymous visitors and people whose zone is not known yet see the server's.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
-        if name:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+        if hasattr(request, "user"):
+            request.user = SimpleLazyObject(lambda: _activate_zone_of(get_user(request)))
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _activate_zone_of(user):
+    name = getattr(user, "time_zone", "") if user.is_authenticated else ""
+    if name:
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+    return user

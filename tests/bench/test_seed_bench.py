@@ -120,6 +120,14 @@ def test_the_bare_view_answers_without_a_query(db, client, django_assert_num_que
     assert response.content == b"ok"
 
 
+def test_the_bare_view_loads_nobody_for_a_signed_in_learner(db, client, learner, django_assert_num_queries):
+    """The baseline is the same request a learner's page starts from: their session cookie, and the
+    time-zone middleware waiting until something asks for the user."""
+    client.force_login(learner)
+    with django_assert_num_queries(0):
+        assert client.get(reverse("core:bench_bare")).content == b"ok"
+
+
 def test_the_course_page_runs_the_same_queries_with_5_and_with_50_learners(db, client, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     url = reverse("courses:detail", args=[COURSE_SLUG])
