@@ -235,7 +235,12 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["entry", "created_at"]), models.Index(fields=["author", "created_at"])]
+        indexes = [
+            # A thread in order; is_deleted rides along so the course dashboard's comment counts read
+            # only the index (gallery.studio.dashboard_section).
+            models.Index(fields=["entry", "created_at", "is_deleted"], name="gallery_comment_thread_idx"),
+            models.Index(fields=["author", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Comment by {self.author or 'a deleted account'} on {self.entry}"
