@@ -26,12 +26,13 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py load_course --demo-users
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: install and run the whole suite (SQLite unless DATABASE_URL is set)
+## make test: install and run the whole suite (SQLite unless DATABASE_URL is set), one pytest-xdist
+## worker per core; PYTEST_ARGS is added last (PYTEST_ARGS="-n 0" runs in one process)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	DJANGO_DEBUG=1 $(PY) manage.py check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 ## make prod-local: production settings on one machine (PostgreSQL, Redis, gunicorn, worker, beat)
 prod-local: $(STAMP)

@@ -6,11 +6,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import override_settings
 
 from config.celery import app
 from tests import factories
@@ -51,6 +53,32 @@ def _test_settings(settings, tmp_path_factory):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_db_per_xdist_worker():
+    """Under pytest-xdist each worker (gw0, gw1, …) takes its own Redis database, counting up from
+    REDIS_URL's: one worker's cache.clear() and Celery queues never reach another's tests.
+
+    Pub/sub is not per database, but kombu prefixes its broadcast channels (app.control.ping)
+    with the database number, so each worker's Celery stays on its own database too.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("REDIS_URL")
+    if not (worker and url):
+        yield
+        return
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    url = parts._replace(path=f"/{db}").geturl()
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+    os.environ["REDIS_URL"] = url  # for the Celery workers the tests start
+    try:
+        with override_settings(REDIS_URL=url, CELERY_BROKER_URL=url, CACHES=caches):
+            app.conf.broker_url = url
+            yield
+    finally:
+        os.environ["REDIS_URL"] = parts.geturl()
 
 
 @pytest.fixture(autouse=True)

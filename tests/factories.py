@@ -1,5 +1,6 @@
 """Small builders for test data: plain functions, explicit arguments, no magic."""
 
+import functools
 import io
 import itertools
 from datetime import timedelta
@@ -11,6 +12,7 @@ from PIL import Image
 
 from accounts.groups import sync_instructors_group
 from accounts.models import User
+from badges.images import draw_badge_png
 from courses.models import Course, Enrollment, LearningOutcome, Lesson, Offering, Session, StaffMember
 
 _seq = itertools.count(1)
@@ -130,3 +132,10 @@ def png(color=(200, 80, 120), size=(64, 48)) -> bytes:
 
 def upload(color=(200, 80, 120)) -> SimpleUploadedFile:
     return SimpleUploadedFile("picture.png", png(color), content_type="image/png")
+
+
+@functools.cache
+def badge_png(color: str = "#1f4e79", emblem: str = "1") -> bytes:
+    """A real badge image (badges.images.draw_badge_png), drawn once per colour and emblem: the name is
+    not in the picture, and drawing a 600 px badge costs more than the rest of a small test's rows."""
+    return draw_badge_png("Badge", color, emblem)

@@ -5,9 +5,9 @@ import itertools
 import pytest
 from django.core.files.base import ContentFile
 
-from badges.images import draw_badge_png
 from badges.models import BadgeClass
 from courses.models import SessionCompletion
+from tests import factories
 
 _seq = itertools.count(1)
 
@@ -28,7 +28,7 @@ def make_badge(db):
             order=n,
             **fields,
         )
-        badge.image.save("badge.png", ContentFile(draw_badge_png(name, "#1f4e79", str(n % 10))), save=False)
+        badge.image.save("badge.png", ContentFile(factories.badge_png("#1f4e79", str(n % 10))), save=False)
         badge.save()
         return badge
 

@@ -12,7 +12,6 @@ from PIL import Image
 
 from accounts.models import Notification
 from accounts.services import notify
-from badges.images import draw_badge_png
 from badges.models import Award, BadgeClass, Certificate
 from badges.services import award_badge, issue_certificate_if_complete, render_certificate_pdf, revoke_award
 from courses.models import Course, Enrollment, Lesson, LessonCaption, StaffMember
@@ -76,7 +75,7 @@ def _badge(course, slug: str, name: str) -> BadgeClass:
         course=course, slug=slug, name=name, description=f"Recognises {name}.", criteria="Do the work.",
         rule=BadgeClass.Rule.MANUAL,
     )
-    badge.image.save("badge.png", ContentFile(draw_badge_png(name, "#1f4e79", "1")), save=False)
+    badge.image.save("badge.png", ContentFile(factories.badge_png("#1f4e79", "1")), save=False)
     badge.save()
     return badge
 
