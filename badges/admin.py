@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 from badges.models import Award, BadgeClass, Certificate
 from badges.services import award_badge, revoke_award, revoke_certificate
 from core.images import open_image, reencode
-from courses.admin import CourseScopedAdmin
+from courses.admin import AuthoringAdminMixin, CourseScopedAdmin
 
 BADGE_MIN_SIDE = 400
 BADGE_MAX_SIDE = 1024
@@ -40,6 +40,7 @@ class BadgeClassForm(forms.ModelForm):
             "course", "name", "slug", "description", "criteria", "order", "is_active", "image", "rule", "rule_param",
         ]
         help_texts = {
+            "description": "Markdown: one or two sentences on what the badge recognises.",
             "image": "PNG or JPEG. It becomes a square PNG of at least 400×400 pixels (padded, never cropped).",
             "rule_param": "Session rule: the session number. Worksheet rule: the strategy step. "
             "Comments rule: how many different peers' entries. Leave empty for the other rules.",
@@ -65,9 +66,10 @@ class BadgeClassForm(forms.ModelForm):
 
 
 @admin.register(BadgeClass)
-class BadgeClassAdmin(CourseScopedAdmin):
+class BadgeClassAdmin(AuthoringAdminMixin, CourseScopedAdmin):
     # An instructor manages their courses' badges; a badge of no course (manual, site-wide) is the superusers'.
     form = BadgeClassForm
+    markdown_fields = ("description", "criteria")
     list_display = ["thumbnail", "name", "course", "rule", "rule_param", "order", "is_active", "award_count"]
     list_display_links = ["thumbnail", "name"]
     list_filter = ["rule", "is_active", "course"]

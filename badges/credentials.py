@@ -129,7 +129,7 @@ def award_credential(award: Award, evidence: list[dict]) -> dict:
         "type": ["Achievement"],
         "achievementType": "Badge",
         "name": badge.name,
-        "description": badge.description,
+        "description": badge.description_text(),
         "criteria": criteria,
         "image": {"id": absolute(badge.image.url), "type": "Image"},
     }

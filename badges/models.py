@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import UnidentifiedImageError
 
 from badges.images import VARIANT_SIDES, variant_png
-from core.markdown import render_markdown
+from core.markdown import markdown_to_text, render_markdown
 from courses.models import Course, Enrollment
 from portfolios.models import WithPdf
 
@@ -76,6 +76,14 @@ class BadgeClass(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "image_96", "image_192"}
         super().save(*args, **kwargs)
+
+    def description_html(self) -> str:
+        return render_markdown(self.description)
+
+    def description_text(self) -> str:
+        """The description without its Markdown, for meta tags and the Open Badges JSON, whose
+        `description` is plain text (OB 2.0 Text, OB 3.0 String; only `criteria.narrative` is Markdown)."""
+        return markdown_to_text(self.description)
 
     def criteria_html(self) -> str:
         return render_markdown(self.criteria)

@@ -64,7 +64,7 @@ def badge_class_json(badge: BadgeClass) -> dict:
         "id": badge_class_id(badge),
         "type": "BadgeClass",
         "name": badge.name,
-        "description": badge.description,
+        "description": badge.description_text(),
         "image": absolute(badge.image.url),
         "criteria": {"id": criteria_url, "narrative": badge.criteria},
         "issuer": issuer_id(),

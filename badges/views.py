@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -15,11 +17,23 @@ from courses.models import Course, Enrollment
 SHOWS_BADGES = [status for status in Enrollment.Status if status != Enrollment.Status.WITHDRAWN]
 
 
+def readable_from_any_origin(view):
+    """The one place that opens a response to scripts of every origin: verifiers, wallets and
+    LinkedIn fetch the Open Badges documents from their own pages. Outermost, so that every answer
+    of the view (a 410 for a revoked badge, a 304) is readable too. "*" without Allow-Credentials:
+    another origin's script never reads what a visitor's cookies unlock (an owner's private award)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
 def _json_ld(data: dict, status: int = 200, content_type: str = openbadges.CONTENT_TYPE) -> HttpResponse:
-    response = HttpResponse(openbadges.dumps(data), content_type=content_type, status=status)
-    # Verifiers and LinkedIn fetch these from other origins.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return HttpResponse(openbadges.dumps(data), content_type=content_type, status=status)
 
 
 def get_award_or_404(user, award_uuid, *, own=False) -> Award:
@@ -98,16 +112,19 @@ def baked_png(request, award_uuid):
     return response
 
 
+@readable_from_any_origin
 @conditional_page
 def issuer(request):
     return _json_ld(openbadges.issuer_json())
 
 
+@readable_from_any_origin
 @conditional_page
 def badge_class(request, slug):
     return _json_ld(openbadges.badge_class_json(get_object_or_404(BadgeClass.objects.select_related("course"), slug=slug)))
 
 
+@readable_from_any_origin
 @conditional_page
 def assertion(request, award_uuid):
     award = get_award_or_404(request.user, award_uuid)
@@ -126,10 +143,10 @@ def _issued_award_or_gone(request, award_uuid):
 
 def _download(response: HttpResponse, award: Award, extension: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-{award.uuid}.{extension}"'
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
+@readable_from_any_origin
 def credential_json(request, award_uuid):
     """The OB 3.0 credential with its Data Integrity proof; its id is this URL."""
     award, gone = _issued_award_or_gone(request, award_uuid)
@@ -138,10 +155,10 @@ def credential_json(request, award_uuid):
     response = HttpResponse(credentials.dumps(award.credential), content_type=credentials.CONTENT_TYPE)
     if request.GET.get("download"):
         return _download(response, award, "json")
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
+@readable_from_any_origin
 def credential_jwt(request, award_uuid):
     award, gone = _issued_award_or_gone(request, award_uuid)
     if gone:
@@ -149,6 +166,7 @@ def credential_jwt(request, award_uuid):
     return _download(HttpResponse(award.credential_jwt, content_type=credentials.JWT_CONTENT_TYPE), award, "jwt")
 
 
+@readable_from_any_origin
 def credential_png(request, award_uuid):
     """The badge image baked with the OB 3.0 credential (JSON with its proof)."""
     award, gone = _issued_award_or_gone(request, award_uuid)
@@ -158,16 +176,19 @@ def credential_png(request, award_uuid):
     return _download(HttpResponse(data, content_type="image/png"), award, "png")
 
 
+@readable_from_any_origin
 @conditional_page
 def did_document(request):
     return _json_ld(credentials.did_document(), content_type="application/did+ld+json")
 
 
+@readable_from_any_origin
 @conditional_page
 def jwks(request):
     return _json_ld(credentials.jwks(), content_type="application/jwk-set+json")
 
 
+@readable_from_any_origin
 @conditional_page
 def key(request, key_id):
     """A JWT's `kid`: one of the issuer's public keys as a JWK."""
@@ -177,6 +198,7 @@ def key(request, key_id):
     return _json_ld(credentials.jwk(found), content_type="application/jwk+json")
 
 
+@readable_from_any_origin
 @conditional_page
 def status_list(request, kind):
     if kind not in credentials.STATUS_LISTS:
@@ -232,10 +254,10 @@ def certificate_pdf(request, code):
     return redirect(certificate)
 
 
+@readable_from_any_origin
 def certificate_credential(request, code):
     certificate = sign_certificate(get_certificate_or_404(code))
     response = HttpResponse(credentials.dumps(certificate.credential), content_type=credentials.CONTENT_TYPE)
-    response["Access-Control-Allow-Origin"] = "*"
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.json"'
     return response

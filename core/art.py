@@ -6,6 +6,11 @@ they read as one illustrated set. A picture is a list of shapes in a small coord
 `to_svg` writes it for the pages (crisp at any size, a few KB) and `to_png` rasterises the same
 list with Pillow where a bitmap is required (Open Badges images), drawn large and scaled down for
 smooth edges.
+
+The pages show the SVGs as <img>, which page CSS cannot reach, so each SVG carries its own dark
+theme: a `prefers-color-scheme: dark` block that repaints the ground, the ink and the colours that
+would vanish on it (DARK). The colours written on the shapes stay the light ones, for renderers
+without that query (WeasyPrint's PDFs, which are printed on paper) and for the PNGs.
 """
 
 import io
@@ -25,6 +30,19 @@ SAND = "#e8d9c7"
 OCHRE = "#d99a3e"
 SAGE = "#7f9a7a"
 TEAL = "#2f6f73"
+
+# Each palette colour that changes in the dark theme, and what it becomes: the ground and the ink
+# take tokens.css's dark --color-bg and --color-text, clay its dark --color-accent; sand (the soft
+# disc behind a motif) turns into a ground a step lighter, and plum, nearly the dark ground itself,
+# turns into a lighter plum. Cut-outs drawn in paper (the halo round a node) follow the ground.
+DARK = {
+    PAPER: "#161214",
+    INK: "#f2ebe6",
+    CLAY: "#f08c68",
+    SAND: "#33292b",
+    PLUM: "#9d86b4",
+}
+_DARK_NAMES = {PAPER: "paper", INK: "ink", CLAY: "clay", SAND: "sand", PLUM: "plum"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,8 @@ def _num(value: float) -> str:
 
 def _paint(shape: Shape) -> str:
     parts = [f'fill="{shape.fill}"' if shape.fill else 'fill="none"']
+    if classes := _dark_classes(shape.fill, shape.stroke):
+        parts.insert(0, f'class="{classes}"')
     if shape.stroke:
         parts.append(f'stroke="{shape.stroke}" stroke-width="{_num(shape.width)}"')
         if shape.kind == "line":
@@ -99,6 +119,23 @@ def _paint(shape: Shape) -> str:
     if shape.opacity < 1:
         parts.append(f'opacity="{_num(shape.opacity)}"')
     return " ".join(parts)
+
+
+def _dark_classes(fill: str | None, stroke: str | None) -> str:
+    """The classes the dark theme repaints: f-<name> for a fill, s-<name> for a stroke."""
+    names = [f"f-{_DARK_NAMES[fill]}" if fill in DARK else "", f"s-{_DARK_NAMES[stroke]}" if stroke in DARK else ""]
+    return " ".join(name for name in names if name)
+
+
+def _dark_style(picture: Picture) -> str:
+    """The picture's dark theme, for the colours it uses; "" when none of them changes."""
+    fills = {shape.fill for shape in picture.shapes} | {picture.background}
+    strokes = {shape.stroke for shape in picture.shapes}
+    rules = [f".f-{_DARK_NAMES[c]}{{fill:{DARK[c]}}}" for c in DARK if c in fills]
+    rules += [f".s-{_DARK_NAMES[c]}{{stroke:{DARK[c]}}}" for c in DARK if c in strokes]
+    if not rules:
+        return ""
+    return "<style>@media (prefers-color-scheme: dark){" + "".join(rules) + "}</style>"
 
 
 def to_svg(picture: Picture, *, title: str = "") -> str:
@@ -110,8 +147,11 @@ def to_svg(picture: Picture, *, title: str = "") -> str:
            + (' role="img"' if title else "") + ">"]
     if title:
         out.append(f"<title>{escape(title)}</title>")
+    if style := _dark_style(picture):
+        out.append(style)
     if picture.background:
-        out.append(f'<rect width="{w}" height="{h}" fill="{picture.background}"/>')
+        ground = _dark_classes(picture.background, None)
+        out.append(f'<rect width="{w}" height="{h}"' + (f' class="{ground}"' if ground else "") + f' fill="{picture.background}"/>')
     for shape in picture.shapes:
         paint = _paint(shape)
         if shape.kind == "circle":

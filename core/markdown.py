@@ -6,6 +6,7 @@ bounded nesting depth (CommonMark preset: 20 levels), so no input can hold a wor
 exhaust the stack: a regex-backtracking parser is one comment away from a denial of service.
 """
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -43,6 +44,14 @@ def _render(text: str) -> str:
     """Rendering is a pure function of the text, so each worker keeps the most recent results:
     course, session and lesson texts are shown on every page view and render once per process."""
     return sanitize_html(_parser.render(text)).strip()
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown text without its markup, on one line: for places that take plain
+    text (a meta description, a text field of Open Badges JSON). Rendering first means the
+    markup goes the way the site reads it (a link keeps its text, a code span its content)."""
+    words = nh3.clean(render_markdown(text), tags=set())
+    return " ".join(html.unescape(words).split())
 
 
 def render_trusted_markdown(text: str) -> str:

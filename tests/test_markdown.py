@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from core.markdown import _render, render_markdown
+from core.markdown import _render, markdown_to_text, render_markdown
 
 
 def test_markdown_renders_emphasis_lists_and_links():
@@ -60,3 +60,9 @@ def test_deeply_nested_lists_and_quotes_render_instead_of_exhausting_the_stack()
 def test_tables_and_strikethrough_still_render():
     html = render_markdown("| a | b |\n| --- | --- |\n| 1 | ~~2~~ |")
     assert "<table>" in html and "<td>1</td>" in html and "<s>2</s>" in html
+
+
+def test_markdown_to_text_keeps_the_words_and_drops_the_markup():
+    text = "Has **bold**, [a link](https://example.com/?a=1&b=2) & `code <x>`\n\nSecond *paragraph*.<script>x()</script>"
+    assert markdown_to_text(text) == "Has bold, a link & code <x> Second paragraph."
+    assert markdown_to_text("") == ""

@@ -323,6 +323,31 @@ def test_the_json_and_jwt_downloads_are_attachments(client, award):
     assert jwt_download.content.decode() == award.credential_jwt
 
 
+def test_every_open_badges_answer_is_readable_from_any_origin_even_once_revoked(client, award):
+    """Verifiers and wallets fetch these from their own origin; a revocation they cannot read looks like an outage."""
+    live = [
+        f"/badges/awards/{award.uuid}/credential.json",
+        f"/badges/awards/{award.uuid}/credential.json?download=1",
+        f"/badges/awards/{award.uuid}/credential.jwt",
+        f"/badges/awards/{award.uuid}/credential.png",
+        f"/badges/assertions/{award.uuid}.json",
+        f"/badges/class/{award.badge.slug}.json",
+        "/badges/issuer.json",
+        "/badges/status/awards.json",
+        "/.well-known/did.json",
+        "/.well-known/jwks.json",
+    ]
+    for url in live:
+        response = client.get(url)
+        assert (url, response.status_code, response.headers.get("Access-Control-Allow-Origin")) == (url, 200, "*")
+
+    revoke_award(award, "Issued in error.")
+
+    for url in live[:5]:
+        response = client.get(url)
+        assert (url, response.status_code, response.headers.get("Access-Control-Allow-Origin")) == (url, 410, "*")
+
+
 def test_an_award_made_before_credentials_existed_is_issued_on_first_download(client, award):
     Award.objects.filter(pk=award.pk).update(credential=None, credential_jwt="")
 

@@ -13,7 +13,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from PIL import Image
 
-from core.art import to_svg
+from core.art import DARK, PAPER, to_svg
 from courses import art as course_art
 from courses.forms import CourseAdminForm, SessionAdminForm, StaffMemberAdminForm
 from courses.models import Session
@@ -37,6 +37,17 @@ def test_the_shipped_svgs_are_what_the_code_draws_with_their_description():
         assert "<script" not in svg and "href" not in svg
         alts.add(alt)
     assert len(alts) == 7  # every picture is described in its own words
+
+
+def test_each_shipped_svg_repaints_its_ground_in_the_dark_theme():
+    """Shown as <img>, the page's CSS cannot reach them: each carries its own dark theme
+    (tests/browser/test_art_themes.py checks what Chromium draws)."""
+    for name in [course_art.COVER_ART_NAME] + [course_art.session_art_name(n) for n in range(1, 7)]:
+        svg = (STATIC / name).read_text()
+        style = svg.split("<style>", 1)[1].split("</style>", 1)[0]
+        assert style.startswith("@media (prefers-color-scheme: dark){"), name
+        assert f".f-paper{{fill:{DARK[PAPER]}}}" in style, name
+        assert f'class="f-paper" fill="{PAPER}"/>' in svg.split("</style>", 1)[1].split("\n", 2)[1], name  # the ground
 
 
 def test_a_seventh_session_starts_the_series_again():
