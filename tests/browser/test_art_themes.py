@@ -5,12 +5,10 @@ import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from core.art import DARK, PAPER
-from courses.models import Course
 from tests import factories
 from tests.conftest import SCREENSHOTS, login_in_browser
 
@@ -20,15 +18,10 @@ GROUND = {"light": PAPER, "dark": DARK[PAPER]}
 
 
 @pytest.fixture
-def real_course(settings, tmp_path):
-    from django.conf import global_settings
-
+def enrolled_course(real_course):
     from accounts.models import User
 
-    settings.MEDIA_ROOT = str(tmp_path)
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the fixture's demo passwords are PBKDF2
-    call_command("load_course", "--demo-users", verbosity=0)
-    course = Course.objects.get()
+    course = real_course
     learner = User.objects.get(email="learner@atelier.test")
     if not learner.enrollments.filter(course=course).exists():
         factories.enroll(learner, course)
@@ -47,7 +40,7 @@ def close(colour: str, expected: str, tolerance: int = 3) -> bool:
     return all(abs(a - b) <= tolerance for a, b in pairs)
 
 
-def test_the_cover_and_session_pictures_sit_on_the_themes_ground(_playwright_browser, live_server, real_course):
+def test_the_cover_and_session_pictures_sit_on_the_themes_ground(_playwright_browser, live_server, enrolled_course):
     folder = SCREENSHOTS / "art"
     folder.mkdir(parents=True, exist_ok=True)
     found = {}
@@ -58,8 +51,8 @@ def test_the_cover_and_session_pictures_sit_on_the_themes_ground(_playwright_bro
         page.set_default_timeout(15000)
         login_in_browser(page, "learner@atelier.test", "atelier-learner")
         for name, url, selector in (
-            ("course-page", real_course.get_absolute_url(), "img.art-cover"),
-            ("session-page", reverse("learn:session", args=[real_course.slug, 1]), "img.art-banner"),
+            ("course-page", enrolled_course.get_absolute_url(), "img.art-cover"),
+            ("session-page", reverse("learn:session", args=[enrolled_course.slug, 1]), "img.art-banner"),
         ):
             assert page.goto(url).status == 200
             # A full-page shot never scrolls, so lazy images below the fold would stay blank: load them first.

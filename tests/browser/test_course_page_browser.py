@@ -1,20 +1,10 @@
 """The foundation in a real browser: the course page and the admin, with screenshots."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import login_in_browser, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_course(settings, tmp_path):
-    from django.conf import global_settings
-
-    settings.MEDIA_ROOT = str(tmp_path)
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the fixture's demo passwords are PBKDF2
-    call_command("load_course", "--demo-users", verbosity=0)
 
 
 def test_course_page_and_instructor_admin_in_chromium(page, real_course):

@@ -9,13 +9,12 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from badges.models import BadgeClass
 from badges.services import award_badge
-from courses.models import Course, Lesson, LessonCompletion
+from courses.models import Lesson, LessonCompletion
 from gallery import services as gallery
 from portfolios.models import Answer, Worksheet
 from portfolios.services import get_or_create_portfolio
@@ -30,16 +29,11 @@ THEMES = ("light", "dark")
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(real_course):
     """The real course and demo users, with a learner part-way through: a lesson, an answer, an entry, a badge."""
-    from django.conf import global_settings
-
     from accounts.models import User
 
-    settings.MEDIA_ROOT = str(tmp_path)
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the fixture's demo passwords are PBKDF2
-    call_command("load_course", "--demo-users", verbosity=0)
-    course = Course.objects.get()
+    course = real_course
     learner = User.objects.get(email="learner@atelier.test")
     peer = User.objects.get(email="learner2@atelier.test")
     enrollment = learner.enrollments.filter(course=course).first() or factories.enroll(learner, course)
