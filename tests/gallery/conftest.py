@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image
 
+from core import ratelimit
 from courses.models import Lesson, StaffMember
 from gallery import services
 from gallery.models import Entry
@@ -24,6 +25,15 @@ EVALUATION = (
     "first and replaced them with saves and replies. Next time I would test two posting rhythms for a month "
     "before committing, and budget time for replying to every comment in the first hour."
 )
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttles' clock, stopped at the start of an hour: their windows are the wall clock's
+    minutes and hours, so a test that counts up to a limit must not straddle one by chance."""
+    now = {"t": 1_700_000_000.0 - 1_700_000_000.0 % 3600}
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now["t"])
+    return now
 
 
 def png_bytes(size=(64, 48), color=(200, 80, 120)) -> bytes:

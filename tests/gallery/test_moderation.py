@@ -56,7 +56,7 @@ def test_the_database_holds_one_open_report_per_reporter_and_target(peer, entry,
             Report.objects.create(reporter=peer, entry=entry, reason="again", **target)
 
 
-def test_a_flood_of_reports_is_slowed_down_with_the_reason_kept(peer_client, entry, make_entry, learner):
+def test_a_flood_of_reports_is_slowed_down_with_the_reason_kept(peer_client, entry, make_entry, learner, clock):
     others = [make_entry(f"Entry {n}") for n in range(6)]
     for other in others[:5]:
         response = peer_client.post(reverse("gallery:report_entry", args=[entry.course.slug, other.pk]), {"reason": "Spam"})

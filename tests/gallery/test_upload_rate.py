@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from core import ratelimit
 from gallery.models import Entry
 from portfolios.models import Answer
 from tests.gallery.conftest import EVALUATION, SUMMARY, client_for
@@ -22,13 +21,6 @@ def upload() -> SimpleUploadedFile:
     Image.new("RGB", (64, 48), (200, 80, 120)).save(buffer, "PNG")
     return SimpleUploadedFile("picture.png", buffer.getvalue(), content_type="image/png")
 
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock at the start of an hour, so a test never straddles a window by chance."""
-    now = {"t": 1_700_000_000.0 - 1_700_000_000.0 % 3600}
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now["t"])
-    return now
 
 
 @pytest.fixture
