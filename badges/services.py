@@ -295,6 +295,7 @@ def issue_certificate_if_complete(user_id: int, course_id: int) -> Certificate |
         Enrollment.objects.select_related("user", "course")
         .filter(Q(completed_at__isnull=False) | Q(status=Enrollment.Status.COMPLETED), user_id=user_id, course_id=course_id)
         .filter(certificate__isnull=True)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
         .first()
     )
     if enrollment is None:

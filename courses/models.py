@@ -609,15 +609,16 @@ class EnrollmentQuerySet(models.QuerySet):
     def with_stale_progress(self):
         """Enrollments whose stored figures disagree with their completions: a recompute job that
         was lost (a killed worker, a broker that refused it) or a required lesson added or removed
-        since. Two counts per row, each read from an index, so the reconciler stays cheap."""
+        since. Every status: expired and withdrawn learners still see their figures (read-only),
+        and recompute_enrollment_progress keeps their status. Two counts per row, each read from an
+        index, so the reconciler stays cheap."""
         required = Lesson.objects.filter(session__course=models.OuterRef("course_id"), is_required=True)
         done = LessonCompletion.objects.filter(enrollment=models.OuterRef("pk"), lesson__is_required=True)
         def number(rows, by):
             return Coalesce(models.Subquery(rows.order_by().values(by).annotate(n=models.Count("pk")).values("n")[:1]), 0)
 
         return (
-            self.current()
-            .annotate(required_now=number(required, "session__course"), done_now=number(done, "enrollment"))
+            self.annotate(required_now=number(required, "session__course"), done_now=number(done, "enrollment"))
             .exclude(total_lessons=models.F("required_now"), completed_lessons=models.F("done_now"))
         )
 

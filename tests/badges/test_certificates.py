@@ -7,12 +7,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from badges import credentials
 from badges.models import BadgeClass, Certificate
-from badges.services import revoke_award, revoke_certificate
-from courses.models import LearningOutcome, Lesson, LessonCompletion
+from badges.services import issue_certificate_if_complete, revoke_award, revoke_certificate
+from courses.models import Enrollment, LearningOutcome, Lesson, LessonCompletion
 from courses.tasks import recompute_progress
 from tests.badges.test_credentials import SITE, _get_json, data_integrity_verifies, jwt_payload, status_is_set
 
@@ -131,6 +132,16 @@ def test_an_incomplete_course_has_no_certificate(enrollment, course, django_capt
 
     assert not Certificate.objects.exists()
 
+
+
+def test_a_learner_who_finished_then_withdrew_gets_no_certificate_from_a_late_job(enrollment):
+    """The certificate job was lost or late (reconcile_awards runs it again) and the learner
+    withdrew meanwhile: their completion date stays, but no certificate is issued."""
+    enrollment.status, enrollment.completed_at = Enrollment.Status.WITHDRAWN, timezone.now()
+    enrollment.save(update_fields=["status", "completed_at"])
+
+    assert issue_certificate_if_complete(enrollment.user_id, enrollment.course_id) is None
+    assert not Certificate.objects.exists()
 
 def test_my_badges_links_the_certificate(enrolled_client, completed):
     html = enrolled_client.get("/badges/").content.decode()

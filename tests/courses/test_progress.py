@@ -244,6 +244,20 @@ def test_the_reconciler_repairs_every_enrollment_whose_figures_disagree_and_badg
     assert reconcile_progress() == 0  # nothing left to repair
 
 
+
+@pytest.mark.parametrize("status", [Enrollment.Status.EXPIRED, Enrollment.Status.WITHDRAWN])
+def test_the_reconciler_also_repairs_ended_enrollments_and_keeps_their_status(enrollment, course, status):
+    """Learners whose access ended or who withdrew still see their figures on My learning and the
+    course page: a job lost before the status changed must not leave them wrong for good."""
+    for lesson in Lesson.objects.filter(session__course=course, session__number=1):
+        LessonCompletion.objects.create(enrollment=enrollment, lesson=lesson)  # the job never ran
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=status)
+
+    assert reconcile_progress() == 1
+    enrollment.refresh_from_db()
+    assert (enrollment.completed_lessons, enrollment.status) == (2, status)
+    assert reconcile_progress() == 0
+
 def test_adding_a_required_lesson_recomputes_the_course_and_recompleting_keeps_the_first_date(
     transactional_db, enrollment, course
 ):
