@@ -102,6 +102,7 @@ def award_detail(request, award_uuid):
     return render(request, "badges/award_detail.html", context, status=410 if award.is_revoked else 200)
 
 
+@readable_from_any_origin
 def baked_png(request, award_uuid):
     award = get_award_or_404(request.user, award_uuid)
     if award.is_revoked:

@@ -330,6 +330,7 @@ def test_every_open_badges_answer_is_readable_from_any_origin_even_once_revoked(
         f"/badges/awards/{award.uuid}/credential.json?download=1",
         f"/badges/awards/{award.uuid}/credential.jwt",
         f"/badges/awards/{award.uuid}/credential.png",
+        f"/badges/awards/{award.uuid}/baked.png",
         f"/badges/assertions/{award.uuid}.json",
         f"/badges/class/{award.badge.slug}.json",
         "/badges/issuer.json",
@@ -343,7 +344,7 @@ def test_every_open_badges_answer_is_readable_from_any_origin_even_once_revoked(
 
     revoke_award(award, "Issued in error.")
 
-    for url in live[:5]:
+    for url in live[:6]:
         response = client.get(url)
         assert (url, response.status_code, response.headers.get("Access-Control-Allow-Origin")) == (url, 410, "*")
 
