@@ -189,9 +189,13 @@ if DATABASE_URL:
     # DB_STATEMENT_TIMEOUT milliseconds (pages run in tens of milliseconds; the workers, whose
     # jobs read more, get a longer one in the Procfile; 0 turns it off, for a long migration).
     # Either answers the site's 503 page (core.views.server_error).
+    # JIT is off unless DB_JIT=1: it pays for long analytic queries, not for pages. The course
+    # dashboard's aggregates over every enrollment are estimated well above jit_above_cost, and
+    # each would spend longer compiling than running.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=env_int("DB_CONNECT_TIMEOUT", 3),
-        options=f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT', 5000)}",
+        options=f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT', 5000)}"
+        + ("" if env_bool("DB_JIT", False) else " -c jit=off"),
     )
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(

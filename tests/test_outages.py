@@ -209,6 +209,8 @@ def test_every_statement_has_a_timeout(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "5s"
+        cursor.execute("SHOW jit")  # the same startup options carry it (config/settings.py)
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_a_healthy_site_shows_no_delay_notice(client, learning_setup):

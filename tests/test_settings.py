@@ -86,3 +86,11 @@ def test_postgresql_prepares_statements_unless_told_not_to():
     s = load_settings(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0", DB_CONN_HEALTH_CHECKS="0")
     assert "server_side_binding" not in s["options"] and "prepare_threshold" not in s["options"]
     assert s["health"] is False
+
+
+def test_postgresql_jit_is_off_unless_asked_for():
+    """PostgreSQL compiles a query whose estimated cost passes jit_above_cost; the course
+    dashboard's aggregates over every enrollment do, and compiling took longer than running."""
+    url = "postgres://atelier@db.example.com:5432/atelier"
+    assert load_settings(DATABASE_URL=url)["options"]["options"].split(" -c ")[1:] == ["jit=off"]
+    assert "jit" not in load_settings(DATABASE_URL=url, DB_JIT="1")["options"]["options"]
