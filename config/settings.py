@@ -7,6 +7,7 @@ the variables listed in README.md; missing essentials stop the start-up with a c
 
 import hashlib
 import os
+from operator import attrgetter
 from pathlib import Path
 
 import dj_database_url
@@ -266,6 +267,8 @@ ACCOUNT_CHANGE_EMAIL = True
 # X-Forwarded-For (one by default in production, none in development where no proxy runs).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if IS_PRODUCTION else 0)
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# The name people see (User.public_name), not the username, in "Logged in as …" and allauth's emails.
+ACCOUNT_USER_DISPLAY = attrgetter("public_name")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Atelier] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
 LOGIN_REDIRECT_URL = "/learn/"

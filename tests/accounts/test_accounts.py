@@ -58,6 +58,17 @@ def test_verified_learner_logs_in_with_email_and_password(client, learner):
     assert int(client.session["_auth_user_id"]) == learner.pk
 
 
+
+def test_logging_in_and_out_says_so_with_the_name_people_see_in_the_sites_words(client, learner):
+    """allauth said "Successfully signed in as <username>": the username is never shown anywhere
+    else, and the site says "log in" everywhere (locale/en)."""
+    response = client.post("/accounts/login/", {"login": "learner@example.com", "password": "correct-horse-42"}, follow=True)
+    html = response.content.decode()
+    assert f"Logged in as {learner.public_name}." in html and "signed in" not in html.lower()
+    assert learner.public_name != learner.username
+    response = client.post("/accounts/logout/", follow=True)
+    assert "You have logged out." in response.content.decode()
+
 def test_wrong_password_gets_a_clear_error(client, learner):
     response = client.post("/accounts/login/", {"login": "learner@example.com", "password": "nope"})
     assert response.status_code == 200

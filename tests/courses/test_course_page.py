@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -28,6 +29,13 @@ def test_open_adaptive_offering_says_start_immediately(client, course):
     html = client.get(course.get_absolute_url()).content.decode()
     assert "Open for enrollment — you can start immediately" in html
     assert "Enrollment has closed" not in html
+
+
+def test_a_visitor_sees_scheduled_offerings_as_a_second_choice_beside_starting_now(client, course):
+    """"Start immediately" above a list holding only a later start date read as a contradiction."""
+    future = factories.make_future_offering(course, days=40)
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert re.search(r"you can start immediately.*Or join a scheduled offering:.*" + re.escape(future.title), html, re.S)
 
 
 def test_closed_course_lists_future_offerings(client, db):
