@@ -107,11 +107,11 @@ def test_a_rejected_choice_is_drawn_with_its_error_not_from_the_cache(enrolled_c
 
 def test_the_portfolio_page_follows_a_prompt_made_required(enrolled_client, course, prompts):
     url = reverse("portfolios:portfolio", args=[course.slug])
-    assert "Link to your work" not in enrolled_client.get(url).content.decode().split("Still needed to submit:")[-1].split("</p>")[0]
+    assert "Link to your work" not in enrolled_client.get(url).content.decode().split("Still needed to submit:")[-1].split("</ul>")[0]
     prompts["url"].required = True
     prompts["url"].save()
     html = enrolled_client.get(url).content.decode()
-    assert "Link to your work" in html.split("Still needed to submit:")[1].split("</p>")[0]
+    assert "Link to your work" in html.split("Still needed to submit:")[1].split("</ul>")[0]
 
 
 def test_asking_for_worksheets_and_prompts_that_do_not_exist_leaves_no_keys(enrolled_client, course, worksheet):
