@@ -37,6 +37,15 @@ def test_an_instructor_sees_only_the_courses_they_teach(client, course, teacher,
         assert client.get(url).status_code == 302, url  # "does not exist", as for any unknown id
 
 
+
+def test_the_admin_greets_the_instructor_by_the_name_people_see_and_names_the_sites_icon(client, course, teacher):
+    """Django's admin greets with the username and names no icon, so browsers asked for a
+    /favicon.ico that is not there."""
+    client.force_login(teacher)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f"Welcome, <strong>{teacher.public_name}</strong>." in html and teacher.public_name != teacher.username
+    assert 'rel="icon" href="/static/img/favicon.svg"' in html
+
 def test_an_instructor_cannot_add_rows_to_a_course_they_do_not_teach(client, course, teacher, other_course):
     client.force_login(teacher)
     page = client.get(reverse("admin:courses_session_add")).content.decode()
