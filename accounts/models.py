@@ -79,6 +79,15 @@ class User(AbstractUser):
         (public_name_sql is the same rule in SQL)."""
         return self.display_name or self.get_full_name() or self.username
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone (time_zone), else the site's (TIME_ZONE): for dates shown on
+        their behalf to someone else, as on their certificate."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else timezone.get_default_timezone()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return timezone.get_default_timezone()
+
     def get_absolute_url(self) -> str:
         return reverse("accounts:public_profile", args=[self.username])
 

@@ -357,16 +357,20 @@ def request_certificate_pdf(certificate: Certificate) -> str:
 
 
 def certificate_context(certificate: Certificate) -> dict:
-    """What the certificate PDF and its public page show."""
+    """What the certificate PDF and its public page show. Its dates are the learner's calendar
+    days (User.zone), whoever looks and wherever the PDF is rendered: a certificate says the
+    same on its page and its PDF."""
     enrollment = certificate.enrollment
     course = enrollment.course
     page_url = settings.SITE_URL + certificate.get_absolute_url()
+    zone = enrollment.user.zone
     return {
         "certificate": certificate,
         "course": course,
         "outcomes": [outcome.text for outcome in course.outcomes.all()],
-        "started_at": enrollment.started_at or enrollment.enrolled_at,
-        "completed_at": enrollment.completed_at or certificate.issued_at,
+        "started_on": timezone.localdate(enrollment.started_at or enrollment.enrolled_at, zone),
+        "completed_on": timezone.localdate(enrollment.completed_at or certificate.issued_at, zone),
+        "issued_on": timezone.localdate(certificate.issued_at, zone),
         "page_url": page_url,
         "short_url": page_url.split("://", 1)[-1],
         "issuer_did": credentials.site_did(),

@@ -3,6 +3,7 @@ a PDF with a QR code to its public page, revoked through its status list."""
 
 import io
 import json
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 
 from badges import credentials
 from badges.models import BadgeClass, Certificate
-from badges.services import issue_certificate_if_complete, revoke_award, revoke_certificate
+from badges.services import certificate_pdf_bytes, issue_certificate_if_complete, revoke_award, revoke_certificate
 from courses.models import Enrollment, LearningOutcome, Lesson, LessonCompletion
 from courses.tasks import recompute_progress
 from tests.badges.test_credentials import SITE, _get_json, data_integrity_verifies, jwt_payload, status_is_set
@@ -79,12 +80,26 @@ def test_the_certificate_pdf_shows_who_what_when_and_how_to_verify(client, compl
     short_url = f"127.0.0.1:8000/c/{completed.code}/"
     for words in ("Lee Learner", course.title, "Measure what works.", f"{completed.hours} hours", short_url, completed.code):
         assert words in text, words
-    assert completed.enrollment.completed_at.strftime("%-d %B %Y") in text
+    assert timezone.localdate(completed.enrollment.completed_at, completed.enrollment.user.zone).strftime("%-d %B %Y") in text
     # The signed credential travels inside the PDF, and verifies.
     attached = json.loads(reader.attachments["certificate-credential.json"][0])
     assert attached == completed.credential
     assert data_integrity_verifies(client, attached)
 
+
+
+@pytest.mark.parametrize(("zone", "day"), [("Pacific/Kiritimati", "2 March 2026"), ("Pacific/Pago_Pago", "1 March 2026")])
+def test_the_certificate_gives_the_learners_own_calendar_day_on_its_page_and_pdf(client, completed, zone, day):
+    """Completed at 12:00 UTC: 2 March for a learner at UTC+14, 1 March at UTC-11, whoever looks
+    (the page) and wherever it is rendered (the PDF, in a worker on the site's zone)."""
+    enrollment = completed.enrollment
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    type(enrollment.user).objects.filter(pk=enrollment.user_id).update(time_zone=zone)
+
+    assert f"– {day}, about" in client.get(f"/c/{completed.code}/").content.decode()
+    certificate = Certificate.objects.select_related("enrollment__course", "enrollment__user").get(pk=completed.pk)
+    text = " ".join(PdfReader(io.BytesIO(certificate_pdf_bytes(certificate))).pages[0].extract_text().split())
+    assert f"– {day} ·" in text
 
 def test_the_certificate_pdf_can_be_merged_into_another_document(client, completed):
     data = b"".join(client.get(f"/c/{completed.code}/certificate.pdf").streaming_content)
