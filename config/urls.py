@@ -33,5 +33,7 @@ if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
 admin.site.site_header = "Atelier authoring"
 admin.site.site_title = "Atelier authoring"
 admin.site.index_title = "Courses, learners and the gallery"
+# Its header links "Back to the site" (templates/admin/base_site.html); Django's "View site" beside it went to the same place.
+admin.site.site_url = None
 
 handler500 = "core.views.server_error"

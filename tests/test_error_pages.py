@@ -57,3 +57,4 @@ def test_the_account_pages_say_log_in_as_the_header_does(client, db):
     assert "Sign In" not in login and "Sign In" not in signup
     assert "<title> Log in · Atelier</title>" in " ".join(login.split())
     assert "Sign Up" not in signup and "log in" in signup
+    assert "Remember me" in login and "Remember Me" not in login  # sentence case, as every other label

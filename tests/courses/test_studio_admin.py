@@ -45,6 +45,7 @@ def test_the_admin_greets_the_instructor_by_the_name_people_see_and_names_the_si
     html = client.get(reverse("admin:index")).content.decode()
     assert f"Welcome, <strong>{teacher.public_name}</strong>." in html and teacher.public_name != teacher.username
     assert 'rel="icon" href="/static/img/favicon.svg"' in html
+    assert "Back to the site" in html and "View site" not in html  # one link back, not two
 
 def test_an_instructor_cannot_add_rows_to_a_course_they_do_not_teach(client, course, teacher, other_course):
     client.force_login(teacher)
