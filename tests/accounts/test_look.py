@@ -51,5 +51,5 @@ def test_the_avatar_control_shows_the_picture_with_remove_and_replace_not_django
 def test_allauths_forms_render_through_the_projects_form_template_so_remember_me_is_a_checkbox_row(client, db):
     html = client.get(reverse("account_login")).content.decode()
     assert "Remember Me:" not in html
-    assert re.search(r'<label class="check" for="id_remember"><input type="checkbox" name="remember"[^>]*> <span>Remember Me</span></label>', html)
+    assert re.search(r'<label class="check" for="id_remember"><input type="checkbox" name="remember"[^>]*> <span>Remember me</span></label>', html)
     assert re.search(r'<label for="id_login">Email <span class="required" aria-hidden="true">\*</span></label>', html)
