@@ -1,7 +1,5 @@
 """Per-request settings that come from the signed-in person."""
 
-import zoneinfo
-
 from django.contrib.auth.middleware import get_user
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -30,10 +28,6 @@ class TimeZoneMiddleware:
 
 
 def _activate_zone_of(user):
-    name = getattr(user, "time_zone", "") if user.is_authenticated else ""
-    if name:
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(name))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
+    if user.is_authenticated:
+        timezone.activate(user.zone)  # the site's zone when theirs is unknown or no longer valid
     return user
