@@ -57,6 +57,14 @@ def test_restricted_region_is_shown_and_explained_to_a_learner_there(client, cou
     assert "not available in India, the country in your profile" in html
 
 
+def test_an_enrolled_learner_is_not_told_where_the_course_cannot_be_joined(client, course, user_factory):
+    learner = user_factory()
+    factories.enroll(learner, course)
+    client.force_login(learner)
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert "Not available in India" not in html
+
+
 def test_unpublished_course_is_404(client, db):
     course = factories.make_course(is_published=False)
     assert client.get(course.get_absolute_url()).status_code == 404
