@@ -36,7 +36,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
@@ -608,7 +608,8 @@ def main() -> int:
         cleanup(ctx)
     total = time.monotonic() - started
 
-    heading = (f"## {datetime.now():%Y-%m-%d %H:%M} — {learners:,} learners, {database.split(' ')[0]}, "
+    # UTC: django.setup() sets TZ to the site's TIME_ZONE, which made earlier headings Sydney time without saying so.
+    heading = (f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {learners:,} learners, {database.split(' ')[0]}, "
                f"Redis {'on' if env.get('REDIS_URL') else 'off'}, commit {git_revision()}")
     settings_line = (f"wrk {env_int('BENCH_THREADS', 2)} threads × {env_int('BENCH_CONNECTIONS', 16)} connections × "
                      f"{env_int('BENCH_DURATION', 8)} s per page; gunicorn config/gunicorn.py; "
