@@ -4,6 +4,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -49,6 +50,23 @@ def test_unverified_account_cannot_log_in_until_it_confirms(client, db):
     response = client.post("/accounts/login/", {"login": "wait@example.com", "password": "a-long-pass-phrase-9"})
     assert response.status_code == 302
     assert "confirm-email" in response.url
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_check_your_email_page_offers_a_new_link_and_logging_in_sends_one(client, db):
+    """The page after sign-up says what to do when no email comes: log in again. That sends a new
+    link (allauth limits it to one every few minutes, so the limit's window is cleared here)."""
+    response = client.post("/accounts/signup/", {"email": "late@example.com", "password1": "a-long-pass-phrase-9",
+                                                 "password2": "a-long-pass-phrase-9"}, follow=True)
+    html = response.content.decode()
+    assert "Check your email" in html and 'href="/accounts/login/"' in html
+    assert "contact us" not in html
+    assert len(mail.outbox) == 1
+    cache.clear()  # three minutes later, as far as the rate limit knows
+    response = client.post("/accounts/login/", {"login": "late@example.com", "password": "a-long-pass-phrase-9"}, follow=True)
+    assert "Check your email" in response.content.decode()
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["late@example.com"]
+    assert "/accounts/confirm-email/" in mail.outbox[1].body
     assert "_auth_user_id" not in client.session
 
 
