@@ -41,6 +41,9 @@ def test_sign_up_sends_a_verification_email_and_keeps_the_extra_fields(client, d
     assert "new@example.com" in mail.outbox[0].to
     assert "/accounts/confirm-email/" in mail.outbox[0].body
     assert not EmailAddress.objects.get(email="new@example.com").verified
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body).group(1)
+    html = client.get(link).content.decode()
+    assert "Confirm your email address" in html and "new@example.com</a> is your email address, Nia New." in html
 
 
 def test_unverified_account_cannot_log_in_until_it_confirms(client, db):
@@ -68,6 +71,25 @@ def test_the_check_your_email_page_offers_a_new_link_and_logging_in_sends_one(cl
     assert len(mail.outbox) == 2 and mail.outbox[1].to == ["late@example.com"]
     assert "/accounts/confirm-email/" in mail.outbox[1].body
     assert "_auth_user_id" not in client.session
+
+
+def test_a_forgotten_password_gets_a_link_and_pages_that_say_what_to_do_next(client, learner):
+    response = client.get("/accounts/password/reset/")
+    html = response.content.decode()
+    assert "contact us" not in html and "look in your spam folder" in html
+    assert "Reset your password" in html and "Send me a link" in html  # the site's sentence case, not allauth's Title Case
+    response = client.post("/accounts/password/reset/", {"email": "learner@example.com"}, follow=True)
+    html = response.content.decode()
+    assert "Check your email" in html and "contact us" not in html
+    assert 'href="/accounts/password/reset/">ask again</a>' in html
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["learner@example.com"]
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    assert response.redirect_chain, "allauth moves the key out of the URL before the form"
+    response = client.post(response.redirect_chain[-1][0], {"password1": "a-new-pass-phrase-7", "password2": "a-new-pass-phrase-7"})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password("a-new-pass-phrase-7")
 
 
 def test_verified_learner_logs_in_with_email_and_password(client, learner):
