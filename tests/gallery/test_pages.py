@@ -112,3 +112,17 @@ def test_every_thread_form_carries_this_sessions_token(entry, peer, learner):
     assert re.search(r'name="parent" value="(\d+)"', html).group(1) == comment_id
     response = second.post(f"{url}comments/", {"csrfmiddlewaretoken": token, "parent": comment_id, "body": "A reply that is long enough."})
     assert response.status_code == 302
+
+
+def test_an_empty_gallery_invites_a_first_entry_without_a_search_box(peer_client, course):
+    url = reverse("gallery:list", args=[course.slug])
+    html = peer_client.get(url).content.decode()
+    assert "No one has published yet." in html and 'role="search"' not in html
+    # After a search that found nothing the box stays, with the words typed, to try again.
+    html = peer_client.get(url, {"q": "glaze"}).content.decode()
+    assert 'role="search"' in html and 'value="glaze"' in html
+
+
+def test_a_gallery_with_entries_can_be_searched_and_sorted(entry, peer_client):
+    html = peer_client.get(reverse("gallery:list", args=[entry.course.slug])).content.decode()
+    assert 'role="search"' in html and 'name="sort"' in html
