@@ -1,6 +1,7 @@
 """The whole gallery story in Chromium: publish with a cover, comment, reply, notify, 404, moderate."""
 
 import pytest
+from playwright.sync_api import expect
 
 from gallery import services
 from portfolios.services import get_or_create_portfolio
@@ -39,7 +40,8 @@ def test_learners_publish_comment_reply_and_an_instructor_hides_a_reported_comme
     page.set_input_files("input[name=cover]", str(cover))
     page.fill("input[name=cover_alt]", "A purple cover")
     page.click("button:has-text('Publish to the gallery')")
-    assert "Please accept the community rules" in page.content()
+    # The upload takes a moment: wait for the answer, not the page being replaced.
+    expect(page.get_by_text("Please accept the community rules")).to_be_visible()
     assert page.input_value("input[name=cover_alt]") == "A purple cover"  # text kept
     assert "My strategy connects" in page.content()  # the portfolio's summary, shown
     page.set_input_files("input[name=cover]", str(cover))
