@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
-from weasyprint import HTML
 
+from core import art
+from core.pdf import html_to_pdf
 from courses.captions import write_vtt
 
 WIDTH, HEIGHT = 1280, 720
@@ -46,8 +47,10 @@ LEAD_IN = 0.6
 CAPTION_CHARS = 84
 TOOLS = {"flite": "flite", "ffmpeg": "ffmpeg", "pdftoppm": "poppler-utils"}
 
-INK, MUTED, LINE, WASH = "#1d1b22", "#5c5866", "#dcd8e2", "#f6f4f8"
-ACCENT, ACCENT_DARK, ACCENT_WASH, OK = "#5b2a86", "#431f63", "#efe7f6", "#1e6b3a"
+# The site's palette (static/css/tokens.css, light theme), by way of core.art where it has the colour.
+INK, PAPER, MUTED, LINE = art.INK, art.PAPER, "#5e5559", "#ddd3ca"  # --color-muted, --color-border
+ACCENT, ACCENT_DARK, ACCENT_WASH = art.CLAY, art.PLUM, art.SAND  # sand, not the accent wash: it shows on paper
+TITLE_SOFT, TITLE_TEXT = art.BLUSH, "#f3ece8"  # on the plum title slide
 
 
 class VideoToolMissing(Exception):
@@ -224,31 +227,34 @@ def narrate(talk: Talk, workdir: Path) -> tuple[Path, list[float], list[dict]]:
 SLIDE_CSS = f"""
 @page {{ size: {WIDTH}px {HEIGHT}px; margin: 0; }}
 * {{ box-sizing: border-box; }}
-body {{ margin: 0; font-family: "Liberation Sans", "DejaVu Sans", sans-serif; color: {INK}; }}
-.slide {{ width: {WIDTH}px; height: {HEIGHT}px; position: relative; overflow: hidden; background: #fff; page-break-after: always; }}
+body {{ margin: 0; font-family: var(--font-body); color: {INK}; }}
+.slide {{ width: {WIDTH}px; height: {HEIGHT}px; position: relative; overflow: hidden; background: {PAPER}; page-break-after: always; }}
 .slide::before {{ content: ""; position: absolute; left: 0; top: 0; bottom: 0; width: 18px; background: {ACCENT}; }}
-.eyebrow {{ position: absolute; left: 76px; top: 44px; font-size: 19px; letter-spacing: .12em; text-transform: uppercase; color: {MUTED}; }}
-h1 {{ position: absolute; left: 76px; right: 76px; top: 78px; margin: 0; font-size: 50px; line-height: 1.12; color: {ACCENT_DARK}; }}
+.eyebrow {{ position: absolute; left: 76px; top: 44px; font-size: 19px; font-weight: 600; letter-spacing: .12em; text-transform: uppercase;
+  color: {MUTED}; }}
+h1 {{ position: absolute; left: 76px; right: 76px; top: 76px; margin: 0; font-family: var(--font-display); font-weight: 600; font-size: 50px;
+  line-height: 1.12; color: {ACCENT_DARK}; }}
 .body {{ position: absolute; left: 76px; right: 76px; top: 184px; height: 340px; }}
 .body svg {{ display: block; margin: 0 auto; }}
 ul {{ margin: 0; padding: 0; list-style: none; }}
 li {{ font-size: 32px; line-height: 1.3; margin: 0 0 20px; padding-left: 42px; position: relative; }}
 li::before {{ content: ""; position: absolute; left: 4px; top: 13px; width: 16px; height: 16px; border-radius: 50%; background: {ACCENT}; }}
+b {{ font-weight: 700; }}
 li b {{ color: {ACCENT_DARK}; }}
 .foot {{ position: absolute; left: 76px; right: 60px; bottom: 26px; font-size: 16px; color: {MUTED}; display: flex; justify-content: space-between; }}
-.title {{ background: {ACCENT}; color: #fff; }}
-.title::before {{ background: {ACCENT_DARK}; }}
-.title .eyebrow {{ color: #d9c8ea; top: 200px; }}
-.title h1 {{ color: #fff; top: 240px; font-size: 64px; }}
-.title .subtitle {{ position: absolute; left: 76px; right: 120px; top: 420px; font-size: 30px; line-height: 1.35; color: #f1e9f8; }}
-.title .foot {{ color: #d9c8ea; }}
-.quote .statement {{ font-size: 44px; line-height: 1.3; color: {ACCENT_DARK}; border-left: 8px solid {ACCENT_WASH};
-  padding-left: 34px; margin-top: 10px; }}
+.title {{ background: {ACCENT_DARK}; color: #fff; }}
+.title::before {{ background: {ACCENT}; }}
+.title .eyebrow {{ color: {TITLE_SOFT}; top: 200px; }}
+.title h1 {{ color: #fff; top: 238px; font-size: 64px; }}
+.title .subtitle {{ position: absolute; left: 76px; right: 120px; top: 420px; font-size: 30px; line-height: 1.35; color: {TITLE_TEXT}; }}
+.title .foot {{ color: {TITLE_SOFT}; }}
+.quote .statement {{ font-family: var(--font-display); font-weight: 600; font-size: 44px; line-height: 1.3; color: {ACCENT_DARK};
+  border-left: 8px solid {ACCENT}; padding-left: 34px; margin-top: 10px; }}
 .quote .by {{ font-size: 24px; color: {MUTED}; margin-top: 26px; padding-left: 42px; }}
 .steps {{ display: flex; gap: 22px; }}
 .step {{ flex: 1; background: {ACCENT_WASH}; border-radius: 16px; padding: 24px 22px; font-size: 26px; line-height: 1.3; }}
-.step .n {{ display: block; font-size: 40px; font-weight: bold; color: {ACCENT}; margin-bottom: 10px; }}
-svg text {{ font-family: "Liberation Sans", "DejaVu Sans", sans-serif; }}
+.step .n {{ display: block; font-family: var(--font-display); font-size: 40px; font-weight: 600; color: {ACCENT}; margin-bottom: 10px; }}
+svg text {{ font-family: var(--font-body); }}
 """
 
 
@@ -304,7 +310,7 @@ def _svg(inner: str) -> str:
 
 def _text(x, y, text, size=24, weight="normal", fill=INK, anchor="middle") -> str:
     return (
-        f'<text x="{x:.0f}" y="{y:.0f}" font-family="Liberation Sans, DejaVu Sans, sans-serif" font-size="{size}" '
+        f'<text x="{x:.0f}" y="{y:.0f}" font-family="Figtree, DejaVu Sans, sans-serif" font-size="{size}" '
         f'font-weight="{weight}" fill="{fill}" text-anchor="{anchor}">{_label(text)}</text>'
     )
 
@@ -448,7 +454,9 @@ LAYOUTS = {"bullets": _bullets, "quote": _quote, "steps": _steps, "model": _mode
 def render_slides(talk: Talk, workdir: Path) -> list[Path]:
     pages = "".join(slide_html(talk, slide, n) for n, slide in enumerate(talk.slides, start=1))
     pdf = workdir / "slides.pdf"
-    HTML(string=f"<html lang='en'><head><meta charset='utf-8'><style>{SLIDE_CSS}</style></head><body>{pages}</body></html>").write_pdf(pdf)
+    # tokens.css brings the site's fonts (Figtree, Fraunces); the colours are repeated above for the SVG attributes.
+    head = f"<meta charset='utf-8'><link rel='stylesheet' href='/static/css/tokens.css'><style>{SLIDE_CSS}</style>"
+    pdf.write_bytes(html_to_pdf(f"<html lang='en'><head>{head}</head><body>{pages}</body></html>", tagged=False))
     subprocess.run(
         ["pdftoppm", "-png", "-scale-to-x", str(WIDTH), "-scale-to-y", str(HEIGHT), str(pdf), str(workdir / "slide")],
         check=True, capture_output=True,

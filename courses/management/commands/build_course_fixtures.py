@@ -15,11 +15,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.utils.text import slugify
-from weasyprint import CSS, HTML
 
 from core.art import to_svg
 from core.markdown import render_trusted_markdown
-from core.pdf import ACCESSIBLE_VARIANT
+from core.pdf import html_to_pdf
 from courses import art as course_art
 from courses.captions import read_cues
 from courses.management import videos
@@ -43,13 +42,19 @@ DEMO_USERS = [
 COHORT_2024_START = "2024-05-28"
 NEXT_COHORT_START = "2027-03-02"
 
+# On top of static/css/tokens.css: the site's fonts and colours, set for a printed page.
 EBOOK_CSS = """
-@page { size: A4; margin: 22mm 20mm; @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; color: #666; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.5; color: #1d1b22; }
-h1 { color: #5b2a86; font-size: 20pt; margin: 0 0 6mm; }
-h2 { color: #431f63; font-size: 13pt; margin: 7mm 0 2mm; }
-h3 { font-size: 11pt; }
-.source { color: #666; font-size: 9pt; border-top: 1px solid #ccc; padding-top: 2mm; margin-top: 8mm; }
+@page { size: A4; margin: 22mm 20mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-family: var(--font-body); font-size: 9pt; color: var(--color-muted); } }
+body { font-family: var(--font-body); font-size: 10.5pt; line-height: 1.5; color: var(--color-text); }
+h1, h2, h3 { font-family: var(--font-display); font-weight: 600; line-height: var(--leading-tight); color: var(--color-hero); }
+h1 { font-size: 22pt; margin: 0 0 6mm; padding-bottom: 3mm; border-bottom: 2pt solid var(--color-accent); }
+h2 { font-size: 14pt; margin: 7mm 0 2mm; }
+h3 { font-size: 11.5pt; }
+strong { font-weight: 700; }
+a { color: var(--color-accent-strong); }
+blockquote { margin: 4mm 0; padding-left: 5mm; border-left: 2pt solid var(--color-accent); color: var(--color-muted); }
+.source { color: var(--color-muted); font-size: 9pt; border-top: 1px solid var(--color-border); padding-top: 2mm; margin-top: 8mm; }
 """
 
 
@@ -271,16 +276,16 @@ class Command(BaseCommand):
         """Render one ebook to fixtures/media/lessons/documents/<key>.pdf; return its media name."""
 
         body = render_trusted_markdown(text)
+        head = f"<meta charset='utf-8'><title>{title}</title><link rel='stylesheet' href='/static/css/tokens.css'><style>{EBOOK_CSS}</style>"
         html = (
-            f"<html lang='en'><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
+            f"<html lang='en'><head>{head}</head><body>{body}"
             "<p class='source'>Introduction to Micro-Influence for Creative Professionals · "
             "Social Media Mastery · course notes prepared for Atelier</p></body></html>"
         )
         name = f"lessons/documents/{key}.pdf"
         target = MEDIA / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        # No url_fetcher needed: the HTML is ours and references nothing external.
-        HTML(string=html).write_pdf(target, stylesheets=[CSS(string=EBOOK_CSS)], pdf_variant=ACCESSIBLE_VARIANT)
+        target.write_bytes(html_to_pdf(html))
         return name
 
     # --- people -------------------------------------------------------------------------
