@@ -25,10 +25,11 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# CommonMark plus the tables and ~~strikethrough~~ of GitHub's flavour. Raw HTML is parsed as
-# HTML and then goes through nh3 like everything else; so do links of any scheme, and nh3 drops
-# the href of those outside URL_SCHEMES, leaving their text.
-_parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# CommonMark plus the tables and ~~strikethrough~~ of GitHub's flavour, and typographic quotes
+# ("it's" reads as “it’s”; code keeps its straight ones). Raw HTML is parsed as HTML and then goes
+# through nh3 like everything else; so do links of any scheme, and nh3 drops the href of those
+# outside URL_SCHEMES, leaving their text.
+_parser = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(["table", "strikethrough", "smartquotes"])
 _parser.validateLink = lambda url: True
 
 

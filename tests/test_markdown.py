@@ -62,6 +62,13 @@ def test_tables_and_strikethrough_still_render():
     assert "<table>" in html and "<td>1</td>" in html and "<s>2</s>" in html
 
 
+def test_quotes_and_apostrophes_are_typographic_except_in_code():
+    html = render_markdown('She said "it\'s the makers\' market" and `print("hi")`')
+    assert "She said “it’s the makers’ market”" in html
+    assert '<code>print("hi")</code>' in html  # code is copied, so it keeps straight quotes
+    assert 'href="https://example.com/a\'b"' in render_markdown("[link](https://example.com/a'b)")  # URLs untouched
+
+
 def test_markdown_to_text_keeps_the_words_and_drops_the_markup():
     text = "Has **bold**, [a link](https://example.com/?a=1&b=2) & `code <x>`\n\nSecond *paragraph*.<script>x()</script>"
     assert markdown_to_text(text) == "Has bold, a link & code <x> Second paragraph."
