@@ -123,14 +123,39 @@ class LearningOutcomeInline(SortableInline, AuthoringAdminMixin, SortableTabular
     textarea_fields = ("text",)
 
 
+class StaffFormSet(LabelledInlineFormSet):
+    """An instructor may edit the course's people but not remove their own instructor row: the course
+    would vanish from their admin and studio at once, with nobody to undo it but a superuser."""
+
+    editor = None  # set per request by StaffMemberInline.get_formset
+
+    def clean(self):
+        super().clean()
+        editor = self.editor
+        if editor is None or editor.is_superuser or self.instance.pk is None or any(self.errors):
+            return
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        if not any(row.get("user") == editor and row.get("role") == StaffMember.Role.INSTRUCTOR for row in kept):
+            raise forms.ValidationError(
+                "Keep an “Instructor” row linked to your own account: without it you would lose access to this course. "
+                "To hand the course over, ask an administrator."
+            )
+
+
 class StaffMemberInline(SortableInline, SortableStackedInline):
     model = StaffMember
     form = StaffMemberAdminForm
+    formset = StaffFormSet
     extra = 0
     fields = ["order", "name", "role", "bio", "photo", "user"]
     ordering = ["order"]
     # A plain select (not select2): it is labelled, and an instructor picks among few accounts.
     raw_id_fields = ["user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class per request
+        formset.editor = request.user
+        return formset
 
 
 class OfferingInline(admin.TabularInline):

@@ -139,3 +139,30 @@ def test_sessions_dragged_into_a_new_order_swap_their_numbers(client, course, te
     second.refresh_from_db()
     assert (first.number, second.number) == (2, 1)
     assert sorted(Session.objects.filter(course=course).values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+
+
+def _staff_row(data, user) -> int:
+    return next(i for i in range(int(data["staff-TOTAL_FORMS"])) if str(data.get(f"staff-{i}-user")) == str(user.pk))
+
+
+def test_an_instructor_cannot_remove_themselves_from_the_course(client, course, teacher, admin_user):
+    """Deleting one's own instructor row (or making it a guest) would make the course vanish from
+    their admin at once: the form says so and keeps what was typed. A superuser may do it."""
+    client.force_login(teacher)
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    for change in ({"DELETE": "on"}, {"role": "guest"}):
+        data = _change_form_data(client.get(url))
+        row = _staff_row(data, teacher)
+        data.update({f"staff-{row}-{key}": value for key, value in change.items()})
+        data["subtitle"] = "A new subtitle, typed before the mistake"
+        response = client.post(url, data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "without it you would lose access to this course" in html
+        assert "A new subtitle, typed before the mistake" in html
+        assert StaffMember.objects.filter(course=course, user=teacher, role="instructor").exists()
+    client.force_login(admin_user)
+    data = _change_form_data(client.get(url))
+    data[f"staff-{_staff_row(data, teacher)}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not StaffMember.objects.filter(course=course, user=teacher).exists()
