@@ -4,7 +4,7 @@ from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, Sortabl
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from core.markdown import render_markdown
 from courses import services
 from courses.forms import CourseAdminForm, LessonAdminForm, SessionAdminForm, StaffMemberAdminForm
@@ -66,6 +68,37 @@ class CourseScopedAdmin(admin.ModelAdmin):
             queryset = kwargs.get("queryset", db_field.related_model._default_manager.all())
             kwargs["queryset"] = queryset.filter(**{f"{lookup}__in": courses_of(request.user)})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# accounts cannot know about courses, so its user admin is narrowed here for instructors.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CourseScopedUserAdmin(UserAdmin):
+    """An instructor (view only) sees the learners and staff of the courses they teach, and of each
+    the name, country and profile: no password hash, permissions or groups, and nobody else's account."""
+
+    instructor_fieldsets = [
+        (None, {"fields": ["email", "display_name", "country", "date_joined", "last_login"]}),
+        ("Profile", {"fields": ["bio", "avatar", "profile_is_public"]}),
+    ]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        courses = courses_of(request.user)
+        return users.filter(Q(enrollments__course__in=courses) | Q(staff_roles__course__in=courses)).distinct()
+
+    def get_fieldsets(self, request, obj=None):
+        return super().get_fieldsets(request, obj) if request.user.is_superuser else self.instructor_fieldsets
+
+    def get_list_display(self, request):
+        return super().get_list_display(request) if request.user.is_superuser else ["email", "display_name", "country", "date_joined"]
+
+    def get_list_filter(self, request):
+        return super().get_list_filter(request) if request.user.is_superuser else ["country"]
 
 
 class MarkdownTextarea(forms.Textarea):

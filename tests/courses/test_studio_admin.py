@@ -166,3 +166,21 @@ def test_an_instructor_cannot_remove_themselves_from_the_course(client, course, 
     data[f"staff-{_staff_row(data, teacher)}-DELETE"] = "on"
     assert client.post(url, data).status_code == 302
     assert not StaffMember.objects.filter(course=course, user=teacher).exists()
+
+
+def test_an_instructor_sees_only_their_courses_people_and_no_password_hashes(client, course, teacher, other_course, learner, admin_user):
+    factories.enroll(learner, course)
+    elsewhere = factories.make_user(email="elsewhere@example.com")
+    factories.enroll(elsewhere, other_course)
+    client.force_login(teacher)
+    listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert learner.email in listing and teacher.email in listing
+    assert elsewhere.email not in listing and admin_user.email not in listing
+    assert client.get(reverse("admin:accounts_user_change", args=[elsewhere.pk])).status_code == 302  # as for an unknown id
+    page = client.get(reverse("admin:accounts_user_change", args=[learner.pk])).content.decode()
+    assert "Lee Learner" in page
+    assert "pbkdf2" not in page and "salt" not in page and "Reset password" not in page and "Superuser status" not in page
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert elsewhere.email in listing and admin_user.email in listing
+    assert "Reset password" in client.get(reverse("admin:accounts_user_change", args=[learner.pk])).content.decode()
