@@ -11,6 +11,7 @@ from badges.models import Award, BadgeClass, Certificate
 from badges.services import award_badge, revoke_award, revoke_certificate
 from core.images import open_image, reencode
 from courses.admin import AuthoringAdminMixin, CourseScopedAdmin
+from courses.models import Enrollment
 
 BADGE_MIN_SIDE = 400
 BADGE_MAX_SIDE = 1024
@@ -122,6 +123,14 @@ class AwardAddForm(forms.ModelForm):
         if not reason:
             raise ValidationError("Please say why you are awarding this badge.")
         return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        badge, recipient = cleaned.get("badge"), cleaned.get("recipient")
+        # A course's badge says its holder took part in that course: only its learners can hold one.
+        if badge and recipient and badge.course_id and not Enrollment.objects.filter(user=recipient, course_id=badge.course_id).exists():
+            self.add_error("recipient", f"{recipient.public_name} has never enrolled in {badge.course.title}, so cannot hold its badge.")
+        return cleaned
 
 
 class AwardChangeForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from PIL import Image
 
 from accounts.models import Notification
 from badges.models import Award, BadgeClass
+from tests import factories
 
 
 def _upload(fmt: str, size: tuple[int, int], name: str) -> SimpleUploadedFile:
@@ -71,6 +72,7 @@ def test_admin_asks_for_the_session_number_of_a_session_rule(client, admin_user,
 def test_staff_award_a_badge_by_hand_with_a_reason_and_evidence(
     client, admin_user, learner, session_badge, django_capture_on_commit_callbacks
 ):
+    factories.enroll(learner, session_badge.course)
     client.force_login(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +91,23 @@ def test_staff_award_a_badge_by_hand_with_a_reason_and_evidence(
     assert len(mail.outbox) == 1
 
 
+def test_staff_cannot_award_a_course_badge_to_someone_who_never_took_the_course(client, admin_user, learner, session_badge):
+    client.force_login(admin_user)
+    data = {"badge": session_badge.pk, "recipient": learner.pk, "reason": "Helped at the launch."}
+
+    response = client.post("/admin/badges/award/add/", data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{learner.public_name} has never enrolled in {session_badge.course.title}, so cannot hold its badge." in html
+    assert "Helped at the launch." in html  # what was typed is kept
+    assert not Award.objects.exists()
+    factories.enroll(learner, session_badge.course)
+    assert client.post("/admin/badges/award/add/", data).status_code == 302
+
+
 def test_staff_cannot_award_the_same_badge_twice(client, admin_user, learner, session_badge):
+    factories.enroll(learner, session_badge.course)
     client.force_login(admin_user)
     data = {"badge": session_badge.pk, "recipient": learner.pk, "reason": "Workshop."}
     client.post("/admin/badges/award/add/", data)
