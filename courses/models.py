@@ -323,8 +323,16 @@ class Offering(models.Model):
         return f"{self.course} — {self.title}"
 
     def clean(self):
+        errors = {}
         if self.mode == self.Mode.SCHEDULED and not self.starts_on:
-            raise ValidationError({"starts_on": "A scheduled offering needs the date its first session opens."})
+            errors["starts_on"] = "A scheduled offering needs the date its first session opens."
+        if self.enrollment_opens_at and self.enrollment_closes_at and self.enrollment_closes_at <= self.enrollment_opens_at:
+            # Such an offering is never open, so it would silently never show on the course page.
+            errors["enrollment_closes_at"] = "Enrollment has to close after it opens."
+        if self.capacity == 0:
+            errors["capacity"] = "A capacity of 0 lets nobody in: give the number of places, or leave it empty for no limit."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_adaptive(self) -> bool:

@@ -184,3 +184,21 @@ def test_an_instructor_sees_only_their_courses_people_and_no_password_hashes(cli
     listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert elsewhere.email in listing and admin_user.email in listing
     assert "Reset password" in client.get(reverse("admin:accounts_user_change", args=[learner.pk])).content.decode()
+
+
+def test_an_offering_that_could_never_open_or_admit_anyone_is_refused_with_reasons(client, course, teacher):
+    """Enrollment closing before it opens (the offering would silently never show on the course
+    page) and a capacity of 0: each field says what is wrong, and the title typed stays."""
+    client.force_login(teacher)
+    response = client.post(reverse("admin:courses_offering_add"), {
+        "course": course.pk, "title": "June 2027 cohort", "mode": "scheduled", "starts_on": "2027-06-01",
+        "enrollment_opens_at_0": "2027-05-01", "enrollment_opens_at_1": "09:00",
+        "enrollment_closes_at_0": "2027-04-01", "enrollment_closes_at_1": "09:00",
+        "capacity": 0, "is_active": "on",
+    })
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["enrollment_closes_at"] == ["Enrollment has to close after it opens."]
+    assert "leave it empty for no limit" in errors["capacity"][0]
+    assert "June 2027 cohort" in response.content.decode()
+    assert not course.offerings.filter(title="June 2027 cohort").exists()
