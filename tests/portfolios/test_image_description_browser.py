@@ -1,6 +1,7 @@
 """#16.11 in Chromium: an image chosen before it is described waits for its description, then saves with it."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from portfolios.models import Answer
@@ -34,3 +35,12 @@ def test_an_image_saves_once_described_and_shows_its_description_as_alt(
     expect(box.locator(".save-status")).to_have_text("Saved", timeout=10000)
     answer.refresh_from_db()
     assert answer.image_alt == "Drying bowls on a bench"
+    # Shown smaller, never squashed: on the reloaded worksheet and on the portfolio page.
+    for url, selector in ((worksheet.get_absolute_url(), f"#field-{prompts['image'].pk} .current-image img"),
+                          (reverse("portfolios:portfolio", args=[course.slug]), "img.answer-image")):
+        page.goto(url)
+        image = page.locator(selector).first
+        image.scroll_into_view_if_needed()
+        expect(image).to_be_visible()
+        box = image.bounding_box()
+        assert box["height"] <= 360 and abs(box["width"] / box["height"] - 1.5) < 0.03, (url, box)
