@@ -256,9 +256,15 @@ def unbake_png(data: bytes) -> str:
         image.load()
     except (OSError, SyntaxError, ValueError) as error:
         raise ValueError(f"the image cannot be read ({error})") from None
-    text = getattr(image, "text", {}).get(BAKED_KEYWORD)
+    chunks = getattr(image, "text", {})
+    text = chunks.get(BAKED_KEYWORD)
+    if not text and "openbadges" in chunks:
+        raise ValueError(
+            "it is an Open Badges 2.0 image, which is checked at its issuer’s address, not here; "
+            "for a badge from this site, download the badge image (PNG) from its page and check that"
+        )
     if not text:
-        raise ValueError("the image carries no Open Badges 3.0 credential (no openbadgecredential chunk)")
+        raise ValueError("the image carries no Open Badges 3.0 credential")
     return text
 
 

@@ -109,7 +109,8 @@ def baked_png(request, award_uuid):
         return HttpResponse("This badge was revoked.", status=410, content_type="text/plain")
     data = openbadges.bake_png(award.badge.image, openbadges.assertion_json(award))
     response = HttpResponse(data, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-{award.uuid}.png"'
+    # Not the name of the 3.0 image (credential_png): downloading both must not overwrite one.
+    response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-{award.uuid}-openbadges-2.png"'
     return response
 
 

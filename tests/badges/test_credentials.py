@@ -375,7 +375,7 @@ def test_the_award_page_offers_the_three_credential_downloads(client, award):
     for url in (f"/badges/awards/{award.uuid}/credential.json?download=1", f"/badges/awards/{award.uuid}/credential.jwt",
                 f"/badges/awards/{award.uuid}/credential.png"):
         assert f'href="{url}"' in html
-    assert "Download baked badge (PNG, Open Badges 3.0)" in html
+    assert f'<a class="button" href="/badges/awards/{award.uuid}/credential.png" download>Download badge image (PNG)</a>' in html
 
 
 def test_an_unknown_key_or_status_list_is_a_404(client):

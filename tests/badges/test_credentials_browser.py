@@ -60,7 +60,7 @@ def test_a_learner_takes_credentials_away_and_a_visitor_verifies_the_certificate
     page.get_by_role("heading", level=1, name="Micro-influence Foundations").wait_for()
     screenshot(page, "credentials-award")
     credential = json.loads(_download(page, "Download credential (JSON)", tmp_path))
-    baked = _download(page, "Download baked badge (PNG, Open Badges 3.0)", tmp_path)
+    baked = _download(page, "Download badge image (PNG)", tmp_path)  # the main button: the 3.0 credential
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert json.loads(credentials.unbake_png(baked)) == credential
     if VERIFIER.exists():

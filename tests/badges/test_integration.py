@@ -91,7 +91,7 @@ def test_learner_sees_the_session_badge_on_my_badges_and_downloads_the_baked_png
     screenshot(page, "badges-award")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download badge image (PNG)").click()
+        page.get_by_role("link", name="Badge image for Open Badges 2.0 backpacks (PNG)").click()
     path = tmp_path / "baked.png"
     download_info.value.save_as(path)
     award = Award.objects.get(recipient=learner)

@@ -39,6 +39,18 @@ def test_an_uploaded_baked_png_is_verified(client, learner, session_badge):
     assert "Verified: this credential is genuine and valid" in html
 
 
+def test_an_open_badges_2_image_is_explained_and_the_two_images_download_under_different_names(client, learner, session_badge):
+    award = _award(learner, session_badge)
+    old = client.get(f"/badges/awards/{award.uuid}/baked.png")
+    new = client.get(f"/badges/awards/{award.uuid}/credential.png")
+    assert old["Content-Disposition"] != new["Content-Disposition"]
+
+    html = client.post("/badges/verify/", {"file": SimpleUploadedFile("badge.png", old.content, "image/png")}).content.decode()
+
+    assert "it is an Open Badges 2.0 image, which is checked at its issuer’s address, not here" in html
+    assert "download the badge image (PNG) from its page" in html
+
+
 def test_a_tampered_credential_is_not_verified_and_says_why(client, learner, session_badge):
     award = _award(learner, session_badge)
     tampered = json.loads(json.dumps(award.credential))
