@@ -40,6 +40,10 @@ def test_sign_up_sends_a_verification_email_and_keeps_the_extra_fields(client, d
     assert len(mail.outbox) == 1
     assert "new@example.com" in mail.outbox[0].to
     assert "/accounts/confirm-email/" in mail.outbox[0].body
+    # In the site's voice, not allauth's "Hello from testserver! ... user X has given your email address".
+    assert mail.outbox[0].subject == "[Atelier] Confirm your email address"
+    assert mail.outbox[0].body.startswith("Hello Nia New,\n\nTo confirm that this is your email address, open this link:")
+    assert "Hello from" not in mail.outbox[0].body and "has given your email address" not in mail.outbox[0].body
     assert not EmailAddress.objects.get(email="new@example.com").verified
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body).group(1)
     html = client.get(link).content.decode()
@@ -83,6 +87,8 @@ def test_a_forgotten_password_gets_a_link_and_pages_that_say_what_to_do_next(cli
     assert "Check your email" in html and "contact us" not in html
     assert 'href="/accounts/password/reset/">ask again</a>' in html
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["learner@example.com"]
+    assert mail.outbox[0].subject == "[Atelier] Reset your password"
+    assert "Hello Lee Learner," in mail.outbox[0].body and "your password stays as it is" in mail.outbox[0].body
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert response.redirect_chain, "allauth moves the key out of the URL before the form"
