@@ -370,3 +370,8 @@ class Review(models.Model):
 
     def comment_on(self, prompt_id: int) -> str:
         return self.prompt_comments.get(str(prompt_id), "")
+
+    @property
+    def comment_html(self) -> str:
+        """The overall comment as the site renders Markdown (instructors write it like the rest of the course)."""
+        return render_markdown(self.comment)

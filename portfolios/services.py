@@ -23,6 +23,7 @@ from accounts.services import notify
 from accounts.unsubscribe import unsubscribe_headers, unsubscribe_url
 from core.cache import TIMEOUT, course_key
 from core.emails import send_templated_email
+from core.markdown import render_markdown
 from courses.services import complete_lesson
 from portfolios.models import (
     ANSWER_IMAGE_SMALL,
@@ -630,6 +631,6 @@ def review_feedback(portfolio: Portfolio, compiled: dict) -> list[dict]:
     feedback = []
     for review in portfolio.reviews.all():
         index, title = order.get(review.worksheet_id, (0, ""))
-        comments = [(labels[int(key)], text) for key, text in review.prompt_comments.items() if int(key) in labels]
+        comments = [(labels[int(key)], render_markdown(text)) for key, text in review.prompt_comments.items() if int(key) in labels]
         feedback.append({"review": review, "order": index, "title": title, "comments": comments})
     return sorted(feedback, key=lambda item: item["order"])

@@ -114,7 +114,7 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(
         label="Overall comment", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Only the learner and the course's staff see it.",
+        help_text="Only the learner and the course’s staff see it. Markdown works, as in lessons: **bold**, *italic*, lists and links.",
     )
 
     def __init__(self, *args, prompts=(), review: Review | None = None, **kwargs):
@@ -130,6 +130,14 @@ class ReviewForm(forms.Form):
                 initial=review.comment_on(prompt.pk) if review is not None else "",
             )
             self.prompt_names[prompt.pk] = name
+
+    def clean(self):
+        cleaned = super().clean()
+        wrote = cleaned.get("comment", "").strip() or any(cleaned.get(name, "").strip() for name in self.prompt_names.values())
+        if cleaned.get("state") == Review.State.REVISE and not wrote:
+            # Told to revise without a word on what, the learner cannot act on it.
+            self.add_error("comment", "Say what to change: an overall comment or one on a question.")
+        return cleaned
 
     def prompt_field(self, prompt_id: int):
         return self[self.prompt_names[prompt_id]]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.markdown import render_markdown
 from core.media import stored_file_response, url_prefix
 from courses.services import PREVIEW_MESSAGE, get_enrollment_or_404, get_learning_or_404
 from portfolios.forms import (
@@ -109,7 +110,8 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
         "worksheet": worksheet,
         "form": form,
         "review": review,
-        "review_comments": [(prompt.label, review.comment_on(prompt.pk)) for prompt in worksheet.prompts.all() if review.comment_on(prompt.pk)]
+        "review_comments": [(prompt.label, render_markdown(review.comment_on(prompt.pk)))
+                            for prompt in worksheet.prompts.all() if review.comment_on(prompt.pk)]
         if review else [],
         "missing": missing,
         "submitted_at": portfolio.submitted_at,

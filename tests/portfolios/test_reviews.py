@@ -117,6 +117,26 @@ def test_a_review_without_a_decision_is_refused_and_keeps_what_was_typed(client,
     assert not Review.objects.exists()
 
 
+def test_asking_for_a_revision_needs_a_word_on_what_to_change(client, submission, teacher, course):
+    client.force_login(teacher)
+    url = reverse("reviews:worksheet", args=[course.slug, submission.pk])
+    response = client.post(url, {"state": "revise", "comment": "  "})
+    assert response.status_code == 400
+    assert "Say what to change: an overall comment or one on a question." in response.content.decode()
+    assert not Review.objects.exists()
+    assert client.post(url, {"state": "reviewed"}).status_code == 302  # a plain "Reviewed" needs no words
+
+
+def test_feedback_is_rendered_as_markdown_for_the_learner(client, submission, teacher, course, worksheet, prompts, learner):
+    review_worksheet(submission, teacher, state=Review.State.REVISE, comment="**Good** start; see [the lesson](https://example.com/l).",
+                     prompt_comments={str(prompts["long_text"].pk): "Make it *measurable*."})
+    client.force_login(learner)
+    for url in (reverse("portfolios:worksheet", args=[course.slug, worksheet.slug]), reverse("portfolios:portfolio", args=[course.slug])):
+        html = client.get(url).content.decode()
+        assert "<strong>Good</strong> start" in html and 'href="https://example.com/l"' in html, url
+        assert "<em>measurable</em>" in html and "**Good**" not in html, url
+
+
 def test_the_whole_portfolio_is_reviewed_and_shown_to_its_learner(client, submission, teacher, course, learner):
     review_portfolio(submission.portfolio, teacher, state=Review.State.REVIEWED, comment="A coherent plan.")
     client.force_login(learner)
