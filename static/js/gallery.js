@@ -18,7 +18,7 @@
     area.insertAdjacentElement("afterend", note);
     function update() {
       var left = limit - area.value.length;
-      note.textContent = left >= 0 ? left + " characters left" : -left + " characters over the limit";
+      note.textContent = left >= 0 ? left.toLocaleString("en") + " characters left" : (-left).toLocaleString("en") + " characters over the limit";
       note.classList.toggle("is-over", left < 0);
     }
     area.addEventListener("input", update);
