@@ -4,7 +4,7 @@ from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, Sortabl
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -345,6 +345,14 @@ class LessonAdmin(AuthoringAdminMixin, CourseScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("captions")
+
+    def save_model(self, request, obj, form, change):
+        if not change and "order" not in form.changed_data:
+            # Left at its default (0), a new lesson would become the session's first.
+            obj.order = (obj.session.lessons.aggregate(last=Max("order"))["last"] or 0) + 1
+        super().save_model(request, obj, form, change)
+        if missing := obj.missing_content():
+            messages.warning(request, missing)
 
     @admin.display(description="Captions")
     def caption_languages(self, obj):

@@ -493,6 +493,16 @@ class Lesson(models.Model):
         if self.video_poster and not self.video_poster._committed:
             open_image(self.video_poster)
 
+    def missing_content(self) -> str:
+        """What a learner would miss on this lesson's page, in words for its author; "" when nothing."""
+        if self.kind == self.Kind.VIDEO and not self.has_player:
+            return "This video lesson has no video yet: learners see a note saying so. Add a YouTube or Vimeo address or upload a file."
+        if self.kind == self.Kind.DOCUMENT and not self.document:
+            return "This document lesson has no PDF yet: learners see a note saying so. Upload it under “Document”."
+        if self.kind == self.Kind.TEXT and not self.body.strip():
+            return "This text lesson has no text yet: learners see an empty page. Write it in “Body”."
+        return ""
+
     def body_html(self) -> str:
         return render_markdown(self.body)
 

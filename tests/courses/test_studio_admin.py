@@ -202,3 +202,19 @@ def test_an_offering_that_could_never_open_or_admit_anyone_is_refused_with_reaso
     assert "leave it empty for no limit" in errors["capacity"][0]
     assert "June 2027 cohort" in response.content.decode()
     assert not course.offerings.filter(title="June 2027 cohort").exists()
+
+
+def test_a_new_lesson_goes_last_in_its_session_and_its_author_hears_what_is_missing(client, course, teacher):
+    session = course.sessions.get(number=1)
+    last = max(session.lessons.values_list("order", flat=True))
+    client.force_login(teacher)
+    response = client.post(reverse("admin:courses_lesson_add"), {
+        "session": session.pk, "order": 0, "title": "Filming a time-lapse", "slug": "filming-a-time-lapse", "kind": "video",
+        "estimated_minutes": 20, "is_required": "on", "body": "Set the camera on a tripod.",
+        "captions-TOTAL_FORMS": 0, "captions-INITIAL_FORMS": 0,
+    }, follow=True)
+    lesson = session.lessons.get(slug="filming-a-time-lapse")
+    assert lesson.order == last + 1  # not 0, which would have made it the session's first lesson
+    assert "This video lesson has no video yet" in response.content.decode()
+    lesson.video_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert lesson.missing_content() == ""
