@@ -17,11 +17,12 @@ class EntryAdmin(CourseScopedAdmin):
     search_fields = ["title", "author__email", "author__display_name"]
     list_select_related = ["author", "course"]
     # Staff may hide an entry (moderation); its content and whether it is published are the learner's.
-    readonly_fields = [
-        "title", "summary", "critical_evaluation", "is_published",
-        "portfolio", "course", "author", "snapshot", "pdf", "pdf_status", "pdf_requested_at", "pdf_rendered_at",
-        "pdf_error", "pdf_hash", "first_published_at", "published_at", "comment_count", "moderated_by", "moderated_at",
+    # The cover's sizes, the portfolio's JSON snapshot and the PDF's bookkeeping are the site's, so not shown.
+    fields = [
+        "title", "author", "course", "is_published", "is_hidden", "cover", "cover_alt", "summary", "critical_evaluation",
+        "attachment", "first_published_at", "published_at", "comment_count", "moderated_by", "moderated_at", "pdf_status",
     ]
+    readonly_fields = [name for name in fields if name != "is_hidden"]
     actions = ["hide", "restore"]
 
     @admin.display(description="On site")

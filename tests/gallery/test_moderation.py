@@ -206,3 +206,10 @@ def test_staff_may_hide_an_entry_but_not_publish_or_rewrite_it(entry, admin_user
     assert admin.post(url, data).status_code == 302
     kept = Entry.objects.get(pk=entry.pk)
     assert kept.title == entry.title and kept.summary == entry.summary and not kept.is_published
+
+
+def test_the_entry_admin_shows_what_people_see_and_none_of_the_sites_bookkeeping(entry, instructor):
+    page = client_for(instructor).get(reverse("admin:gallery_entry_change", args=[entry.pk])).content.decode()
+    assert entry.title in page and 'name="is_hidden"' in page
+    for internal in ("cover_small", "cover_medium", "cover_large", "cover_width", "snapshot", "pdf_hash", "attachment_name"):
+        assert f'name="{internal}"' not in page and f"field-{internal}" not in page, internal
