@@ -1,7 +1,10 @@
 /* The rules an answer has, shown while typing (the server enforces them: portfolios.forms.prompt_rules).
  *
  * - A text with a length limit gets "120 of 300 characters" under it, read with the field
- *   (aria-describedby); it is announced only when 10% is left and when the limit is reached.
+ *   (aria-describedby); it is announced only when 10% is left, at the limit and past it. The
+ *   maxlength attribute is taken off: with it a browser silently cuts a long paste short, and the
+ *   words past the limit are lost; without it they stay in the box, the counter says how many to
+ *   cut, and the server refuses the answer until they are cut.
  * - A "choose no more than N" group shows how many are ticked, and says so when there are too many.
  */
 (function () {
@@ -16,6 +19,7 @@
   document.querySelectorAll("form textarea[maxlength], form input[type=text][maxlength]").forEach(function (control) {
     var limit = parseInt(control.getAttribute("maxlength"), 10);
     if (!limit || !control.id) return;
+    control.removeAttribute("maxlength");
     var counter = document.createElement("p");
     counter.className = "char-count help";
     counter.id = control.id + "_count";
@@ -25,12 +29,15 @@
     var level = "";
     function update() {
       var used = control.value.length;
-      counter.firstChild.textContent = used.toLocaleString() + " of " + limit.toLocaleString() + " characters";
-      var now = used >= limit ? "full" : used >= limit * 0.9 ? "near" : "";
+      var over = used - limit;
+      counter.firstChild.textContent = used.toLocaleString() + " of " + limit.toLocaleString() + " characters"
+        + (over > 0 ? ": " + over.toLocaleString() + " too many, shorten it to save" : "");
+      var now = over > 0 ? "over" : used === limit ? "full" : used >= limit * 0.9 ? "near" : "";
       counter.dataset.level = now;
       if (now !== level) {
         level = now;
-        live.textContent = now === "full" ? "Character limit reached: " + limit.toLocaleString() + "."
+        live.textContent = now === "over" ? over.toLocaleString() + " characters over the limit."
+          : now === "full" ? "Character limit reached: " + limit.toLocaleString() + "."
           : now === "near" ? (limit - used).toLocaleString() + " characters left." : "";
       }
     }

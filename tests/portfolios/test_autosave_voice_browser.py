@@ -110,3 +110,23 @@ def test_the_worksheet_s_rules_show_while_answering_and_the_server_holds_them(pa
     expect(followers).to_have_attribute("aria-invalid", "true")
     assert f"{followers.get_attribute('id')}_error" in followers.get_attribute("aria-describedby")
     expect(followers).to_have_value("2.5")  # kept to correct
+
+
+def test_a_paste_longer_than_the_limit_is_kept_whole_with_a_count_of_what_to_cut(page, learner, enrollment, sheet):
+    """With maxlength a browser cuts a long paste short and the rest is lost without a word."""
+    login_in_browser(page, learner.email)
+    page.goto(sheet.get_absolute_url())
+    box = page.get_by_label(LABEL)
+    pasted = "I screen-print tea towels and aprons for cafes, bakeries and small grocers in Ballarat."
+    assert len(pasted) == 87
+    box.fill(pasted)
+    box.blur()
+    expect(box).to_have_value(pasted)
+    field = page.locator(f"#field-{sheet.prompts.get(kind='short_text').pk}")
+    expect(field.locator(".char-count")).to_contain_text("87 of 60 characters: 27 too many, shorten it to save")
+    expect(field.locator(".field-error")).to_contain_text("Please shorten this answer to 60 characters (it has 87)", timeout=10000)
+    assert not Answer.objects.filter(prompt__kind="short_text").exists()
+    box.fill(pasted[:60])
+    box.blur()
+    expect(field.locator(".save-status")).to_have_text("Saved", timeout=10000)
+    assert Answer.objects.get(prompt__kind="short_text").value == pasted[:60]
