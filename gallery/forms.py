@@ -3,9 +3,8 @@ from django import forms
 from core.images import open_image
 from core.ratelimit import check_upload_rate
 from gallery.services import COVER_SIDE
+from portfolios.models import EVALUATION_MIN_TO_PUBLISH, SUMMARY_MIN_TO_PUBLISH
 
-SUMMARY_MIN = 150
-EVALUATION_MIN = 300
 COMMENT_MAX = 5000
 
 
@@ -61,8 +60,8 @@ class PublishForm(forms.Form):
     def clean(self):
         data = super().clean()
         for name, minimum, why in (
-            ("summary", SUMMARY_MIN, "helps peers understand your portfolio"),
-            ("critical_evaluation", EVALUATION_MIN, "shows peers what you learned and gives them something to discuss"),
+            ("summary", SUMMARY_MIN_TO_PUBLISH, "helps peers understand your portfolio"),
+            ("critical_evaluation", EVALUATION_MIN_TO_PUBLISH, "shows peers what you learned and gives them something to discuss"),
         ):
             text = getattr(self.portfolio, name).strip()
             if len(text) < minimum:

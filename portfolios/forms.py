@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from core.files import PORTFOLIO_FILE_HELP, validate_portfolio_file
 from core.images import sized_image
 from core.ratelimit import check_upload_rate
-from portfolios.models import ANSWER_IMAGE_SIDE, ANSWER_IMAGE_SMALL, Portfolio, Prompt, display_text
+from portfolios.models import (
+    ANSWER_IMAGE_SIDE,
+    ANSWER_IMAGE_SMALL,
+    EVALUATION_MIN_TO_PUBLISH,
+    SUMMARY_MIN_TO_PUBLISH,
+    Portfolio,
+    Prompt,
+    display_text,
+)
 from portfolios.services import VersionConflict, save_answer, save_portfolio_text
 
 DEFAULT_MAX_LENGTH = {Prompt.Kind.SHORT_TEXT: 300, Prompt.Kind.LONG_TEXT: 10000}
@@ -357,8 +365,10 @@ class PortfolioTextForm(forms.ModelForm):
         fields = ["summary", "critical_evaluation"]
         labels = {"summary": "Summary", "critical_evaluation": "Critical evaluation"}
         help_texts = {
-            "summary": "In a paragraph or two: what your micro-influence strategy is and who it is for.",
-            "critical_evaluation": "Looking back over your worksheets: what worked, what did not, and what you would do next.",
+            "summary": "In a paragraph or two: what your micro-influence strategy is and who it is for. "
+            f"At least {SUMMARY_MIN_TO_PUBLISH} characters to publish it in the gallery.",
+            "critical_evaluation": "Looking back over your worksheets: what worked, what did not, and what you would do next. "
+            f"At least {EVALUATION_MIN_TO_PUBLISH} characters to publish it in the gallery.",
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 6}),

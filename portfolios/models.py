@@ -231,6 +231,12 @@ class PortfolioQuerySet(models.QuerySet):
         )
 
 
+# The portfolio's two texts are published with it (gallery.forms.PublishForm checks): shorter than this,
+# peers have too little to go on.
+SUMMARY_MIN_TO_PUBLISH = 150
+EVALUATION_MIN_TO_PUBLISH = 300
+
+
 class Portfolio(WithPdf):
     """One learner's portfolio in one course: their answers plus summary and evaluation."""
 

@@ -74,6 +74,18 @@ def test_the_portfolios_summary_and_evaluation_must_be_long_enough_to_publish(au
     assert reverse("portfolios:portfolio", args=[course.slug]) + "#reflection-heading" in html
 
 
+def test_the_publish_page_says_how_long_each_text_must_be_before_the_first_try(author_client, course, portfolio):
+    portfolio.summary = "Too short."
+    portfolio.save(update_fields=["summary"])
+    html = author_client.get(publish_url(course)).content.decode()
+    assert "At least 150 characters to publish; it has 10." in html
+    assert f"{len(portfolio.critical_evaluation.strip())} characters: long enough to publish." in html
+    # And where the texts are written.
+    texts = author_client.get(reverse("portfolios:portfolio", args=[course.slug])).content.decode()
+    assert "At least 150 characters to publish it in the gallery." in texts
+    assert "At least 300 characters to publish it in the gallery." in texts
+
+
 def test_the_title_is_required(author_client, course, portfolio):
     response = author_client.post(publish_url(course), form_data(title=""))
     assert "This field is required." in response.content.decode()
