@@ -101,8 +101,9 @@ def worksheet_detail(request, course_slug: str, worksheet_slug: str):
             return redirect(request.path)
         missing = submit_worksheet(enrollment, portfolio, worksheet)
         if not missing:
+            # Back in the course's flow: the lesson, now ticked, with its link to the next one.
             messages.success(request, f"“{worksheet.title}” is submitted and the lesson is marked complete.")
-            return redirect(request.path)
+            return redirect(worksheet.lesson.get_absolute_url())
     # The instructor's review, read only when there is one (with_submission says so).
     review = portfolio.reviews.filter(worksheet=worksheet).select_related("reviewer").first() if portfolio.is_reviewed else None
     context = {

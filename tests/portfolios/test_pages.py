@@ -71,8 +71,10 @@ def test_submit_with_required_answers_completes_the_lesson_and_queues_badges(
     assert LessonCompletion.objects.filter(enrollment=enrollment, lesson=worksheet.lesson).exists()
     queued = [cb.args for cb in callbacks if getattr(cb, "func", None) == evaluate_badges.delay]
     assert queued == [(enrollment.user_id, course.pk)], callbacks
-    page = enrolled_client.get(worksheet.get_absolute_url()).content.decode()
+    assert response["Location"] == worksheet.lesson.get_absolute_url()  # back to the lesson, with its "Next" link
+    page = enrolled_client.get(response["Location"]).content.decode()
     assert "is submitted and the lesson is marked complete" in page
+    assert "Submit again" in enrolled_client.get(worksheet.get_absolute_url()).content.decode()
     # Submitting again is harmless.
     assert submit(enrolled_client, worksheet, prompts).status_code == 302
     assert WorksheetSubmission.objects.count() == 1
