@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import conditional_page, require_POST
 
@@ -91,6 +92,8 @@ def award_detail(request, award_uuid):
         "award": award,
         "badge": award.badge,
         "earner": award.earner_name or "a former learner",
+        # Dates as the earner lived them, the same for every visitor (as on a certificate).
+        "zone": award.recipient.zone if award.recipient_id else timezone.get_default_timezone(),
         "is_owner": award.recipient_id is not None and request.user.pk == award.recipient_id,
         "page_url": openbadges.absolute(award.get_absolute_url()),
         "image_url": openbadges.absolute(award.badge.image.url),

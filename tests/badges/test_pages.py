@@ -1,5 +1,7 @@
 import re
+from datetime import UTC, datetime
 
+import pytest
 from django.utils import timezone
 
 from badges.models import Award, BadgeClass
@@ -206,3 +208,16 @@ def test_a_revoked_award_shows_as_revoked_at_once_on_its_page_and_on_my_badges(
     assert "It is no longer valid." in response.content.decode()
     html = enrolled_client.get("/badges/").content.decode()
     assert "This badge was revoked: Awarded by mistake." in html and "Make private" not in html
+
+
+@pytest.mark.parametrize(("zone", "day"), [("Pacific/Kiritimati", "2 March 2026"), ("Pacific/Pago_Pago", "1 March 2026")])
+def test_the_award_page_gives_the_earners_calendar_day_to_every_visitor(client, learner, session_badge, zone, day):
+    """Awarded at 12:00 UTC: the owner and a visitor elsewhere (in the site's zone) read the same day."""
+    award = award_badge(learner, session_badge)
+    Award.objects.filter(pk=award.pk).update(awarded_at=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    type(learner).objects.filter(pk=learner.pk).update(time_zone=zone)
+    visitor = client.get(award.get_absolute_url()).content.decode()
+    client.force_login(learner)
+    owner = client.get(award.get_absolute_url()).content.decode()
+    for html in (visitor, owner):
+        assert f"{day}</time>" in html
