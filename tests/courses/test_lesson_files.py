@@ -92,6 +92,17 @@ def test_a_pdf_lesson_shows_the_document_inline_with_a_download_link(enrolled_cl
     assert f'href="{document_url(pdf_lesson)}?download=1"' in html
 
 
+def test_a_worksheet_lessons_pdf_is_its_printable_copy_offered_after_the_worksheet(enrolled_client, pdf_lesson, course):
+    """The work is done in the worksheet; a large PDF viewer above it told learners to write on paper."""
+    from tests.portfolios.conftest import make_worksheet
+
+    worksheet = make_worksheet(course, session=2, order=1)
+    html = enrolled_client.get(pdf_lesson.get_absolute_url()).content.decode()
+    assert 'class="pdf-frame"' not in html
+    worksheet_link, printable = html.index(f'href="{worksheet.get_absolute_url()}"'), html.index("Download the printable version (PDF)")
+    assert worksheet_link < printable < html.index('class="prose lesson-body"')
+
+
 def test_the_inline_pdf_may_be_framed_by_our_own_pages_only(enrolled_client, pdf_lesson):
     response = enrolled_client.get(document_url(pdf_lesson))
     assert response.status_code == 200
