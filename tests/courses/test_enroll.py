@@ -202,6 +202,14 @@ def test_posting_enroll_from_a_restricted_country_shows_the_refusal(client, user
     assert not Enrollment.objects.exists()
 
 
+def test_a_visitor_from_a_restricted_country_is_not_told_they_can_start_immediately(client, user_factory, course):
+    client.force_login(user_factory(country="IN"))
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert '<h2 id="enroll-heading">Not available in India</h2>' in html
+    assert "you can start immediately" not in html and "Start now" not in html
+    assert "the country in your profile" in html  # and what to do if that is wrong
+
+
 def test_posting_enroll_into_a_closed_offering_shows_the_future_ones(client, learner, db):
     course = factories.make_course()
     closed = factories.make_closed_offering(course)
