@@ -96,3 +96,27 @@
     });
   });
 })();
+
+/* "Copy link" buttons (data-copy holds the address): hidden without this script, which is what
+ * makes them work; the button says "Link copied" for a moment and a live region says it aloud. */
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var label = button.textContent;
+    var status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", status);
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.dataset.copy).then(function () {
+        button.textContent = "Link copied";
+        status.textContent = "The link is copied; paste it wherever you want to share it.";
+        window.setTimeout(function () { button.textContent = label; status.textContent = ""; }, 2500);
+      }, function () {
+        status.textContent = "Could not copy: select the address in the browser's bar instead.";
+      });
+    });
+  });
+})();

@@ -259,7 +259,10 @@ def test_a_learner_fills_in_and_submits_a_worksheet_with_the_keyboard_alone(page
     tab_to(page, "button[value=submit]")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    expect(page.locator(".pill-ok")).to_contain_text("Submitted")
+    # Back on the lesson, whose news (the message) has the focus, ticked as complete.
+    expect(page.locator("main [data-messages]")).to_contain_text("is submitted and the lesson is marked complete")
+    expect(page.locator("main [data-messages]")).to_be_focused()
+    expect(page.locator(".completion")).to_contain_text("You submitted its worksheet")
     portfolio = get_or_create_portfolio(enrollment)
     answers = {a.prompt.label: a.value for a in Answer.objects.filter(portfolio=portfolio).select_related("prompt")}
     assert answers == {
