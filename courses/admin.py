@@ -508,8 +508,9 @@ class LessonCompletionAdmin(CourseScopedAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(CourseScopedAdmin):
+class AnnouncementAdmin(AuthoringAdminMixin, CourseScopedAdmin):
     list_display = ["title", "course", "audience", "created_at", "emails_sent"]
+    markdown_fields = ("body",)
     list_filter = ["course"]
     search_fields = ["title", "body"]
     list_select_related = ["course", "offering"]
@@ -527,6 +528,17 @@ class AnnouncementAdmin(CourseScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Once sent, who it went to is history: only the words can be corrected (on the site, not in the emails).
         return ["course", "offering"] if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Saving sends it, with no second step: say so where the instructor writes it.
+        if "body" in form.base_fields:
+            form.base_fields["body"].help_text = (
+                "Markdown, with a preview. Saving posts it on the course page and emails it to every learner it is for, "
+                "at once; later edits change the page only." if obj is None else
+                "Markdown, with a preview. Edits change the course page; the emails already sent stay as they were."
+            )
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -139,6 +139,8 @@ def test_an_instructor_posts_an_announcement_in_the_admin_for_a_course_they_teac
     add = reverse("admin:courses_announcement_add")
     form = client.get(add + f"?course={course.pk}").content.decode()
     assert f'<option value="{course.pk}" selected>' in form and "not-mine" not in form
+    # Saving sends: the form says so before, and previews the Markdown like every other text.
+    assert "emails it to every learner it is for, at once" in form and 'data-markdown-preview="' in form
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(add, {"course": other.pk, "title": "Sneaky", "body": "x"})
     assert response.status_code == 200 and not Announcement.objects.exists()  # not a course of theirs
