@@ -17,7 +17,7 @@ from gallery.forms import CommentForm, PublishForm, ReplyForm, ReportForm
 from gallery.models import SORTS, Comment, Entry, is_course_staff
 from gallery.tasks import render_entry_pdf
 from portfolios.models import EVALUATION_MIN_TO_PUBLISH, SUMMARY_MIN_TO_PUBLISH
-from portfolios.services import get_or_create_portfolio, portfolio_texts_url, request_pdf
+from portfolios.services import compile_portfolio, get_or_create_portfolio, portfolio_texts_url, request_pdf
 
 PAGE_SIZE = 24
 THREADS_PER_PAGE = 50  # top-level comments per page of a discussion, each with its replies
@@ -190,6 +190,8 @@ def publish(request, course_slug):
         "course": enrollment.course, "form": form, "entry": entry, "portfolio": portfolio, "needs_rules": needs_rules,
         # #16.10: the texts are the portfolio's, edited where the course asks for them
         "texts_url": portfolio_texts_url(enrollment.course),
+        # What the snapshot will hold, worksheet by worksheet (the same compile as the portfolio page).
+        "compiled": compile_portfolio(portfolio),
         # Said before the first try, not only as an error after it.
         "lengths": {
             "summary": (len(portfolio.summary.strip()), SUMMARY_MIN_TO_PUBLISH),

@@ -190,3 +190,11 @@ def test_render_entry_pdf_stores_the_snapshot_pdf(entry):
     assert render_entry_pdf(entry.pk) is True
     entry.refresh_from_db()
     assert entry.pdf.read(5) == b"%PDF-"
+
+
+def test_the_publish_page_lists_each_worksheet_that_goes_in_and_whether_it_is_submitted(author_client, course, portfolio, worksheets):
+    html = author_client.get(publish_url(course)).content.decode()
+    assert "What goes in: every worksheet, as it is now" in html
+    assert "<li>Your audience: not submitted yet, 2 of 2 answered</li>" in html
+    assert "<li>Your content plan: not submitted yet, 2 of 2 answered</li>" in html
+    assert "including worksheets you have not submitted" in html
