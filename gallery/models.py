@@ -185,7 +185,16 @@ class CommentQuerySet(models.QuerySet):
             .filter(models.Q(is_deleted=False) | has_replies)
             .select_related("author")
             .with_author_roles(entry.course_id)
+            .with_open_reports(staff=staff)
         )
+
+    def with_open_reports(self, *, staff: bool):
+        """For the course's staff, each comment's `open_reports` (a count, in the same query), so the
+        page flags what learners reported; other readers never learn of reports."""
+        if not staff:
+            return self
+        reports = Report.objects.filter(comment=models.OuterRef("pk"), status=Report.Status.OPEN).order_by().values("comment")
+        return self.annotate(open_reports=models.Subquery(reports.annotate(n=models.Count("pk")).values("n")))
 
     def with_author_roles(self, course_id: int):
         """Each comment with `author_teaches`: whether its author is one of the course's instructors
@@ -195,7 +204,7 @@ class CommentQuerySet(models.QuerySet):
 
     def with_replies(self, *, staff: bool, course_id: int):
         """Each comment's replies this reader sees, with their authors and roles, as `reply_list` (one query)."""
-        replies = self.model.objects.visible_to(staff=staff).select_related("author").with_author_roles(course_id)
+        replies = self.model.objects.visible_to(staff=staff).select_related("author").with_author_roles(course_id).with_open_reports(staff=staff)
         return self.prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="reply_list"))
 
     def page_of(self, comment_id, per_page: int) -> int:

@@ -213,3 +213,17 @@ def test_the_entry_admin_shows_what_people_see_and_none_of_the_sites_bookkeeping
     assert entry.title in page and 'name="is_hidden"' in page
     for internal in ("cover_small", "cover_medium", "cover_large", "cover_width", "snapshot", "pdf_hash", "attachment_name"):
         assert f'name="{internal}"' not in page and f"field-{internal}" not in page, internal
+
+
+def test_staff_see_which_comments_are_reported_and_learners_do_not(entry, learner, peer, instructor):
+    reported = services.post_comment(entry, learner, "Reported text")
+    reply = services.post_comment(entry, learner, "A reported reply", parent=reported)
+    Report.objects.create(reporter=peer, entry=entry, comment=reported, reason="Off topic")
+    Report.objects.create(reporter=peer, entry=entry, comment=reply, reason="Rude")
+    staff = client_for(instructor).get(entry.get_absolute_url()).content.decode()
+    assert staff.count("Reported: 1 open report") == 2
+    assert f"/admin/gallery/report/?comment__id__exact={reported.pk}" in staff
+    assert "Send report" not in staff  # staff hide, they do not report to themselves
+    assert client_for(instructor).get(f"/admin/gallery/report/?comment__id__exact={reported.pk}").status_code == 200
+    learners = client_for(peer).get(entry.get_absolute_url()).content.decode()
+    assert "open report" not in learners and "Send report" in learners
