@@ -304,6 +304,17 @@ class WorksheetForm(forms.Form):
         return not self.errors and not self.conflicts
 
     @property
+    def unsaved(self) -> list[tuple]:
+        """The prompts whose answer was refused, each with its first reason: the list atop the page."""
+        refused = []
+        for prompt in self.prompts:
+            names = [field_name(prompt), version_name(prompt)] + ([alt_name(prompt)] if prompt.kind == Prompt.Kind.IMAGE else [])
+            errors = next((self.errors[name] for name in names if name in self.errors), None)
+            if errors:
+                refused.append((prompt, errors[0]))
+        return refused
+
+    @property
     def rows(self) -> list[dict]:
         """Per prompt, in order: the prompt, its field (with its id and errors) and hidden version, its
         autosave address, its answer and any conflict."""

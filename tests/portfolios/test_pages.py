@@ -286,3 +286,17 @@ def test_a_worksheet_opens_with_its_session(client, learner, course):
     assert client.get(session_2.get_absolute_url()).status_code == 200
     assert save(client, course, session_2.prompts.first(), "On time").status_code == 200
     assert client.get(session_3.get_absolute_url()).status_code == 403
+
+
+def test_a_refused_save_names_and_links_each_answer_it_did_not_save(enrolled_client, worksheet, prompts):
+    url_prompt, short = prompts["url"], prompts["short_text"]
+    response = enrolled_client.post(worksheet.get_absolute_url(), {
+        f"prompt_{url_prompt.pk}": "not a web address", f"version_{url_prompt.pk}": 0,
+        f"prompt_{short.pk}": "Potter", f"version_{short.pk}": 0, "action": "save",
+    })
+    assert response.status_code == 400
+    banner = response.content.decode().split('id="unsaved"')[1].split("</div>")[0]
+    assert "One answer was not saved; what you typed is still there." in banner
+    assert f'<a href="#field-{url_prompt.pk}">{url_prompt.label}</a>: ' in banner
+    assert short.label not in banner  # saved
+    assert Answer.objects.get(prompt=short).value == "Potter"
