@@ -4,6 +4,7 @@ The worksheet page, the per-answer autosave endpoint and the no-JavaScript submi
 validate through `answer_field(prompt)`, so a value is judged the same way however it arrives.
 """
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -146,16 +147,18 @@ def kind_field(prompt: Prompt, *, uploader=None) -> forms.Field:
             **common,
         )
     if kind == Prompt.Kind.NUMBER:
-        return forms.DecimalField(
+        return AnswerNumberField(
             min_value=prompt.min_value,
             max_value=prompt.max_value,
             max_digits=14,
             decimal_places=2,
-            widget=forms.NumberInput(attrs={"step": "any"}),
+            # Text with a number keyboard, not type=number: that drops what it cannot read ("1.2k" became
+            # 1.2, "about 3" became 3) without a word; this keeps it, and the server says what it needs.
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             error_messages={
-                "invalid": "Please enter a number, e.g. 3 or 2.5.",
-                "min_value": "Please enter a number of at least %(limit_value)s.",
-                "max_value": "Please enter a number no bigger than %(limit_value)s.",
+                "invalid": "Please enter a number in figures, e.g. 1200 or 2.5.",
+                "min_value": f"Please enter a number of at least {_plain(prompt.min_value)}.",
+                "max_value": f"Please enter a number no bigger than {_plain(prompt.max_value)}.",
                 "max_decimal_places": "Please use at most %(max)s decimal places.",
             },
             **common,
@@ -165,6 +168,21 @@ def kind_field(prompt: Prompt, *, uploader=None) -> forms.Field:
             uploader=uploader, widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}), **common
         )
     raise ValueError(f"Unknown prompt kind {kind!r}")
+
+
+class AnswerNumberField(forms.DecimalField):
+    """A number as people write it: "1,200" and "1 200" are 1200 (the separators are dropped)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,3}([ ,\u00a0\u202f]\d{3})+(\.\d+)?\s*", value):
+            value = re.sub(r"[ ,\u00a0\u202f]", "", value)
+        return super().to_python(value)
+
+
+def _plain(limit) -> str:
+    """80.00 as "80" and 2.50 as "2.5", for messages."""
+    text = f"{limit:f}" if limit is not None else ""
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --- the rules a prompt states, enforced on every save and shown while typing -----------------
@@ -196,7 +214,7 @@ def prompt_rules(prompt: Prompt, field: forms.Field) -> forms.Field:
         field.widget.attrs["data-max-choices"] = str(prompt.max_choices)
     if prompt.kind == Prompt.Kind.NUMBER and prompt.whole_number:
         field.validators.append(_whole)
-        field.widget.attrs.update(step="1", inputmode="numeric")
+        field.widget.attrs["inputmode"] = "numeric"  # a keyboard of digits only
     return field
 
 

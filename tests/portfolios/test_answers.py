@@ -100,6 +100,16 @@ def test_number_out_of_range_or_not_a_number_is_refused(enrolled_client, course,
     assert_refused(autosave(enrolled_client, course, prompts["number"], "81"), "no bigger than 80")
     assert_refused(autosave(enrolled_client, course, prompts["number"], "-1"), "at least 0")
     assert_refused(autosave(enrolled_client, course, prompts["number"], "lots"), "Please enter a number")
+    assert_refused(autosave(enrolled_client, course, prompts["number"], "-1"), "at least 0.")  # "0", not "0.00"
+    assert_refused(autosave(enrolled_client, course, prompts["number"], "1.2k"), "Please enter a number in figures, e.g. 1200 or 2.5.")
+
+
+def test_a_number_with_thousands_separators_is_read_as_people_write_it(enrolled_client, course, prompts):
+    prompts["number"].max_value = None
+    prompts["number"].save(update_fields=["max_value"])
+    response = autosave(enrolled_client, course, prompts["number"], "1,200")
+    assert response.status_code == 200, response.content
+    assert Answer.objects.get(prompt=prompts["number"]).value == 1200
 
 
 def test_a_file_that_is_not_an_image_is_refused(enrolled_client, course, prompts):

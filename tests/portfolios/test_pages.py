@@ -41,7 +41,7 @@ def test_worksheet_page_shows_every_prompt_with_its_widget(enrolled_client, work
     assert f'type="radio" name="prompt_{prompts["single_choice"].pk}"' in html
     assert f'type="checkbox" name="prompt_{prompts["checklist"].pk}"' in html
     assert f'type="url" name="prompt_{prompts["url"].pk}"' in html
-    assert f'type="number" name="prompt_{prompts["number"].pk}"' in html
+    assert f'type="text" name="prompt_{prompts["number"].pk}" inputmode="decimal"' in html  # type=number drops letters unseen
     assert f'type="file" name="prompt_{prompts["image"].pk}"' in html
     assert "js/autosave.js" in html
     assert "<script>" not in html and 'style="' not in html

@@ -71,7 +71,7 @@ def test_the_no_javascript_submit_shows_each_error_on_its_field_and_keeps_every_
     assert f'id="id_prompt_{followers.pk}_error"' in html
     assert re.search(rf'<fieldset class="choices" aria-describedby="[^"]*id_prompt_{platforms.pk}_error"', html)
     # The browser is told the rules too (answer-rules.js shows them while typing).
-    assert 'data-max-choices="3"' in html and 'step="1"' in number and 'maxlength="30"' in html
+    assert 'data-max-choices="3"' in html and 'inputmode="numeric"' in number and 'maxlength="30"' in html
 
 
 def test_every_id_on_the_worksheet_page_is_unique(enrolled_client, course, ruled):
