@@ -306,7 +306,7 @@
     });
   }
 
-  // Search: mark the lines that contain the words, say how many, Enter goes to the next one.
+  // Search: mark the lines that contain the words, say how many, show the first; Enter goes to the next one.
   var searchBox = transcript && transcript.querySelector("[data-transcript-search-box]");
   var search = transcript && transcript.querySelector("[data-transcript-search]");
   var count = transcript && transcript.querySelector("[data-transcript-count]");
@@ -325,7 +325,16 @@
     });
     if (!query) count.textContent = "";
     else if (query.length < 2) count.textContent = "Type at least two letters.";
-    else count.textContent = matches.length === 1 ? "1 line matches." : matches.length + " lines match.";
+    else if (matches.length === 1) count.textContent = "1 line matches.";
+    else count.textContent = matches.length + " lines match; Enter goes to the next.";
+    if (matches.length) showMatch(0);  // the first one at once, without waiting for Enter
+  }
+
+  function showMatch(index) {
+    matchIndex = index;
+    var cue = matches[index];
+    var body = cue.closest(".transcript-body");
+    body.scrollTop = Math.max(0, offsetIn(body, cue) - body.clientHeight / 3);
   }
 
   if (search && bodies.length) {
@@ -334,10 +343,7 @@
     search.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" || !matches.length) return;
       event.preventDefault();
-      matchIndex = (matchIndex + 1) % matches.length;
-      var cue = matches[matchIndex];
-      var body = cue.closest(".transcript-body");
-      body.scrollTop = Math.max(0, offsetIn(body, cue) - body.clientHeight / 3);
+      showMatch((matchIndex + 1) % matches.length);
       count.textContent = "Line " + (matchIndex + 1) + " of " + matches.length + ": Enter for the next, or follow the link to play from there.";
     });
   }

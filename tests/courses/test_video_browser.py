@@ -62,6 +62,10 @@ def test_a_learner_watches_with_captions_seeks_from_the_transcript_resumes_anywh
     page.get_by_label("Search the transcript").fill("bridge")
     assert "match" in page.locator("[data-transcript-count]").inner_text()
     assert page.locator(".cue.is-match").count() >= 1
+    # The first line found is scrolled into the transcript's view at once, before any Enter.
+    page.get_by_label("Search the transcript").fill("about shape")
+    wait_js(page, """(() => { const c = document.querySelector('.cue.is-match'), b = c.closest('.transcript-body');
+        const r = c.getBoundingClientRect(), v = b.getBoundingClientRect(); return r.top >= v.top && r.bottom <= v.bottom; })()""")
     page.get_by_label("Search the transcript").fill("")
 
     # A click on a transcript line seeks there and plays; the line is highlighted.
