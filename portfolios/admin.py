@@ -29,6 +29,13 @@ class PromptInline(SortableInline, AuthoringAdminMixin, SortableStackedInline):
     ]
     ordering = ["order"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        # `key` is for the add_worksheet_prompts command, which instructors do not run.
+        return [("section",) if item == ("section", "key") else item for item in fields]
+
 
 @admin.register(Worksheet)
 class WorksheetAdmin(AuthoringAdminMixin, SortableAdminBase, CourseScopedAdmin):
@@ -42,6 +49,14 @@ class WorksheetAdmin(AuthoringAdminMixin, SortableAdminBase, CourseScopedAdmin):
     @admin.display(description="Learner page")
     def view_on_site_link(self, obj):
         return format_html('<a href="{}">Preview as a learner</a>', obj.get_absolute_url())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "lesson":
+            # Thirty-odd lessons by title alone are hard to tell apart: name each one's session and kind.
+            field.queryset = field.queryset.select_related("session").order_by("session__number", "order")
+            field.label_from_instance = lambda lesson: f"Session {lesson.session.number}: {lesson.title} ({lesson.get_kind_display()})"
+        return field
 
 
 class ReadOnlyAdmin(CourseScopedAdmin):

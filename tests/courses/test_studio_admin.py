@@ -218,3 +218,14 @@ def test_a_new_lesson_goes_last_in_its_session_and_its_author_hears_what_is_miss
     assert "This video lesson has no video yet" in response.content.decode()
     lesson.video_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     assert lesson.missing_content() == ""
+
+
+def test_the_worksheet_form_names_each_lessons_session_and_hides_the_command_key_from_instructors(client, course, teacher, admin_user):
+    worksheet = make_worksheet(course)
+    url = reverse("admin:portfolios_worksheet_change", args=[worksheet.pk])
+    client.force_login(teacher)
+    page = client.get(url).content.decode()
+    assert ">Session 1: Lesson 1.2 (Worksheet)</option>" in page
+    assert 'name="prompts-0-key"' not in page and 'name="prompts-0-section"' in page
+    client.force_login(admin_user)
+    assert 'name="prompts-0-key"' in client.get(url).content.decode()
