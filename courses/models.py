@@ -485,6 +485,10 @@ class Lesson(models.Model):
         return self.get_absolute_url()
 
     def clean(self):
+        # On the slug field, in words (the constraint alone says "Lesson with this Session and Slug
+        # already exists." above the form); constraints on a field with an error are then not checked again.
+        if self.session_id and self.slug and Lesson.objects.filter(session_id=self.session_id, slug=self.slug).exclude(pk=self.pk).exists():
+            raise ValidationError({"slug": "Another lesson of this session has this slug, which is part of its address: choose another."})
         if self.document:
             validate_pdf(self.document)
         # A new upload is checked; a stored file was checked when it arrived.
