@@ -84,10 +84,17 @@ class SignupExtraForm(DisplayNameMixin, forms.Form):
         user.save(update_fields=["display_name", "country"])
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
+def time_zone_choices() -> list:
+    """The zones grouped by region ("Australia": Melbourne, Sydney…), each named by its place:
+    some 600 names in one flat list were hard to scan."""
     server = settings.TIME_ZONE
-    zones = sorted(available_time_zones() - {"localtime", "Factory"})
-    return [("", f"Not set: the site’s own ({server})")] + [(zone, zone.replace("_", " ")) for zone in zones]
+    groups: dict[str, list] = {}
+    for zone in sorted(available_time_zones() - {"localtime", "Factory"}):
+        region, _, place = zone.partition("/")
+        if not place:
+            region, place = "Other", zone
+        groups.setdefault(region, []).append((zone, place.replace("_", " ").replace("/", " / ")))
+    return [("", f"Not set: the site’s own ({server})"), *sorted(groups.items())]
 
 
 class TimeZoneForm(forms.ModelForm):
@@ -108,6 +115,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.name_owner = self.instance
         self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
+        self.fields["country"].choices = [("", "—"), *countries]  # as on the sign-up form, not "---------"
 
     class Meta:
         model = User
@@ -119,8 +127,8 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             "profile_is_public",
             "wants_gallery_emails",
             "wants_pace_reminders",
-            "time_zone",
             "wants_course_emails",
+            "time_zone",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5}),

@@ -41,6 +41,14 @@ def test_the_profile_page_changes_the_zone_and_refuses_an_unknown_one(client, le
     assert User.objects.get(pk=learner.pk).time_zone == "Pacific/Auckland"
 
 
+def test_the_profile_groups_the_zones_by_region_and_names_the_country_blank_as_on_sign_up(client, learner):
+    client.force_login(learner)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert '<optgroup label="Australia">' in html and '<option value="Australia/Melbourne">Melbourne</option>' in html
+    assert '<option value="America/Argentina/Buenos_Aires">Argentina / Buenos Aires</option>' in html
+    assert '<option value="">—</option>' in html and "---------" not in html
+
+
 def test_pages_show_times_in_the_learner_s_zone(client, learner, enrollment, settings):
     """The same instant is 1 July in Sydney and still 30 June in Berlin."""
     enrollment.access_expires_at = datetime.datetime(2026, 6, 30, 15, 0, tzinfo=datetime.UTC)
