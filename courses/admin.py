@@ -55,6 +55,14 @@ class CourseScopedAdmin(admin.ModelAdmin):
             return rows
         return rows.filter(**{f"{self.course_path}__in": courses_of(request.user)})
 
+    def get_list_display(self, request):
+        # One course taught: a "Course" column repeats its long title on every row and pushes the
+        # columns that differ off a laptop's screen.
+        columns = super().get_list_display(request)
+        if "course" in columns and not request.user.is_superuser and courses_of(request.user).count() <= 1:
+            return [column for column in columns if column != "course"]
+        return columns
+
     def get_list_filter(self, request):
         # A filter by course, session or offering offers only those of the user's rows.
         return [
@@ -374,7 +382,7 @@ class OfferingAdmin(CourseScopedAdmin):
 class EnrollmentAdmin(CourseScopedAdmin):
     """The instructors' view of learner progress."""
 
-    list_display = ["user", "course", "offering", "status", "progress", "last_activity_at", "access_expires_at"]
+    list_display = ["user", "course", "offering_title", "status", "progress", "last_activity_at", "access_expires_at"]
     list_filter = ["status", "course", "offering", "offering__mode", ("last_activity_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__display_name", "user__username"]
     list_select_related = ["user", "course", "offering"]
@@ -383,6 +391,10 @@ class EnrollmentAdmin(CourseScopedAdmin):
     ordering = ["-last_activity_at"]
     readonly_fields = ["progress_percent", "completed_lessons", "total_lessons", "last_lesson", "last_activity_at", "last_reminder_at"]
     actions = ["export_csv"]
+
+    @admin.display(description="Offering", ordering="offering__title")
+    def offering_title(self, obj):
+        return obj.offering.title  # its __str__ repeats the course's title
 
     @admin.display(description="Progress", ordering="progress_percent")
     def progress(self, obj):

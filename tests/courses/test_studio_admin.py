@@ -243,3 +243,12 @@ def test_a_lesson_slug_taken_in_its_session_is_an_error_on_the_slug(client, cour
     errors = response.context["adminform"].form.errors
     assert errors["slug"] == ["Another lesson of this session has this slug, which is part of its address: choose another."]
     assert "__all__" not in errors  # said once, where it can be fixed
+
+
+def test_an_instructor_of_one_course_gets_lists_without_its_repeated_title(client, course, teacher, learner, admin_user):
+    factories.enroll(learner, course)
+    client.force_login(teacher)
+    html = client.get(reverse("admin:courses_enrollment_changelist")).content.decode()
+    assert "column-course" not in html and "column-offering_title" in html
+    client.force_login(admin_user)
+    assert "column-course" in client.get(reverse("admin:courses_enrollment_changelist")).content.decode()
