@@ -120,14 +120,16 @@
     // States a screen reader hears; the others are only shown.
     var ANNOUNCED = { saved: true, error: true, conflict: true, retrying: true };
 
-    Field.prototype.say = function (text, state) {
+    // `spoken`, when given, is what a screen reader hears instead of the visible text (a refusal's
+    // reason is already on screen in the field's error box, so the status does not repeat it).
+    Field.prototype.say = function (text, state, spoken) {
       if (!this.status) return;
       state = state || "";
       var changed = this.status.dataset.state !== state;
       if (this.status.textContent !== text) this.status.textContent = text;
       this.status.dataset.state = state;
       // A retry's countdown is one state: announced once, not at every new delay.
-      if (changed && ANNOUNCED[state]) announce(this.question + ": " + text);
+      if (changed && ANNOUNCED[state]) announce(this.question + ": " + (spoken || text));
     };
     Field.prototype.showErrors = function (errors) {
       this.el.classList.toggle("has-error", errors.length > 0);
@@ -254,7 +256,11 @@
       } else if (status === 400 || status === 403 || status === 429) {
         var errors = data.errors || ["This could not be saved."];
         this.showErrors(errors);
-        this.say(status === 403 ? "Not saved. " + errors.join(" ") : "Not saved — " + errors.join(" ") + " Your text is kept.", "error");
+        var reason = errors.join(" ");
+        var spoken = status === 403 ? "Not saved. " + reason : "Not saved — " + reason + " Your text is kept.";
+        // On screen the reason is said once: in the field's error box when it has one.
+        var shown = !this.errorBox ? spoken : status === 403 ? "Not saved." : "Not saved; your text is kept.";
+        this.say(shown, "error", spoken);
       } else {
         this.retryLater();
       }

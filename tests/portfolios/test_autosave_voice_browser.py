@@ -130,3 +130,17 @@ def test_a_paste_longer_than_the_limit_is_kept_whole_with_a_count_of_what_to_cut
     box.blur()
     expect(field.locator(".save-status")).to_have_text("Saved", timeout=10000)
     assert Answer.objects.get(prompt__kind="short_text").value == pasted[:60]
+
+
+def test_a_refused_answer_shows_its_reason_once_and_a_screen_reader_hears_it_with_the_question(page, learner, enrollment, sheet):
+    login_in_browser(page, learner.email)
+    page.goto(sheet.get_absolute_url())
+    page.evaluate(LISTEN)
+    followers = page.get_by_label("How many followers do you have?")
+    followers.fill("lots")
+    followers.blur()
+    number = page.locator(f"#field-{sheet.prompts.get(kind='number').pk}")
+    expect(number.locator(".field-error")).to_contain_text("Please enter a number in figures")
+    expect(number.locator(".save-status")).to_have_text("Not saved; your text is kept.")
+    page.wait_for_function(
+        "() => window.__heard.some(t => t.startsWith('How many followers do you have?: Not saved — Please enter a number in figures'))")
